@@ -1,0 +1,35 @@
+# Thin wrappers; every target works from a fresh clone after `make setup`.
+.PHONY: setup test test-fast lint fmt docs lock demo clean help
+
+help:           ## list targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+setup:          ## create .venv, install orch, build engines/providers (cached)
+	./scripts/setup.sh
+
+test:           ## the whole suite (what CI runs)
+	.venv/bin/pytest -n 2 --dist loadfile
+
+test-fast:      ## unit tests only (no engines, no emulator)
+	.venv/bin/pytest -m "not engines and not emulator and not slow"
+
+lint:           ## ruff, tofu fmt, module docs, checkov
+	.venv/bin/ruff check orchestrator tests scripts benchmarks
+	.venv/bin/tofu fmt -check -recursive terraform environments bootstrap
+	.venv/bin/python scripts/gen_module_docs.py --check
+	.venv/bin/python scripts/run_checkov.py
+
+fmt:            ## format HCL and Python
+	.venv/bin/tofu fmt -recursive terraform environments bootstrap
+	.venv/bin/ruff format orchestrator tests scripts benchmarks
+
+docs:           ## regenerate module READMEs
+	.venv/bin/python scripts/gen_module_docs.py
+
+demo:           ## whole platform on the embedded emulator
+	.venv/bin/orch --local bootstrap --env eks-prod
+	.venv/bin/orch --local apply --env eks-prod --all --auto-approve
+
+clean:          ## remove run data and Terragrunt caches (not the engine cache)
+	rm -rf .orch
+	find environments bootstrap tests -name .terragrunt-cache -type d -prune -exec rm -rf {} +

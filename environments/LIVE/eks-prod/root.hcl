@@ -1,0 +1,114 @@
+# Shared Terragrunt configuration for every unit of this environment: remote state
+# and the AWS provider are defined once here. Units include it with `expose = true`
+# and read `include.root.locals`.
+locals {
+  env   = yamldecode(file("${get_parent_terragrunt_dir()}/env.yaml"))
+  layer = basename(get_terragrunt_dir())
+
+  # Where the hand-written modules live; units use "${include.root.locals.modules}//NAME".
+  modules = "${get_parent_terragrunt_dir()}/../../../terraform/modules"
+
+  # Local mode: orch (`orch --local`) points every AWS call at its embedded emulator and
+  # maps the environment's account to the emulator's. Real AWS runs never set these.
+  local_endpoint = get_env("ORCH_LOCAL_ENDPOINT", "")
+  is_local       = local.local_endpoint != ""
+  account_id     = local.is_local ? get_env("ORCH_LOCAL_ACCOUNT_ID", "123456789012") : local.env.account_id
+  region         = local.env.region
+
+  # orch assumes the execution role itself (with an account guard) and exports the
+  # short-lived credentials; the provider assumes it only when Terragrunt runs alone.
+  role_arn        = try(local.env.execution_role.arn, null) == null ? "" : local.env.execution_role.arn
+  provider_assume = local.role_arn != "" && get_env("ORCH_ROLE_ASSUMED", "") == "" && !local.is_local
+
+  lock_mode = try(local.env.state.lock_mode, "s3")
+
+  tags = merge(local.env.tags, { Layer = local.layer })
+
+  # Services the stack calls; in local mode each is pointed at the emulator.
+  local_services = [
+    "acm", "autoscaling", "cloudwatch", "dynamodb", "ec2", "efs", "eks", "elasticache", "elb", "elbv2",
+    "events", "iam", "kms", "logs", "rds", "s3", "secretsmanager", "sns", "sqs", "ssm", "sts",
+  ]
+}
+
+remote_state {
+  backend = "s3"
+  # orch bootstrap creates and hardens the bucket (KMS, TLS-only policy, versioning);
+  # Terragrunt's own bucket creation would skip those, so it is turned off.
+  disable_init = true
+  generate = {
+    path      = "backend.tf"
+    if_exists = "overwrite_terragrunt"
+  }
+  config = merge(
+    {
+      bucket       = local.env.state.bucket
+      key          = "${local.env.state.key_prefix}/${path_relative_to_include()}/terraform.tfstate"
+      region       = local.region
+      encrypt      = true
+      kms_key_id   = "arn:aws:kms:${local.region}:${local.account_id}:${local.env.state.kms_alias}"
+      use_lockfile = contains(["s3", "both"], local.lock_mode)
+    },
+    contains(["dynamodb", "both"], local.lock_mode) ? { dynamodb_table = local.env.state.lock_table } : {},
+    local.is_local ? {
+      endpoints = {
+        s3       = local.local_endpoint
+        sts      = local.local_endpoint
+        dynamodb = local.local_endpoint
+        iam      = local.local_endpoint
+      }
+      use_path_style              = true
+      skip_credentials_validation = true
+      skip_metadata_api_check     = true
+      skip_region_validation      = true
+    } : {},
+  )
+}
+
+generate "provider" {
+  path      = "provider.tf"
+  if_exists = "overwrite_terragrunt"
+  contents  = <<-EOT
+    provider "aws" {
+      region              = "${local.region}"
+      allowed_account_ids = ["${local.account_id}"]
+    %{if local.provider_assume~}
+      assume_role {
+        role_arn     = "${local.role_arn}"
+        session_name = "terragrunt-${local.layer}"
+    %{if try(local.env.execution_role.external_id, null) != null~}
+        external_id  = "${local.env.execution_role.external_id}"
+    %{endif~}
+      }
+    %{endif~}
+      default_tags {
+        tags = ${jsonencode(local.tags)}
+      }
+    %{if local.is_local~}
+      s3_use_path_style           = true
+      skip_credentials_validation = true
+      skip_metadata_api_check     = true
+      skip_region_validation      = true
+      endpoints {
+    %{for svc in local.local_services~}
+        ${svc} = "${local.local_endpoint}"
+    %{endfor~}
+      }
+    %{endif~}
+    }
+  EOT
+}
+
+# Every module receives these; modules declare the ones they use. In local mode the
+# switches in emulator-overrides.yaml turn off what the emulator cannot serve (EKS add-on
+# and access-entry APIs, the Kubernetes API, ElastiCache parameter groups); nothing
+# else differs from a real AWS run.
+inputs = merge(
+  {
+    environment = local.env.name
+    region      = local.region
+    azs         = local.env.availability_zones
+    tags        = local.tags
+  },
+  local.is_local ? yamldecode(file("${get_parent_terragrunt_dir()}/emulator-overrides.yaml")) : {},
+)

@@ -1,0 +1,114 @@
+"""The `orch` command: thin typer commands over the library modules.
+
+Exit codes: 0 ok; 1 error; 2 changes or drift present (plan --detailed-exitcode, drift).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import typer
+from rich.console import Console
+
+from orchestrator import __version__
+from orchestrator.errors import OrchError
+from orchestrator.options import GlobalOptions
+
+HELP = """\
+Plan, apply and watch the Terragrunt layers of an AWS EKS platform, in dependency order.
+
+[bold]First steps[/bold]
+  orch doctor                          check engines, providers, credentials
+  orch --local local up                start the embedded AWS emulator
+  orch --local bootstrap --env eks-prod
+  orch graph --env eks-prod            the layer DAG
+  orch plan --env eks-prod --layer 30-eks-cluster --with-dependencies
+  orch apply --env eks-prod --all      (Jenkins: add --auto-approve)
+  orch drift --env eks-prod --all      nightly drift job
+
+[bold]Exit codes[/bold]  0 ok · 1 error · 2 changes or drift present (plan --detailed-exitcode, drift)
+"""
+
+app = typer.Typer(
+    help=HELP,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+err_console = Console(stderr=True)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"orch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def global_options(
+    ctx: typer.Context,
+    local: bool = typer.Option(
+        False, "--local", envvar="ORCH_LOCAL",
+        help="Target the embedded AWS emulator (moto), starting it when needed.",
+    ),
+    profile: str | None = typer.Option(
+        None, "--profile", help="AWS profile for the caller's credentials (default: the standard AWS chain)."
+    ),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Print engine output as it comes."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version_callback, is_eager=True, help="Print orch's version and exit."
+    ),
+) -> None:
+    ctx.obj = GlobalOptions(local=local, profile=profile, verbose=verbose)
+
+
+@app.command()
+def doctor(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Check engines, providers, Python dependencies, AWS identity and the local emulator.
+
+    Exits 1 and names what is missing when a required item is absent.
+    """
+    from orchestrator import doctor as doctor_lib
+
+    report = doctor_lib.run(ctx.obj)
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        doctor_lib.render(report, Console())
+    if report.missing:
+        if not as_json:
+            err_console.print(f"[red]missing:[/red] {', '.join(report.missing)}")
+        raise typer.Exit(1)
+
+
+def _register_optional() -> None:
+    """Command groups live in their own modules; each adds itself to `app`."""
+    from orchestrator import cli_aws, cli_core
+
+    cli_core.register(app)
+    cli_aws.register(app)
+
+
+_register_optional()
+
+
+def main() -> None:
+    try:
+        app()
+    except OrchError as exc:
+        err_console.print(f"[bold red]error:[/bold red] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()

@@ -1,0 +1,152 @@
+"""Environment configuration: `environments/LIVE/<env>/env.yaml`, the one source of truth.
+
+root.hcl reads the same file for Terragrunt; here pydantic validates it so a wrong value
+fails before any engine runs, with the file and the field named.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from orchestrator.errors import ConfigError
+from orchestrator.tools import REPO_ROOT
+
+ENV_FILE = "env.yaml"
+LIVE_DIR = Path("environments") / "LIVE"
+
+_ACCOUNT = re.compile(r"^\d{12}$")
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ExecutionRole(_Strict):
+    arn: str | None = None
+    external_id: str | None = None
+    session_duration: int = Field(3600, ge=900, le=43200)
+
+    @field_validator("arn")
+    @classmethod
+    def _arn(cls, value: str | None) -> str | None:
+        if value is not None and not _ROLE_ARN.match(value):
+            raise ValueError(f"not an IAM role ARN: {value!r}")
+        return value
+
+
+class StateConfig(_Strict):
+    bucket: str
+    key_prefix: str
+    lock_mode: Literal["s3", "dynamodb", "both"] = "s3"
+    lock_table: str | None = None
+    kms_alias: str
+    cross_account_principals: list[str] = Field(default_factory=list)
+
+    @field_validator("bucket")
+    @classmethod
+    def _bucket(cls, value: str) -> str:
+        if not _BUCKET.match(value) or ".." in value:
+            raise ValueError(f"not a valid S3 bucket name: {value!r}")
+        return value
+
+    @field_validator("kms_alias")
+    @classmethod
+    def _alias(cls, value: str) -> str:
+        if not value.startswith("alias/") or value.startswith("alias/aws/"):
+            raise ValueError("must start with 'alias/' and not be an AWS-managed alias")
+        return value
+
+    @field_validator("cross_account_principals")
+    @classmethod
+    def _principals(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not (_ACCOUNT.match(value) or value.startswith("arn:aws")):
+                raise ValueError(f"not an account id or ARN: {value!r}")
+        return values
+
+
+class EnvConfig(_Strict):
+    name: str
+    account_id: str
+    region: str
+    availability_zones: list[str] = Field(min_length=2)
+    execution_role: ExecutionRole = Field(default_factory=ExecutionRole)
+    state: StateConfig
+    tags: dict[str, str]
+
+    # Set by the loader, not by the file.
+    path: Path | None = Field(default=None, exclude=True)
+
+    @field_validator("account_id", mode="before")
+    @classmethod
+    def _account(cls, value: object) -> str:
+        text = str(value)
+        if not _ACCOUNT.match(text):
+            raise ValueError(f"must be a 12-digit AWS account id (quote it in YAML), got {value!r}")
+        return text
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        if not _REGION.match(value):
+            raise ValueError(f"not an AWS region: {value!r}")
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: dict[str, str]) -> dict[str, str]:
+        required = {"Project", "Environment", "Owner", "CostCenter", "ManagedBy"}
+        missing = sorted(required - value.keys())
+        if missing:
+            raise ValueError(f"standard tags missing: {', '.join(missing)}")
+        return value
+
+    @property
+    def directory(self) -> Path:
+        assert self.path is not None
+        return self.path.parent
+
+
+def env_dir(name: str, repo_root: Path = REPO_ROOT) -> Path:
+    return repo_root / LIVE_DIR / name
+
+
+def available_envs(repo_root: Path = REPO_ROOT) -> list[str]:
+    live = repo_root / LIVE_DIR
+    return sorted(p.parent.name for p in live.glob(f"*/{ENV_FILE}"))
+
+
+def load_env_file(path: Path) -> EnvConfig:
+    """Parse and validate one env.yaml; errors name the file and the field."""
+    if not path.is_file():
+        raise ConfigError(f"{path}: environment file not found")
+    try:
+        raw = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    try:
+        config = EnvConfig.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"{path}: {problems}") from None
+    config.path = path
+    return config
+
+
+def load_env(name: str, repo_root: Path = REPO_ROOT) -> EnvConfig:
+    """The environment called `name` (a folder under environments/LIVE)."""
+    path = env_dir(name, repo_root) / ENV_FILE
+    if not path.is_file():
+        known = ", ".join(available_envs(repo_root)) or "none"
+        raise ConfigError(f"unknown environment {name!r}: {path} not found (known: {known})")
+    return load_env_file(path)

@@ -1,0 +1,221 @@
+"""The embedded AWS emulator: a moto server process on 127.0.0.1 that `--local` runs target.
+
+Lifecycle
+    start(state_dir, port=None, account_id=None) -> EmulatorStatus   (`orch local up`)
+    stop(state_dir) -> bool                                          (`orch local down`)
+    status(state_dir) -> EmulatorStatus | None                       (`orch local status`)
+    ensure_running(state_dir) -> EmulatorStatus                      (`--local` auto-start)
+
+Files under `<repo>/.orch/local/` (or ORCH_STATE_DIR/local): `moto.pid`, `state.json`
+(endpoint, port, pid, account_id, started_at) and `moto.log`. The server is a child
+process in its own session, so it outlives the orch command that started it: `--local`
+auto-start leaves it running for the next command; `orch local down` stops it.
+
+Account mapping: moto answers every call as one account (its default 123456789012, or
+MOTO_ACCOUNT_ID in the server's environment). `orch local up` starts it with the account
+given by `--account-id`, else ORCH_LOCAL_ACCOUNT_ID, else 123456789012, and records it in
+`state.json`. A running server found through `ORCH_LOCAL_ENDPOINT` (one orch did not start)
+is expected to be ORCH_LOCAL_ACCOUNT_ID or 123456789012. The expected account stands in for
+the environment's `account_id` in local mode; the account guard compares the emulator's
+real `sts:GetCallerIdentity` with it, so a moto started with another account is refused.
+
+Health: GET /moto-api/ must answer 200.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from orchestrator.errors import OrchError
+from orchestrator.tools import REPO_ROOT, venv_bin
+
+DEFAULT_ACCOUNT_ID = "123456789012"
+HOST = "127.0.0.1"
+# Test credentials moto accepts; not secrets.
+TEST_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
+
+
+class EmulatorError(OrchError):
+    """The emulator could not be started, reached or stopped."""
+
+
+class EmulatorStatus(BaseModel):
+    endpoint: str
+    pid: int | None
+    account_id: str
+    port: int
+    healthy: bool = True
+    started_at: str | None = None
+    log: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {"endpoint": self.endpoint, "pid": self.pid, "account_id": self.account_id}
+
+
+def default_state_dir() -> Path:
+    base = os.environ.get("ORCH_STATE_DIR")
+    return (Path(base) if base else REPO_ROOT / ".orch") / "local"
+
+
+def expected_account_id() -> str:
+    return os.environ.get("ORCH_LOCAL_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def healthy(endpoint: str, timeout: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=timeout) as resp:  # noqa: S310
+            return resp.status == 200
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie child (ours, not yet reaped) counts as dead.
+    with contextlib.suppress(OSError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        if stat.rsplit(")", 1)[1].split()[0] == "Z":
+            return False
+    return True
+
+
+def _moto_server() -> list[str]:
+    binary = venv_bin() / "moto_server"
+    if binary.exists():
+        return [str(binary)]
+    return [sys.executable, "-m", "moto.server"]
+
+
+def _read_state(state_dir: Path) -> dict | None:
+    path = state_dir / "state.json"
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _recorded(state_dir: Path) -> EmulatorStatus | None:
+    state = _read_state(state_dir)
+    if state:
+        pid = state.get("pid")
+        if pid and _pid_alive(int(pid)) and healthy(state["endpoint"]):
+            return EmulatorStatus(**{k: state[k] for k in ("endpoint", "pid", "account_id", "port")},
+                                  started_at=state.get("started_at"), log=state.get("log"))
+    return None
+
+
+def status(state_dir: Path | None = None) -> EmulatorStatus | None:
+    """The emulator orch started (from state.json), or one named by ORCH_LOCAL_ENDPOINT; None if down."""
+    state_dir = state_dir or default_state_dir()
+    recorded = _recorded(state_dir)
+    if recorded is not None:
+        return recorded
+    external = os.environ.get("ORCH_LOCAL_ENDPOINT")
+    if external and healthy(external):
+        port = int(external.rsplit(":", 1)[-1].strip("/")) if ":" in external.split("//", 1)[-1] else 80
+        return EmulatorStatus(endpoint=external.rstrip("/"), pid=None, account_id=expected_account_id(),
+                              port=port)
+    return None
+
+
+def start(state_dir: Path | None = None, *, port: int | None = None, account_id: str | None = None,
+          timeout: float = 30.0) -> EmulatorStatus:
+    """Start a moto server (or return the healthy one already recorded in state_dir)."""
+    state_dir = state_dir or default_state_dir()
+    current = _recorded(state_dir)
+    if current is not None:
+        return current
+    account = account_id or expected_account_id()
+    port = port or free_port()
+    state_dir.mkdir(parents=True, exist_ok=True)
+    log_path = state_dir / "moto.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["MOTO_ACCOUNT_ID"] = account
+    env["PYTHONUNBUFFERED"] = "1"
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(
+            [*_moto_server(), "-H", HOST, "-p", str(port)],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env=env, start_new_session=True,
+        )
+    endpoint = f"http://{HOST}:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise EmulatorError(f"moto server exited with code {proc.returncode} (log: {log_path})")
+        if healthy(endpoint, timeout=1.0):
+            break
+        time.sleep(0.2)
+    else:
+        proc.kill()
+        raise EmulatorError(f"moto server did not answer {endpoint}/moto-api/ within {timeout:.0f}s "
+                            f"(log: {log_path})")
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    record = {"endpoint": endpoint, "port": port, "pid": proc.pid, "account_id": account,
+              "started_at": started, "log": str(log_path)}
+    (state_dir / "state.json").write_text(json.dumps(record, indent=2) + "\n")
+    (state_dir / "moto.pid").write_text(f"{proc.pid}\n")
+    return EmulatorStatus(endpoint=endpoint, pid=proc.pid, account_id=account, port=port,
+                          started_at=started, log=str(log_path))
+
+
+def ensure_running(state_dir: Path | None = None) -> EmulatorStatus:
+    """The running emulator (ORCH_LOCAL_ENDPOINT or the recorded one), else start one."""
+    external = os.environ.get("ORCH_LOCAL_ENDPOINT")
+    if external:
+        found = status(state_dir)
+        if found is None:
+            raise EmulatorError(f"ORCH_LOCAL_ENDPOINT={external} does not answer {external}/moto-api/")
+        return found
+    return status(state_dir) or start(state_dir)
+
+
+def stop(state_dir: Path | None = None, timeout: float = 10.0) -> bool:
+    """Stop the emulator recorded in state_dir. True when one was running."""
+    state_dir = state_dir or default_state_dir()
+    state = _read_state(state_dir)
+    was_running = False
+    if state and state.get("pid"):
+        pid = int(state["pid"])
+        if _pid_alive(pid):
+            was_running = True
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and _pid_alive(pid):
+                with contextlib.suppress(ChildProcessError, OSError):
+                    os.waitpid(pid, os.WNOHANG)
+                time.sleep(0.1)
+            if _pid_alive(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(pid, os.WNOHANG)
+    for name in ("state.json", "moto.pid"):
+        with contextlib.suppress(FileNotFoundError):
+            (state_dir / name).unlink()
+    return was_running

@@ -1,0 +1,167 @@
+"""Where the engines live, which versions they are, and the environment every engine run gets.
+
+Engines are built by scripts/install-tools.sh into a cache outside the repository and
+linked into `.venv/bin`; providers sit in a filesystem mirror named by `.venv/orch.tfrc`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from orchestrator.errors import ToolMissingError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# The oldest engine versions orch supports (the plan's tool table).
+MIN_VERSIONS = {"tofu": (1, 10, 0), "terraform": (1, 14, 0), "terragrunt": (0, 96, 0)}
+
+_VERSION_RE = re.compile(r"v?(\d+)\.(\d+)\.(\d+)")
+
+
+class ToolInfo(BaseModel):
+    name: str
+    path: str
+    version: str
+
+    @property
+    def version_tuple(self) -> tuple[int, int, int]:
+        return parse_version(self.version)
+
+
+def parse_version(text: str) -> tuple[int, int, int]:
+    match = _VERSION_RE.search(text)
+    if not match:
+        raise ValueError(f"no version number in {text!r}")
+    major, minor, patch = (int(g) for g in match.groups())
+    return major, minor, patch
+
+
+def venv_bin() -> Path:
+    """The bin directory of the venv orch runs from (or the repository's .venv)."""
+    here = Path(sys.executable).parent
+    if (here / "orch").exists() or (here / "tofu").exists():
+        return here
+    return REPO_ROOT / ".venv" / "bin"
+
+
+def cache_dir() -> Path:
+    if os.environ.get("ORCH_CACHE_DIR"):
+        return Path(os.environ["ORCH_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "orch"
+
+
+def cli_config_file() -> Path | None:
+    """The CLI configuration (provider_installation) written by install-tools.sh, if any."""
+    explicit = os.environ.get("ORCH_TF_CLI_CONFIG_FILE")
+    if explicit:
+        return Path(explicit)
+    candidate = venv_bin().parent / "orch.tfrc"
+    return candidate if candidate.exists() else None
+
+
+def engine_name() -> str:
+    """`tofu` by default; `terraform` when the user chose it (ORCH_ENGINE or TG_TF_PATH)."""
+    chosen = os.environ.get("ORCH_ENGINE") or os.environ.get("TG_TF_PATH") or "tofu"
+    return "terraform" if Path(chosen).name.startswith("terraform") else "tofu"
+
+
+def find_tool(name: str) -> Path | None:
+    """The venv's linked binary first, then PATH; TG_TF_PATH may name the engine explicitly."""
+    if name in ("tofu", "terraform") and os.environ.get("TG_TF_PATH"):
+        explicit = Path(os.environ["TG_TF_PATH"])
+        resolved = explicit if explicit.is_absolute() else shutil.which(str(explicit))
+        if resolved and Path(resolved).exists():
+            return Path(resolved)
+    candidate = venv_bin() / name
+    if candidate.exists():
+        return candidate
+    found = shutil.which(name)
+    return Path(found) if found else None
+
+
+@lru_cache(maxsize=16)
+def _version_of(path: str) -> str:
+    out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60, check=False)
+    text = out.stdout + out.stderr
+    return ".".join(str(p) for p in parse_version(text))
+
+
+def tool_info(name: str) -> ToolInfo | None:
+    path = find_tool(name)
+    if path is None:
+        return None
+    try:
+        version = _version_of(str(path))
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return None
+    return ToolInfo(name=name, path=str(path), version=version)
+
+
+def require_tool(name: str) -> ToolInfo:
+    """The tool, or a ToolMissingError that says how to get it."""
+    info = tool_info(name)
+    if info is None:
+        raise ToolMissingError(
+            f"{name} is not installed (looked in {venv_bin()} and on PATH)",
+            hint="run ./scripts/setup.sh, or install it from its official release and put it on PATH",
+        )
+    minimum = MIN_VERSIONS.get(name)
+    if minimum and info.version_tuple < minimum:
+        raise ToolMissingError(
+            f"{name} {info.version} at {info.path} is older than the supported "
+            f"{'.'.join(map(str, minimum))}",
+            hint="run ./scripts/setup.sh to build the pinned version",
+        )
+    return info
+
+
+def engine_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for every Terragrunt/OpenTofu subprocess orch starts.
+
+    Puts the venv's engines first on PATH, tells Terragrunt which engine to run and
+    points the engine at the offline provider mirror. Secrets are added by the caller.
+    """
+    env = dict(os.environ if base is None else base)
+    env["PATH"] = f"{venv_bin()}{os.pathsep}{env.get('PATH', '')}"
+    engine = find_tool(engine_name())
+    if engine is not None:
+        env["TG_TF_PATH"] = str(engine)
+    config = cli_config_file()
+    if config is not None and "TF_CLI_CONFIG_FILE" not in env:
+        env["TF_CLI_CONFIG_FILE"] = str(config)
+    env.setdefault("TF_IN_AUTOMATION", "1")
+    env.setdefault("TF_INPUT", "0")
+    env.setdefault("CHECKPOINT_DISABLE", "1")
+    # Terragrunt: no colour codes in captured logs, no update checks, no telemetry.
+    env.setdefault("TG_NO_COLOR", "true")
+    env.setdefault("TG_NON_INTERACTIVE", "true")
+    env.setdefault("TG_TELEMETRY_DISABLE", "1")
+    return env
+
+
+def mirror_providers(mirror: Path | None = None) -> dict[str, dict[str, str]]:
+    """Providers in the filesystem mirror: {"hashicorp/aws": {"version": "6.47.1", "path": ...}}."""
+    root = mirror or cache_dir() / "plugins"
+    found: dict[str, dict[str, str]] = {}
+    host = root / "registry.opentofu.org"
+    if not host.is_dir():
+        return found
+    for version_dir in sorted(host.glob("*/*/*")):
+        binaries = list(version_dir.glob("*/terraform-provider-*"))
+        if not binaries:
+            continue
+        namespace, ptype, version = version_dir.parts[-3:]
+        key = f"{namespace}/{ptype}"
+        previous = found.get(key)
+        if previous is None or parse_version(version) > parse_version(previous["version"]):
+            found[key] = {"version": version, "path": str(binaries[0])}
+    return found

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# One-command set-up: Python venv with orch and its dev tools, checkov in its own venv,
+# and OpenTofu, Terragrunt and the providers built from the Go module proxy.
+# Safe to run again: a warm machine reinstalls and rebuilds nothing.
+#
+# Usage: ./scripts/setup.sh            (what README and CI run)
+# Env:   PYTHON=python3.11             interpreter for .venv (>= 3.11)
+#        ORCH_CACHE_DIR=...            cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/orch)
+#        ORCH_SKIP_TOOLS=1             Python only (engines installed some other way)
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+start=$(date +%s)
+log() { printf '[setup] %s\n' "$*" >&2; }
+die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
+
+python=${PYTHON:-python3}
+command -v "$python" >/dev/null 2>&1 || die "$python not found: install Python >= 3.11 (or set PYTHON=/path/to/python3.11)"
+"$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+  || die "$("$python" --version 2>&1) is too old: orch needs Python >= 3.11 (set PYTHON=/path/to/python3.11)"
+
+cache=${ORCH_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/orch}
+mkdir -p "$cache"
+
+# 1. The project venv: reinstall only when pyproject.toml changed.
+if [ ! -x .venv/bin/python ]; then
+  log "creating .venv"
+  "$python" -m venv .venv
+fi
+stamp=.venv/.orch-installed
+want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || ! .venv/bin/python -c 'import orchestrator' 2>/dev/null; then
+  log "installing orch and its dev dependencies into .venv"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+  echo "$want" > "$stamp"
+else
+  log ".venv is up to date"
+fi
+
+# 2. checkov in a venv of its own (it pins an older `packaging` than current pytest accepts).
+checkov_version=$(sed -n 's/^checkov==//p' scripts/checkov-requirements.txt)
+checkov_venv="$cache/checkov/$checkov_version"
+if [ ! -x "$checkov_venv/bin/checkov" ]; then
+  log "installing checkov $checkov_version into $checkov_venv"
+  rm -rf "$checkov_venv"
+  "$python" -m venv "$checkov_venv"
+  "$checkov_venv/bin/python" -m pip install --quiet --disable-pip-version-check -r scripts/checkov-requirements.txt
+else
+  log "checkov $checkov_version: cached"
+fi
+ln -sfn "$checkov_venv/bin/checkov" .venv/bin/checkov
+
+# 3. Engines and providers.
+if [ "${ORCH_SKIP_TOOLS:-0}" != 1 ]; then
+  scripts/install-tools.sh --venv "$repo/.venv"
+fi
+
+log "done in $(( $(date +%s) - start ))s. Next: source .venv/bin/activate && orch doctor"
