@@ -135,8 +135,10 @@ def engine_env(base: dict[str, str] | None = None) -> dict[str, str]:
     engine = find_tool(engine_name())
     if engine is not None:
         env["TG_TF_PATH"] = str(engine)
+    # Always ours (offline mirror): an inherited TF_CLI_CONFIG_FILE may name a file that does
+    # not exist or a registry this machine cannot reach. ORCH_TF_CLI_CONFIG_FILE overrides it.
     config = cli_config_file()
-    if config is not None and "TF_CLI_CONFIG_FILE" not in env:
+    if config is not None:
         env["TF_CLI_CONFIG_FILE"] = str(config)
     env.setdefault("TF_IN_AUTOMATION", "1")
     env.setdefault("TF_INPUT", "0")

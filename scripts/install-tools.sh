@@ -95,16 +95,6 @@ install_provider() { # source(ns/type) module version pkg release ldflag
   ln -sfn "$mirror/registry.opentofu.org/$ns/$type/$release" "$mirror/registry.terraform.io/$ns/$type/$release"
 }
 
-while read -r name module version pkg release ldflag; do
-  case "$name" in ''|'#'*) continue ;; esac
-  short=${name#provider:}
-  if [ -n "$only" ] && [[ "$only" != *",$short,"* && "$only" != *",$name,"* ]]; then continue; fi
-  case "$name" in
-    provider:*) install_provider "$short" "$module" "$version" "$pkg" "$release" "$ldflag" ;;
-    *) install_tool "$name" "$module" "$version" "$pkg" "$release" "$ldflag" ;;
-  esac
-done < "$repo/scripts/tools.lock"
-
 # The CLI configuration orch exports as TF_CLI_CONFIG_FILE: providers come from the local
 # mirror (works offline, and .terraform.lock.hcl hashes match the mirror's packages).
 cat > "$venv/orch.tfrc" <<TFRC
@@ -119,4 +109,14 @@ provider_installation {
   }
 }
 TFRC
+while read -r name module version pkg release ldflag; do
+  case "$name" in ''|'#'*) continue ;; esac
+  short=${name#provider:}
+  if [ -n "$only" ] && [[ "$only" != *",$short,"* && "$only" != *",$name,"* ]]; then continue; fi
+  case "$name" in
+    provider:*) install_provider "$short" "$module" "$version" "$pkg" "$release" "$ldflag" ;;
+    *) install_tool "$name" "$module" "$version" "$pkg" "$release" "$ldflag" ;;
+  esac
+done < "$repo/scripts/tools.lock"
+
 log "done: engines in $venv/bin, providers in $mirror, CLI config $venv/orch.tfrc"
