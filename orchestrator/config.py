@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from orchestrator.errors import ConfigError
 from orchestrator.tools import REPO_ROOT
@@ -49,6 +49,14 @@ class StateConfig(_Strict):
     lock_table: str | None = None
     kms_alias: str
     cross_account_principals: list[str] = Field(default_factory=list)
+    # Days a replaced state version is kept before the lifecycle rule expires it.
+    noncurrent_version_days: int = Field(90, ge=1, le=3650)
+
+    @model_validator(mode="after")
+    def _lock_table(self) -> StateConfig:
+        if self.lock_mode in ("dynamodb", "both") and not self.lock_table:
+            raise ValueError(f"lock_table is required when lock_mode is {self.lock_mode!r}")
+        return self
 
     @field_validator("bucket")
     @classmethod

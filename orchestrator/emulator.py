@@ -25,10 +25,12 @@ Health: GET /moto-api/ must answer 200.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -60,6 +62,7 @@ class EmulatorStatus(BaseModel):
     healthy: bool = True
     started_at: str | None = None
     log: str | None = None
+    ca_bundle: str | None = None  # the self-signed certificate of an HTTPS emulator
 
     def to_json(self) -> dict[str, object]:
         return {"endpoint": self.endpoint, "pid": self.pid, "account_id": self.account_id}
@@ -80,9 +83,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def healthy(endpoint: str, timeout: float = 2.0) -> bool:
+def healthy(endpoint: str, timeout: float = 2.0, cafile: Path | None = None) -> bool:
+    context = None
+    if endpoint.startswith("https://"):
+        cafile = cafile or (Path(os.environ["AWS_CA_BUNDLE"]) if os.environ.get("AWS_CA_BUNDLE") else None)
+        context = ssl.create_default_context(cafile=str(cafile) if cafile and cafile.exists() else None)
     try:
-        with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=timeout) as resp:  # noqa: S310
+        with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=timeout, context=context) as resp:
             return resp.status == 200
     except (urllib.error.URLError, OSError, ValueError):
         return False
@@ -104,10 +111,58 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _moto_server() -> list[str]:
-    binary = venv_bin() / "moto_server"
-    if binary.exists():
-        return [str(binary)]
-    return [sys.executable, "-m", "moto.server"]
+    if not (venv_bin() / "moto_server").exists():
+        try:
+            import moto  # noqa: F401
+        except ImportError:
+            raise EmulatorError(
+                "moto is not installed", hint="pip install 'moto[server]' (or ./scripts/setup.sh)"
+            ) from None
+    return [sys.executable, "-m", "orchestrator.emulator_server"]
+
+
+def ca_bundle(state_dir: Path | None = None) -> Path:
+    """The emulator's self-signed certificate (trusted through AWS_CA_BUNDLE)."""
+    return (state_dir or default_state_dir()) / "tls" / "cert.pem"
+
+
+def ensure_certificate(state_dir: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1/localhost, made once and kept under state_dir/tls."""
+    tls = state_dir / "tls"
+    cert_path, key_path = tls / "cert.pem", tls / "key.pem"
+    if cert_path.exists() and key_path.exists():
+        return cert_path, key_path
+    import ipaddress
+    from datetime import timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "orch local emulator")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=825))
+        .add_extension(x509.SubjectAlternativeName(
+            [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address(HOST))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=True, key_encipherment=True, key_cert_sign=True,
+                                     content_commitment=False, data_encipherment=False, key_agreement=False,
+                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    tls.mkdir(parents=True, exist_ok=True)
+    key_path.touch(mode=0o600)
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return cert_path, key_path
 
 
 def _read_state(state_dir: Path) -> dict | None:
@@ -122,19 +177,21 @@ def _recorded(state_dir: Path) -> EmulatorStatus | None:
     state = _read_state(state_dir)
     if state:
         pid = state.get("pid")
-        if pid and _pid_alive(int(pid)) and healthy(state["endpoint"]):
+        cafile = Path(state["ca_bundle"]) if state.get("ca_bundle") else None
+        if pid and _pid_alive(int(pid)) and healthy(state["endpoint"], cafile=cafile):
             return EmulatorStatus(**{k: state[k] for k in ("endpoint", "pid", "account_id", "port")},
-                                  started_at=state.get("started_at"), log=state.get("log"))
+                                  started_at=state.get("started_at"), log=state.get("log"),
+                                  ca_bundle=state.get("ca_bundle"))
     return None
 
 
 def status(state_dir: Path | None = None) -> EmulatorStatus | None:
     """The emulator orch started (from state.json), or one named by ORCH_LOCAL_ENDPOINT; None if down."""
     state_dir = state_dir or default_state_dir()
+    external = (os.environ.get("ORCH_LOCAL_ENDPOINT") or "").rstrip("/")
     recorded = _recorded(state_dir)
-    if recorded is not None:
+    if recorded is not None and (not external or external == recorded.endpoint):
         return recorded
-    external = os.environ.get("ORCH_LOCAL_ENDPOINT")
     if external and healthy(external):
         port = int(external.rsplit(":", 1)[-1].strip("/")) if ":" in external.split("//", 1)[-1] else 80
         return EmulatorStatus(endpoint=external.rstrip("/"), pid=None, account_id=expected_account_id(),
@@ -146,9 +203,17 @@ def start(state_dir: Path | None = None, *, port: int | None = None, account_id:
           timeout: float = 30.0) -> EmulatorStatus:
     """Start a moto server (or return the healthy one already recorded in state_dir)."""
     state_dir = state_dir or default_state_dir()
-    current = _recorded(state_dir)
-    if current is not None:
-        return current
+    state_dir.mkdir(parents=True, exist_ok=True)
+    # One starter at a time: two `--local` commands launched together share one server.
+    with open(state_dir / ".start.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        current = _recorded(state_dir)
+        if current is not None:
+            return current
+        return _start(state_dir, port=port, account_id=account_id, timeout=timeout)
+
+
+def _start(state_dir: Path, *, port: int | None, account_id: str | None, timeout: float) -> EmulatorStatus:
     account = account_id or expected_account_id()
     port = port or free_port()
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -156,18 +221,21 @@ def start(state_dir: Path | None = None, *, port: int | None = None, account_id:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["MOTO_ACCOUNT_ID"] = account
     env["PYTHONUNBUFFERED"] = "1"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    command = _moto_server()
+    cert, key = ensure_certificate(state_dir)
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
-            [*_moto_server(), "-H", HOST, "-p", str(port)],
+            [*command, "-H", HOST, "-p", str(port), "-c", str(cert), "-k", str(key)],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             env=env, start_new_session=True,
         )
-    endpoint = f"http://{HOST}:{port}"
+    endpoint = f"https://{HOST}:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise EmulatorError(f"moto server exited with code {proc.returncode} (log: {log_path})")
-        if healthy(endpoint, timeout=1.0):
+        if healthy(endpoint, timeout=1.0, cafile=cert):
             break
         time.sleep(0.2)
     else:
@@ -176,11 +244,11 @@ def start(state_dir: Path | None = None, *, port: int | None = None, account_id:
                             f"(log: {log_path})")
     started = datetime.now(UTC).isoformat(timespec="seconds")
     record = {"endpoint": endpoint, "port": port, "pid": proc.pid, "account_id": account,
-              "started_at": started, "log": str(log_path)}
+              "started_at": started, "log": str(log_path), "ca_bundle": str(cert)}
     (state_dir / "state.json").write_text(json.dumps(record, indent=2) + "\n")
     (state_dir / "moto.pid").write_text(f"{proc.pid}\n")
     return EmulatorStatus(endpoint=endpoint, pid=proc.pid, account_id=account, port=port,
-                          started_at=started, log=str(log_path))
+                          started_at=started, log=str(log_path), ca_bundle=str(cert))
 
 
 def ensure_running(state_dir: Path | None = None) -> EmulatorStatus:

@@ -70,7 +70,7 @@ def summarize(plan: dict[str, Any]) -> PlanSummary:
             continue
         actions = _actions(rc)
         address = rc.get("address", "?")
-        if not actions or actions == NO_OP or actions == READ:
+        if not actions or actions in (NO_OP, READ):
             continue
         if is_replace(actions):
             summary.replace += 1

@@ -12,11 +12,40 @@ INTERFACE CONTRACT (used by the run commands; implemented fully by the AWS/boots
   when guard is true, sts:GetCallerIdentity must equal env.account_id or AccountMismatchError.
 RunSession.env holds variables to add to every engine subprocess (never written to disk);
 RunSession.secrets lists values that must be redacted from logs and reports.
+
+Details
+- Local mode: the emulator is `ORCH_LOCAL_ENDPOINT` when set, else the one recorded under
+  `.orch/local/` (started when down and left running for the next command; `orch local down`
+  stops it). The environment's account is mapped to the emulator's expected account
+  (ORCH_LOCAL_ACCOUNT_ID, else the one `orch local up` recorded, else 123456789012): role ARNs
+  in env.yaml are rewritten to that account, and the guard compares the emulator's real
+  sts:GetCallerIdentity with it. The emulator serves HTTPS with a self-signed certificate,
+  passed to boto3, the provider and the backend as AWS_CA_BUNDLE.
+- The role is assumed from the caller's identity (role chaining) with session name
+  `session_name`, else orch-$BUILD_TAG, else orch-$USER. The short-lived keys go into
+  RunSession.env (AWS_ACCESS_KEY_ID/SECRET/SESSION_TOKEN) and RunSession.secrets only.
+  `refresh_if_needed()` re-assumes when less than 10 minutes (or a quarter of the session) are left;
+  callers re-read `session.env` before starting each engine process.
+- Without a role, a `--profile` is passed on as AWS_PROFILE; the default chain needs nothing.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+import os
+import re
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, Field, PrivateAttr
+
+if TYPE_CHECKING:
+    import boto3
+
+    from orchestrator.config import EnvConfig
+    from orchestrator.credentials import RoleCredentials
+
+REFRESH_MARGIN_SECONDS = 600
+_ROLE_ACCOUNT = re.compile(r"(arn:aws[a-z-]*:iam::)(\d{12})(:)")
 
 
 class RunSession(BaseModel):
@@ -25,6 +54,153 @@ class RunSession(BaseModel):
     account_id: str | None = None
     caller_arn: str | None = None
     local: bool = False
+    # Added by the AWS work (optional for other callers).
+    region: str | None = None
+    endpoint: str | None = None
+    role_arn: str | None = None
+    expires_at: datetime | None = None
+
+    _boto: Any = PrivateAttr(default=None)  # the caller's boto3.Session
+    _role: Any = PrivateAttr(default=None)  # RoleCredentials when a role was assumed
+    _role_args: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _ca_bundle: str | None = PrivateAttr(default=None)
+    # Local mode: the emulator is orch's own (HTTPS, bucket-policy conditions evaluated).
+    _emulator_managed: bool = PrivateAttr(default=False)
+
+    @property
+    def emulator_enforces_policies(self) -> bool:
+        return self.local and self._emulator_managed
 
     def refresh_if_needed(self) -> None:
         """Renew assumed-role credentials close to expiry (long applies). No-op when not assumed."""
+        role: RoleCredentials | None = self._role
+        if role is None or self._boto is None:
+            return
+        duration = int(self._role_args.get("duration", 3600))
+        margin = max(REFRESH_MARGIN_SECONDS, duration // 4) if duration > 1800 else REFRESH_MARGIN_SECONDS
+        if role.seconds_left() > margin:
+            return
+        self.refresh()
+
+    def refresh(self) -> None:
+        from orchestrator.credentials import assume_role
+
+        if self._role is None:
+            return
+        role = assume_role(self._boto, endpoint=self.endpoint, ca_bundle=self._ca_bundle, **self._role_args)
+        self._set_role(role)
+
+    def _set_role(self, role: RoleCredentials) -> None:
+        self._role = role
+        self.env.update(role.env())
+        self.env["ORCH_ROLE_ASSUMED"] = "1"
+        self.expires_at = role.expiration
+        self.secrets = sorted(set(self.secrets) | {s for s in role.secrets() if len(s) >= 8})
+
+    def boto_session(self) -> boto3.Session:
+        """A boto3 session with this run's effective identity (the assumed role when there is one)."""
+        import boto3
+
+        if self._role is not None:
+            role: RoleCredentials = self._role
+            return boto3.Session(aws_access_key_id=role.access_key_id,
+                                 aws_secret_access_key=role.secret_access_key.get_secret_value(),
+                                 aws_session_token=role.session_token.get_secret_value(),
+                                 region_name=self.region)
+        if self._boto is None:
+            raise RuntimeError("no AWS session in this run")
+        return self._boto
+
+    def client(self, service: str) -> Any:
+        from orchestrator.credentials import client
+
+        return client(self.boto_session(), service, self.endpoint, self._ca_bundle)
+
+
+def map_account(arn: str, account_id: str) -> str:
+    """The same role ARN in another account (local mode: the emulator's)."""
+    return _ROLE_ACCOUNT.sub(lambda m: f"{m.group(1)}{account_id}{m.group(3)}", arn)
+
+
+def open_session(env: EnvConfig | None, *, local: bool, profile: str | None,
+                 guard: bool, session_name: str | None = None) -> RunSession:
+    from orchestrator import credentials
+
+    if env is None and not local:
+        return RunSession()
+
+    region = env.region if env is not None else (
+        os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1")
+    run = RunSession(local=local, region=region)
+    extra: dict[str, str] = {"AWS_REGION": region, "AWS_DEFAULT_REGION": region}
+
+    if local:
+        from orchestrator import emulator
+
+        status = emulator.ensure_running()
+        expected = os.environ.get("ORCH_LOCAL_ACCOUNT_ID") or status.account_id
+        run.endpoint = status.endpoint
+        run._ca_bundle = status.ca_bundle or os.environ.get("AWS_CA_BUNDLE")
+        run._emulator_managed = status.pid is not None and status.endpoint.startswith("https://")
+        boto = credentials.base_session(None, region, **_test_keys())
+        extra.update({
+            "ORCH_LOCAL_ENDPOINT": status.endpoint,
+            "ORCH_LOCAL_ACCOUNT_ID": expected,
+            "AWS_ENDPOINT_URL": status.endpoint,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            **emulator.TEST_CREDENTIALS,
+        })
+        if run._ca_bundle:
+            extra["AWS_CA_BUNDLE"] = run._ca_bundle
+        env_name = env.name if env is not None else "(none)"
+        target_account = expected
+    else:
+        assert env is not None
+        boto = credentials.base_session(profile, region)
+        if profile:
+            extra["AWS_PROFILE"] = profile
+        env_name = env.name
+        target_account = env.account_id
+
+    run._boto = boto
+    run.env.update(extra)
+    role = env.execution_role if env is not None else None
+    if not guard and not local and not (role is not None and role.arn):
+        # validate/graph-like runs: nothing to assume or check, so no AWS call (credentials optional).
+        return run
+    caller = credentials.resolve_caller(boto, endpoint=run.endpoint, ca_bundle=run._ca_bundle,
+                                        profile=None if local else profile)
+    run.account_id, run.caller_arn = caller.account, caller.arn
+    run.secrets = credentials.redaction_values(session=boto)
+
+    source = str(env.path) if env is not None and env.path else "env.yaml"
+    if guard and local:
+        # The emulator is one account: the caller must already be the expected one.
+        credentials.guard_account(caller, target_account, env_name=env_name, source=source, local=True)
+
+    if role is not None and role.arn:
+        role_arn = map_account(role.arn, target_account) if local else role.arn
+        run.role_arn = role_arn
+        run._role_args = {
+            "role_arn": role_arn,
+            "session_name": credentials.default_session_name(session_name),
+            "duration": role.session_duration,
+            "external_id": role.external_id,
+        }
+        run._set_role(credentials.assume_role(boto, endpoint=run.endpoint, ca_bundle=run._ca_bundle,
+                                              **run._role_args))
+        caller = credentials.resolve_caller(run.boto_session(), endpoint=run.endpoint,
+                                            ca_bundle=run._ca_bundle)
+        run.account_id, run.caller_arn = caller.account, caller.arn
+
+    if guard and env is not None:
+        # Real AWS: the identity Terragrunt will use (the assumed role, else the caller).
+        credentials.guard_account(caller, target_account, env_name=env_name, source=source, local=local)
+    return run
+
+
+def _test_keys() -> dict[str, str]:
+    from orchestrator.emulator import TEST_CREDENTIALS
+
+    return {"access_key": TEST_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            "secret_key": TEST_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]}

@@ -57,7 +57,8 @@ resource "aws_s3_bucket" "logs" {
     assert 'version     = "6.' in lock
 
     # The installed provider is the mirror's real binary (a symlink into the cache), not a stand-in.
-    package = next((tmp_path / ".terraform/providers/registry.opentofu.org/hashicorp/aws").glob("6.*/*_*"))
+    providers = tmp_path / ".terraform/providers/registry.opentofu.org/hashicorp/aws"
+    package = next(p for p in providers.glob("6.*/*_*") if p.is_dir())
     real = next(package.resolve().glob("terraform-provider-aws_v6*"))
     assert str(real).startswith(str(tools.cache_dir())), real
     assert real.stat().st_size > 50_000_000  # the AWS provider is hundreds of MB; a stub is not

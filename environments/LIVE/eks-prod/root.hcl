@@ -49,8 +49,9 @@ remote_state {
       kms_key_id   = "arn:aws:kms:${local.region}:${local.account_id}:${local.env.state.kms_alias}"
       use_lockfile = contains(["s3", "both"], local.lock_mode)
     },
-    contains(["dynamodb", "both"], local.lock_mode) ? { dynamodb_table = local.env.state.lock_table } : {},
-    local.is_local ? {
+    # Optional settings as filtered for-expressions: a conditional `x ? {..} : {}` is a type error in HCL.
+    { for k, v in { dynamodb_table = local.env.state.lock_table } : k => v if contains(["dynamodb", "both"], local.lock_mode) },
+    { for k, v in {
       endpoints = {
         s3       = local.local_endpoint
         sts      = local.local_endpoint
@@ -61,7 +62,7 @@ remote_state {
       skip_credentials_validation = true
       skip_metadata_api_check     = true
       skip_region_validation      = true
-    } : {},
+    } : k => v if local.is_local },
   )
 }
 
