@@ -220,6 +220,8 @@ def _start(state_dir: Path, *, port: int | None, account_id: str | None, timeout
     log_path = state_dir / "moto.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["MOTO_ACCOUNT_ID"] = account
+    # AWS managed policies (arn:aws:iam::aws:policy/...) exist as on AWS, so attachments work.
+    env.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     env["PYTHONUNBUFFERED"] = "1"
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     command = _moto_server()

@@ -61,6 +61,20 @@ def is_delete(actions: tuple[str, ...] | list[str]) -> bool:
     return tuple(actions) == ("delete",)
 
 
+def _normalized(value: Any) -> Any:
+    """A value with null, "", [] and {} made equal, recursively (providers flip between them)."""
+    if isinstance(value, dict):
+        items = {k: _normalized(v) for k, v in value.items()}
+        items = {k: v for k, v in items.items() if v is not None}
+        return items or None
+    if isinstance(value, list):
+        items = [_normalized(v) for v in value]
+        return items or None
+    if value == "":
+        return None
+    return value
+
+
 def summarize(plan: dict[str, Any]) -> PlanSummary:
     """Counts and addresses from a plan's JSON representation."""
     summary = PlanSummary()
@@ -86,8 +100,12 @@ def summarize(plan: dict[str, Any]) -> PlanSummary:
             summary.change += 1
     for rc in plan.get("resource_drift") or []:
         actions = _actions(rc)
-        if actions and actions != NO_OP:
-            summary.drift.append(rc.get("address", "?"))
+        if not actions or actions == NO_OP:
+            continue
+        change = rc.get("change") or {}
+        if actions == ("update",) and _normalized(change.get("before")) == _normalized(change.get("after")):
+            continue  # provider normalisation only (tags null -> {}): not a change made outside
+        summary.drift.append(rc.get("address", "?"))
     for name, oc in sorted((plan.get("output_changes") or {}).items()):
         actions = tuple((oc or {}).get("actions") or ())
         if actions and actions != NO_OP:

@@ -1,0 +1,782 @@
+"""The library API behind `orch graph|plan|apply|drift|destroy|validate`.
+
+    ws = open_workspace(stack_dir=Path("live/dev"), selection=Selection(all=True))
+    report = plan(ws, RunOptions(parallelism=4))
+    report = apply(ws, RunOptions(), auto_approve=True)
+
+Each run writes `.orch/runs/<run-id>/{report.json,junit.xml,summary.md}` and per unit
+`<unit>/{terragrunt.log,tfplan,plan.json}`. Results come from each unit's plan JSON, never
+from an engine's aggregated exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from orchestrator import runs
+from orchestrator.discovery import Discovered, discover
+from orchestrator.errors import OrchError
+from orchestrator.graph import Graph
+from orchestrator.planfile import PlanSummary, summarize
+from orchestrator.progress import Progress
+from orchestrator.report import Result, RunReport, UnitResult, now, write_all
+from orchestrator.scheduler import run_dag
+from orchestrator.selection import Selection, changed_files, select_units, units_for_files
+from orchestrator.session import RunSession
+from orchestrator.terragrunt import CallResult, Terragrunt, redact
+from orchestrator.tools import REPO_ROOT, engine_env, find_tool, require_tool
+
+#: Terragrunt's own words when it hands mock outputs to a unit (WARN level, always logged).
+MOCK_MARKER = "mock outputs provided and returning those"
+
+
+class RefusedError(OrchError):
+    """Apply/destroy refused: destroy protection, or the confirmation was not given."""
+
+
+class RunOptions(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    parallelism: int = Field(4, ge=1)
+    fail_fast: bool = False
+    verbose: bool = False
+    engine: str | None = None  # "tofu" | "terraform" | a path; default tofu (or TG_TF_PATH)
+    detailed_exitcode: bool = False
+    live: bool | None = None  # live view: None = when stderr is a TTY
+    quiet: bool = False  # no progress at all (library use)
+    progress_stream: object | None = None
+
+
+class Workspace(BaseModel):
+    """A stack directory, its graph, the selected units and where runs are kept."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    stack_dir: Path
+    env_name: str | None = None
+    selection: Selection
+    discovered: Discovered
+    selected: list[str]
+    runs_root: Path
+    session: RunSession = Field(default_factory=RunSession)
+    terragrunt: str
+    env: dict[str, str] = Field(default_factory=dict, repr=False)
+    _sources: dict[str, list[Path]] | None = None
+
+    @property
+    def graph(self) -> Graph:
+        return self.discovered.graph
+
+    @property
+    def name(self) -> str:
+        return self.env_name or self.stack_dir.name
+
+    def waits_for(self) -> dict[str, set[str]]:
+        return {u.path: set(u.dependencies) for u in self.graph.units}
+
+    def dependents(self) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {u.path: set() for u in self.graph.units}
+        for unit in self.graph.units:
+            for dep in unit.dependencies:
+                found.setdefault(dep, set()).add(unit.path)
+        return found
+
+    def sources(self) -> dict[str, list[Path]]:
+        """Local module directories (terraform.source) of every unit, from `terragrunt render`."""
+        if self._sources is None:
+            self._sources = unit_sources(self)
+        return self._sources
+
+    def fingerprint(self) -> str:
+        extra = [p for paths in self.sources().values() for p in paths]
+        return runs.fingerprint(self.stack_dir, extra)
+
+
+# ------------------------------------------------------------------ workspace
+
+
+def _session_for(env_name: str | None, local: bool, profile: str | None, guard: bool = True) -> RunSession:
+    """The RunSession from orchestrator.session.open_session, or an empty one for --dir runs."""
+    env_cfg = None
+    if env_name is not None:
+        from orchestrator.config import load_env
+
+        env_cfg = load_env(env_name)
+    try:
+        from orchestrator.session import open_session  # type: ignore[attr-defined]
+    except ImportError:
+        try:
+            from orchestrator.credentials import open_session  # type: ignore[no-redef]
+        except ImportError:
+            open_session = None  # type: ignore[assignment]
+    if open_session is None:
+        if env_cfg is not None or local:
+            raise OrchError("AWS sessions are not available (orchestrator.session.open_session missing)")
+        return RunSession()
+    if env_cfg is None and not local:
+        return RunSession()
+    return open_session(env_cfg, local=local, profile=profile, guard=guard and env_cfg is not None)
+
+
+def build_env(session: RunSession, engine: str | None = None) -> dict[str, str]:
+    env = engine_env(dict(os.environ))
+    if engine:  # --engine wins over ORCH_ENGINE / TG_TF_PATH from the environment
+        env["ORCH_ENGINE"] = engine
+        env["TG_TF_PATH"] = engine if os.sep in engine else str(find_tool(engine) or engine)
+    env.update(session.env)
+    env.setdefault("TG_LOG_FORMAT", "pretty")
+    return env
+
+
+def resolve_stack_dir(stack_dir: Path | None, env_name: str | None, repo_root: Path = REPO_ROOT) -> Path:
+    if (stack_dir is None) == (env_name is None):
+        raise OrchError("give exactly one of --dir DIR or --env NAME")
+    if env_name is not None:
+        from orchestrator.config import env_dir
+
+        path = env_dir(env_name, repo_root)
+        if not path.is_dir():
+            from orchestrator.config import available_envs
+
+            raise OrchError(
+                f"unknown environment {env_name!r} (known: {', '.join(available_envs(repo_root)) or 'none'})"
+            )
+        return path.resolve()
+    assert stack_dir is not None
+    if not stack_dir.is_dir():
+        raise OrchError(f"{stack_dir}: no such directory")
+    return stack_dir.resolve()
+
+
+def open_workspace(
+    *,
+    stack_dir: Path | None = None,
+    env_name: str | None = None,
+    selection: Selection | None = None,
+    session: RunSession | None = None,
+    local: bool = False,
+    profile: str | None = None,
+    runs_root: Path | None = None,
+    engine: str | None = None,
+    repo_root: Path = REPO_ROOT,
+    select: bool = True,
+    guard: bool = True,
+) -> Workspace:
+    """Discover the units, apply the selection and prepare the engine environment."""
+    directory = resolve_stack_dir(stack_dir, env_name, repo_root)
+    terragrunt = require_tool("terragrunt").path
+    if engine is None:
+        require_tool("terraform" if os.environ.get("ORCH_ENGINE", "").startswith("terraform") else "tofu")
+    elif engine in ("tofu", "terraform"):
+        require_tool(engine)
+    elif not Path(engine).is_file():
+        raise OrchError(f"--engine {engine}: no such file",
+                        hint="use tofu, terraform or a path to the binary")
+    # Discovery and selection first (cheap, offline): a wrong --layer fails before any AWS call.
+    discovered = discover(directory, terragrunt, build_env(session or RunSession(), engine))
+    selection = selection or Selection(all=True)
+    ws = Workspace(
+        stack_dir=directory,
+        env_name=env_name,
+        selection=selection,
+        discovered=discovered,
+        selected=[],
+        runs_root=runs_root or runs.default_runs_root(directory, env_name, repo_root),
+        terragrunt=terragrunt,
+        env=build_env(session or RunSession(), engine),
+    )
+    if select:
+        changed: set[str] | None = None
+        if selection.changed_since:
+            files = changed_files(directory, selection.changed_since)
+            sources = {
+                unit: [_relpath(p, directory) for p in paths] for unit, paths in ws.sources().items()
+            }
+            reads = {unit: [*f.includes, *f.reading] for unit, f in discovered.files.items()}
+            changed = units_for_files(ws.graph, files, sources, reads)
+        ws.selected = select_units(ws.graph, selection, changed)
+    else:
+        ws.selected = ws.graph.paths
+    if session is None:
+        session = _session_for(env_name, local, profile, guard)
+    ws.session = session
+    ws.env = build_env(session, engine)
+    return ws
+
+
+def _relpath(path: Path, start: Path) -> str:
+    return Path(os.path.relpath(path, start)).as_posix()
+
+
+def _local_source(source: str, unit_dir: Path) -> Path | None:
+    if not source or "::" in source or source.startswith(("tfr:", "git@", "http://", "https://")):
+        return None
+    base = source.split("?", 1)[0]
+    root = base.split("//", 1)[0] if "//" in base else base
+    path = Path(root)
+    if not path.is_absolute():
+        path = unit_dir / path
+    path = Path(os.path.normpath(path))
+    return path if path.is_dir() else None
+
+
+def _config_key(ws: Workspace, path: str) -> str:
+    """Hash of the files deciding a unit's terraform.source: terragrunt.hcl, its includes and reads."""
+    import hashlib
+
+    digest = hashlib.sha256(str(ws.stack_dir / path).encode())
+    files = ws.discovered.files.get(path)
+    names = [f"{path}/terragrunt.hcl", *(files.includes if files else []), *(files.reading if files else [])]
+    for name in sorted(set(names)):
+        digest.update(name.encode())
+        try:
+            digest.update((ws.stack_dir / name).read_bytes())
+        except OSError:
+            digest.update(b"-")
+    return digest.hexdigest()
+
+
+def unit_sources(ws: Workspace) -> dict[str, list[Path]]:
+    """Local module directories per unit, from `terragrunt render --json`.
+
+    Rendering costs a Terragrunt process per unit (it also reads dependency outputs), so the
+    answers are cached in `.orch/sources.json`, keyed by the content of the files that
+    decide them; only units whose configuration changed are rendered again.
+    """
+    import subprocess
+
+    cache_file = ws.runs_root.parent / "sources.json"
+    try:
+        cache: dict[str, list[str]] = json.loads(cache_file.read_text())
+    except (OSError, ValueError):
+        cache = {}
+
+    def one(path: str) -> list[Path] | None:
+        unit_dir = ws.stack_dir / path
+        proc = subprocess.run(
+            [ws.terragrunt, "render", "--json", "--non-interactive"],
+            cwd=unit_dir, env=ws.env, capture_output=True, text=True, check=False,
+            stdin=subprocess.DEVNULL,
+        )
+        if proc.returncode != 0 or "{" not in proc.stdout:
+            return None
+        try:
+            data = json.loads(proc.stdout[proc.stdout.index("{"):])
+        except json.JSONDecodeError:
+            return None
+        source = ((data.get("terraform") or {}).get("source")) or ""
+        local = _local_source(source, unit_dir)
+        return [local] if local is not None else []
+
+    keys = {path: _config_key(ws, path) for path in ws.graph.paths}
+    missing = [path for path, key in keys.items() if key not in cache]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        fresh = dict(zip(missing, pool.map(one, missing), strict=True))
+    for path, found in fresh.items():
+        if found is not None:
+            cache[keys[path]] = [str(p) for p in found]
+    if fresh:
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            cache_file.write_text(json.dumps(cache, indent=1))
+        except OSError:
+            pass
+    return {path: [Path(p) for p in cache.get(keys[path], [])] for path in ws.graph.paths}
+
+
+# ------------------------------------------------------------------- a run
+
+
+class _Run:
+    """State of one orch run: its directory, Terragrunt runner, progress and interruption."""
+
+    def __init__(self, ws: Workspace, command: str, opts: RunOptions, units: list[str]) -> None:
+        self.ws = ws
+        self.opts = opts
+        self.command = command
+        self.units = units
+        self.run_id = runs.new_run_id()
+        self.run_dir = ws.runs_root / self.run_id
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        stream = opts.progress_stream
+        self._devnull = None
+        if opts.quiet:
+            stream = self._devnull = open(os.devnull, "w")  # noqa: SIM115 - closed in __exit__
+        self.progress = Progress(units, stream=stream, live=opts.live, title=f"orch {command}")  # type: ignore[arg-type]
+        self.tg = Terragrunt(
+            ws.terragrunt,
+            ws.env,
+            secrets=ws.session.secrets,
+            verbose=self.progress.verbose_line if opts.verbose else None,
+        )
+        self.report = RunReport(
+            run_id=self.run_id,
+            command=command,
+            stack_dir=str(ws.stack_dir),
+            env=ws.env_name,
+            selection=ws.selection.model_dump(),
+            started_at=now(),
+            engine=Path(self.tg.engine).name,
+            detailed_exitcode=opts.detailed_exitcode,
+        )
+        self._old_handler = None
+
+    # paths
+    def unit_dir(self, path: str) -> Path:
+        return self.ws.stack_dir / path
+
+    def out_dir(self, path: str) -> Path:
+        return self.run_dir / runs.unit_slug(path)
+
+    def log(self, path: str) -> Path:
+        return self.out_dir(path) / "terragrunt.log"
+
+    def rel(self, p: Path) -> str:
+        return p.relative_to(self.run_dir).as_posix()
+
+    # interruption
+    def _on_sigint(self, signum, frame) -> None:
+        first = not self.tg.cancelled.is_set()
+        self.tg.interrupt()
+        if first:
+            self.progress.message(
+                f"interrupted: no new units start; waiting for {self.tg.running} running engine "
+                "process(es) to stop gracefully (Ctrl-C again to force)"
+            )
+        else:
+            self.progress.message("forcing running engine processes to stop")
+
+    def __enter__(self) -> _Run:
+        if threading.current_thread() is threading.main_thread():
+            self._old_handler = signal.signal(signal.SIGINT, self._on_sigint)
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(*exc)
+        if self._old_handler is not None:
+            signal.signal(signal.SIGINT, self._old_handler)
+        if self._devnull is not None:
+            self._devnull.close()
+
+    def schedule(self, work: Callable[[str], UnitResult], waits_for: dict[str, set[str]],
+                 order: list[str] | None = None, skip_below_failures: bool = True) -> dict[str, UnitResult]:
+        return run_dag(
+            order or self.units,
+            waits_for,
+            work,
+            parallelism=self.opts.parallelism,
+            fail_fast=self.opts.fail_fast,
+            cancel=self.tg.cancelled,
+            on_event=self.progress.event,
+            skip_below_failures=skip_below_failures,
+        )
+
+    def finish(self, results: dict[str, UnitResult], resume: str | None = None) -> RunReport:
+        report = self.report
+        report.units = [results[p] for p in self.units if p in results]
+        report.finished_at = now()
+        report.interrupted = self.tg.cancelled.is_set()
+        if report.interrupted:
+            done = [u.path for u in report.units if u.ok]
+            report.resume = (
+                f"interrupted: {len(done)} of {len(report.units)} units finished; "
+                f"no engine process is left running. Resume with: {resume}"
+            )
+        if report.interrupted:
+            locks = [str(p) for u in report.units if u.result == Result.INTERRUPTED
+                     for p in self.unit_dir(u.path).rglob("*.tfstate.lock.info")]
+            if locks:
+                report.resume = (report.resume or "") + (
+                    "\nA state lock is still held: " + ", ".join(locks)
+                    + " (check that no engine runs, then `terragrunt force-unlock` in that unit)"
+                )
+        report.exit_code = report.compute_exit_code()
+        write_all(report, self.run_dir)
+        return report
+
+    # engine steps -----------------------------------------------------------
+
+    def refresh_credentials(self) -> None:
+        """Long runs: renew assumed-role credentials before an engine call (no-op otherwise)."""
+        session = self.ws.session
+        session.refresh_if_needed()
+        if any(self.tg.env.get(k) != v for k, v in session.env.items()):
+            self.tg.env = {**self.tg.env, **session.env}
+            self.tg.secrets = sorted({*self.tg.secrets, *session.secrets})
+
+    def call(self, path: str, args: list[str], *, capture: bool = False) -> CallResult:
+        self.refresh_credentials()
+        return self.tg.run(self.unit_dir(path), args, self.log(path), label=path, capture_stdout=capture)
+
+    def workdir(self, path: str) -> Path:
+        """Where Terragrunt ran the engine for this unit: the unit, or its .terragrunt-cache copy.
+
+        Called right after a Terragrunt call in that unit, so the most recently used
+        initialised directory is the one (`terragrunt info print` would say the same but
+        prints nothing while a dependency has no outputs, and costs a process per unit).
+        """
+        return latest_initialised_dir(self.unit_dir(path))
+
+    def error_text(self, path: str, result: CallResult) -> str:
+        """The engine's first error with its detail lines (from this call's part of the log)."""
+        if result.interrupted:
+            return "interrupted"
+        text = self.log(path).read_text(errors="replace")
+        if "\n$ " in text:  # this call's part: from the last command header on
+            text = text[text.rindex("\n$ "):]
+        lines = [_strip_log_prefix(ln) for ln in text.splitlines()]
+        start = next((i for i, ln in enumerate(lines) if ln.startswith(("Error:", "ERROR"))), None)
+        if start is None:
+            picked = [ln for ln in lines if ln.strip()][-6:]
+        else:
+            picked = []
+            for line in lines[start:]:
+                if line.startswith(("TIP", "INFO")) or "error occurred" in line:
+                    break
+                cleaned = line.strip().lstrip("│├─╷╵ ").strip()
+                if cleaned:
+                    picked.append(cleaned)
+                if len(picked) >= 8:
+                    break
+        return f"{result.args[0]} exited {result.returncode}: " + " | ".join(picked)
+
+    def make_plan(self, path: str, *, name: str = "tfplan", extra: list[str] | None = None) -> UnitResult:
+        """`terragrunt plan -out`, then `show -json`; returns CHANGES/NO_CHANGES/FAILED with summary."""
+        started = now()
+        out = self.out_dir(path)
+        out.mkdir(parents=True, exist_ok=True)
+        planfile = out / name
+        result = UnitResult(path=path, started_at=started, log=self.rel(self.log(path)))
+        log_before = self.log(path).stat().st_size if self.log(path).exists() else 0
+        call = self.call(path, ["plan", "-input=false", f"-out={planfile}", *(extra or [])])
+        with self.log(path).open(errors="replace") as handle:
+            handle.seek(log_before)
+            result.used_mocks = MOCK_MARKER in handle.read()
+        if not call.ok:
+            result.result = Result.INTERRUPTED if call.interrupted else Result.FAILED
+            result.error = self.error_text(path, call)
+            return result
+        show = self.tg.run_engine(self.workdir(path), ["show", "-json", str(planfile)], self.log(path),
+                                  label=path, capture_stdout=True)
+        if not show.ok:
+            result.result = Result.INTERRUPTED if show.interrupted else Result.FAILED
+            result.error = self.error_text(path, show)
+            return result
+        try:
+            plan_json = json.loads(show.stdout)
+        except json.JSONDecodeError as exc:
+            result.result = Result.FAILED
+            result.error = f"show -json printed invalid JSON: {exc}"
+            return result
+        json_path = out / f"{name}.json" if name != "tfplan" else out / "plan.json"
+        json_path.write_text(redact(json.dumps(plan_json, indent=1), self.tg.secrets))
+        result.summary = summarize(plan_json)
+        result.plan_file = self.rel(planfile)
+        result.plan_json = self.rel(json_path)
+        result.result = Result.CHANGES if result.summary.has_changes else Result.NO_CHANGES
+        return result
+
+    def apply_plan(self, path: str, planfile: Path) -> CallResult:
+        return self.call(path, ["apply", "-input=false", str(planfile)])
+
+
+def latest_initialised_dir(unit_dir: Path) -> Path:
+    """The unit's directory or its .terragrunt-cache copy that was initialised most recently.
+
+    Only Terragrunt's source copies count (`.terragrunt-cache/<hash>/<hash>/` with a
+    `.terragrunt-source-version`), not the temporary directories Terragrunt creates there
+    while reading a dependency's outputs.
+    """
+    candidates = [unit_dir] if (unit_dir / ".terraform").is_dir() else []
+    cache = unit_dir / ".terragrunt-cache"
+    if cache.is_dir():
+        for version in cache.glob("*/*/.terragrunt-source-version"):
+            copy = version.parent
+            candidates += [p.parent for p in copy.rglob(".terraform") if p.is_dir()
+                           and ".terraform" not in p.parent.relative_to(copy).parts]
+
+    def last_used(directory: Path) -> float:
+        try:
+            times = [f.stat().st_mtime for f in directory.iterdir() if f.is_file()]
+            return max(times, default=directory.stat().st_mtime)
+        except OSError:  # removed meanwhile
+            return 0.0
+
+    return max(candidates, key=last_used) if candidates else unit_dir
+
+
+_LOG_PREFIX = re.compile(r"^\d\d:\d\d:\d\d\.\d+\s+(?:(?:STDOUT|STDERR)\s+\S+:\s?|(?:ERROR|WARN|INFO)\s+)?")
+
+
+def _strip_log_prefix(line: str) -> str:
+    """`04:04:53.813 STDERR tofu: Error: x` → `Error: x`."""
+    return _LOG_PREFIX.sub("", line, count=1)
+
+
+def _finish(result: UnitResult) -> UnitResult:
+    result.finished_at = now()
+    if result.started_at is not None:
+        result.duration = (result.finished_at - result.started_at).total_seconds()
+    return result
+
+
+def _cli_selection(ws: Workspace, command: str) -> str:
+    where = f"--env {ws.env_name}" if ws.env_name else f"--dir {ws.stack_dir}"
+    return f"orch {command} {where} {ws.selection.describe()}".strip()
+
+
+# ---------------------------------------------------------------- commands
+
+
+def plan(ws: Workspace, opts: RunOptions | None = None) -> RunReport:
+    """Plan every selected unit (dependencies first); keep plan file, plan JSON and log per unit."""
+    opts = opts or RunOptions()
+    # The fingerprint of the files as they were when planning started, computed alongside.
+    with ThreadPoolExecutor(max_workers=1) as side, _Run(ws, "plan", opts, ws.selected) as run:
+        fingerprint = side.submit(ws.fingerprint)
+        results = run.schedule(lambda p: _finish(run.make_plan(p)), ws.waits_for())
+        run.report.fingerprint = fingerprint.result()
+        return run.finish(results, resume=_cli_selection(ws, "plan"))
+
+
+def drift(ws: Workspace, opts: RunOptions | None = None) -> RunReport:
+    """Plan with refresh; per unit in-sync / drifted / pending-changes / failed from the plan JSON."""
+    opts = opts or RunOptions()
+
+    def work(path: str) -> UnitResult:
+        result = run.make_plan(path, extra=["-refresh=true"])
+        if result.summary is not None and result.result != Result.FAILED:
+            if result.summary.drift:
+                result.result = Result.DRIFTED
+            elif result.summary.has_changes:
+                result.result = Result.PENDING
+            else:
+                result.result = Result.IN_SYNC
+        return _finish(result)
+
+    with _Run(ws, "drift", opts, ws.selected) as run:
+        # Dependencies first (Terragrunt reads their outputs from their working directories),
+        # but every unit is checked even when one below it fails.
+        results = run.schedule(work, ws.waits_for(), skip_below_failures=False)
+        return run.finish(results, resume=_cli_selection(ws, "drift"))
+
+
+def validate(ws: Workspace, opts: RunOptions | None = None) -> RunReport:
+    """`terragrunt validate -json` per unit, without a backend (offline)."""
+    opts = opts or RunOptions()
+
+    def work(path: str) -> UnitResult:
+        result = UnitResult(path=path, started_at=now(), log=run.rel(run.log(path)))
+        init = run.call(path, ["init", "-backend=false", "-input=false"])
+        if not init.ok:
+            result.result = Result.INTERRUPTED if init.interrupted else Result.INVALID
+            result.error = run.error_text(path, init)
+            result.diagnostics = [{"severity": "error", "summary": result.error}]
+            return _finish(result)
+        call = run.call(path, ["validate", "-json"], capture=True)
+        try:
+            data = json.loads(call.stdout[call.stdout.index("{"):])
+        except (ValueError, json.JSONDecodeError):
+            problem = {"severity": "error", "summary": run.error_text(path, call)}
+            data = {"valid": False, "diagnostics": [problem]}
+        result.diagnostics = data.get("diagnostics") or []
+        result.result = Result.VALID if data.get("valid") and call.ok else Result.INVALID
+        if result.result == Result.INVALID and not result.error:
+            result.error = "; ".join(d.get("summary", "") for d in result.diagnostics)[:500] or "invalid"
+        return _finish(result)
+
+    with _Run(ws, "validate", opts, ws.selected) as run:
+        results = run.schedule(work, {})
+        return run.finish(results, resume=_cli_selection(ws, "validate"))
+
+
+def validate_json(report: RunReport) -> dict:
+    return {
+        "units": [
+            {"path": u.path, "valid": u.result == Result.VALID, "diagnostics": u.diagnostics}
+            for u in report.units
+        ]
+    }
+
+
+def destructive_units(report: RunReport) -> list[UnitResult]:
+    return [u for u in report.units if u.summary is not None and u.summary.destructive]
+
+
+def destroy_refusal(units: list[UnitResult]) -> str:
+    lines = []
+    for unit in units:
+        assert unit.summary is not None
+        lines += [f"{unit.path}: delete {a}" for a in unit.summary.deletes]
+        lines += [f"{unit.path}: replace {a}" for a in unit.summary.replaces]
+    return "plans delete or replace resources:\n  " + "\n  ".join(lines)
+
+
+def plan_run_for_apply(ws: Workspace, run_id: str | None) -> RunReport | None:
+    """The plan run whose saved plans apply would use: --run-id, or the latest unchanged one."""
+    if run_id is not None:
+        report = runs.load_report(ws.runs_root, run_id)
+        if report.command != "plan":
+            raise OrchError(f"run {run_id} is a {report.command} run, not a plan run")
+        broken = [u.path for u in report.units if u.result not in (Result.CHANGES, Result.NO_CHANGES)]
+        if broken:
+            raise OrchError(f"run {run_id} has units without a usable plan: {', '.join(broken)}")
+        return report
+    return runs.latest_plan_run(ws.runs_root, ws.selected, ws.fingerprint(), ws.stack_dir)
+
+
+def apply(
+    ws: Workspace,
+    opts: RunOptions | None = None,
+    *,
+    run_id: str | None = None,
+    auto_approve: bool = False,
+    allow_destroy: bool = False,
+    confirm: Callable[[RunReport], bool] | None = None,
+    plan_report: RunReport | None = None,
+) -> RunReport:
+    """Apply exactly the saved plans of a plan run (planning first when there is none).
+
+    Refuses plans that delete or replace unless allow_destroy; asks `confirm(plan_report)`
+    unless auto_approve. Units planned with mock dependency outputs are re-planned after
+    their dependencies apply, so mock values never reach an apply.
+    """
+    opts = opts or RunOptions()
+    source = plan_report or plan_run_for_apply(ws, run_id)
+    if source is None:
+        source = plan(ws, opts)
+        if source.exit_code == 1:
+            return source
+    unfinished = [u for u in source.units if u.failed or u.result in (Result.SKIPPED, Result.NOT_RUN)]
+    if source.interrupted or unfinished:
+        raise OrchError(f"plan run {source.run_id} did not finish for every unit; nothing applied")
+    destructive = destructive_units(source)
+    if destructive and not allow_destroy:
+        raise RefusedError(
+            destroy_refusal(destructive), hint="review the plan; add --allow-destroy to apply it"
+        )
+    pending = [u for u in source.units if u.result == Result.CHANGES or u.used_mocks]
+    if pending and not auto_approve and (confirm is None or not confirm(source)):
+        raise RefusedError("apply not confirmed; nothing applied", hint="use --auto-approve in CI")
+    source_dir = ws.runs_root / source.run_id
+    planned = {u.path: u for u in source.units}
+    units = [u.path for u in source.units]
+    changed_outputs: set[str] = set()
+    lock = threading.Lock()
+    graph_deps = ws.waits_for()
+
+    def work(path: str) -> UnitResult:
+        planned_unit = planned[path]
+        started = now()
+        deps_changed = [d for d in graph_deps.get(path, ()) if d in changed_outputs]
+        if planned_unit.used_mocks or deps_changed:
+            # Mock (or outdated) dependency outputs: plan again now that the dependencies applied.
+            fresh = run.make_plan(path, name="replan.tfplan")
+            fresh.replanned = True
+            fresh.started_at = started
+            fresh.reason = (
+                "re-planned: the saved plan used mock dependency outputs"
+                if planned_unit.used_mocks
+                else f"re-planned: outputs of {', '.join(sorted(deps_changed))} changed"
+            )
+            if fresh.result not in (Result.CHANGES, Result.NO_CHANGES):
+                return _finish(fresh)
+            if fresh.used_mocks:
+                fresh.result = Result.REFUSED
+                fresh.error = "dependencies still have no outputs; mock outputs are never applied"
+                return _finish(fresh)
+            assert fresh.summary is not None
+            if fresh.summary.destructive and not allow_destroy:
+                fresh.result = Result.REFUSED
+                fresh.error = destroy_refusal([fresh])
+                return _finish(fresh)
+            current, planfile = fresh, run.out_dir(path) / "replan.tfplan"
+        else:
+            current = planned_unit.model_copy(deep=True)
+            current.started_at, current.reason, current.error = started, None, None
+            current.log = run.rel(run.log(path))
+            planfile = source_dir / (planned_unit.plan_file or "")
+        assert current.summary is not None
+        if not current.summary.has_changes:
+            current.result = Result.NO_CHANGES
+            return _finish(current)
+        call = run.apply_plan(path, planfile)
+        if not call.ok:
+            current.result = Result.INTERRUPTED if call.interrupted else Result.FAILED
+            current.error = run.error_text(path, call)
+            return _finish(current)
+        current.result = Result.APPLIED
+        if current.summary.output_changes:
+            with lock:
+                changed_outputs.add(path)
+        return _finish(current)
+
+    with _Run(ws, "apply", opts, units) as run:
+        run.report.from_run = source.run_id
+        run.report.fingerprint = source.fingerprint
+        results = run.schedule(work, graph_deps, order=units)
+        return run.finish(results, resume=_cli_selection(ws, "apply"))
+
+
+def destroy(
+    ws: Workspace,
+    opts: RunOptions | None = None,
+    *,
+    allow_destroy: bool = False,
+    auto_approve: bool = False,
+    confirm_name: Callable[[str], str] | None = None,
+) -> RunReport:
+    """Destroy the selected units in reverse dependency order (plan -destroy, then apply that plan)."""
+    opts = opts or RunOptions()
+    if not allow_destroy:
+        raise RefusedError("destroy needs --allow-destroy")
+    if not auto_approve:
+        typed = confirm_name(ws.name) if confirm_name else ""
+        if typed.strip() != ws.name:
+            raise RefusedError(f"destroy not confirmed: type the environment name {ws.name!r} to confirm")
+    dependents = ws.dependents()
+    order = list(reversed(ws.selected))
+
+    def work(path: str) -> UnitResult:
+        result = run.make_plan(path, extra=["-destroy"])
+        if result.result not in (Result.CHANGES, Result.NO_CHANGES):
+            return _finish(result)
+        assert result.summary is not None
+        if result.summary.has_changes:
+            call = run.apply_plan(path, run.out_dir(path) / "tfplan")
+            if not call.ok:
+                result.result = Result.INTERRUPTED if call.interrupted else Result.FAILED
+                result.error = run.error_text(path, call)
+                return _finish(result)
+        result.result = Result.DESTROYED
+        return _finish(result)
+
+    with _Run(ws, "destroy", opts, order) as run:
+        results = run.schedule(work, dependents, order=order)
+        return run.finish(results, resume=_cli_selection(ws, "destroy"))
+
+
+__all__ = [
+    "PlanSummary",
+    "RefusedError",
+    "RunOptions",
+    "Workspace",
+    "apply",
+    "destroy",
+    "drift",
+    "open_workspace",
+    "plan",
+    "plan_run_for_apply",
+    "validate",
+    "validate_json",
+]

@@ -1,0 +1,303 @@
+"""Run results: pydantic models, and report.json / junit.xml / summary.md / the terminal table."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from pydantic import BaseModel, Field
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from orchestrator.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
+from orchestrator.planfile import PlanSummary
+
+
+class Result(StrEnum):
+    NO_CHANGES = "no-changes"  # plan: nothing to do
+    CHANGES = "changes"  # plan: changes planned
+    APPLIED = "applied"
+    DESTROYED = "destroyed"
+    IN_SYNC = "in-sync"  # drift
+    DRIFTED = "drifted"  # drift: changed outside Terraform
+    PENDING = "pending-changes"  # drift: code differs from state
+    VALID = "valid"
+    INVALID = "invalid"
+    FAILED = "failed"
+    REFUSED = "refused"  # apply: destroy protection, or a re-plan that needs a new review
+    SKIPPED = "skipped"  # a dependency failed
+    NOT_RUN = "not-run"  # interrupted or --fail-fast stopped scheduling
+    INTERRUPTED = "interrupted"  # was running when interrupted
+
+
+FAILURES = {Result.FAILED, Result.INVALID, Result.REFUSED, Result.INTERRUPTED}
+NOT_DONE = {Result.SKIPPED, Result.NOT_RUN}
+
+
+class UnitResult(BaseModel):
+    path: str
+    result: Result = Result.NOT_RUN
+    summary: PlanSummary | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    duration: float = 0.0
+    error: str | None = None
+    reason: str | None = None  # why skipped / not run / refused
+    log: str | None = None  # relative to the run directory
+    plan_file: str | None = None
+    plan_json: str | None = None
+    used_mocks: bool = False
+    replanned: bool = False
+    diagnostics: list[dict] = Field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.result in FAILURES
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and self.result not in NOT_DONE
+
+
+class RunReport(BaseModel):
+    run_id: str
+    command: str
+    stack_dir: str
+    env: str | None = None
+    selection: dict = Field(default_factory=dict)
+    units: list[UnitResult] = Field(default_factory=list)
+    fingerprint: str | None = None
+    started_at: datetime
+    finished_at: datetime | None = None
+    interrupted: bool = False
+    from_run: str | None = None  # apply: the plan run whose saved plans were applied
+    engine: str | None = None
+    exit_code: int = 0
+    resume: str | None = None
+    detailed_exitcode: bool = False
+
+    def unit(self, path: str) -> UnitResult:
+        for result in self.units:
+            if result.path == path:
+                return result
+        raise KeyError(path)
+
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for unit in self.units:
+            counts[unit.result.value] = counts.get(unit.result.value, 0) + 1
+        return counts
+
+    def compute_exit_code(self) -> int:
+        if self.interrupted or any(u.failed for u in self.units):
+            return EXIT_ERROR
+        if self.command == "drift":
+            changed = any(u.result in (Result.DRIFTED, Result.PENDING) for u in self.units)
+            return EXIT_CHANGES if changed else EXIT_OK
+        if self.command == "plan" and self.detailed_exitcode:
+            changed = any(u.result == Result.CHANGES for u in self.units)
+            return EXIT_CHANGES if changed else EXIT_OK
+        if any(u.result in NOT_DONE for u in self.units):
+            return EXIT_ERROR
+        return EXIT_OK
+
+    def to_json(self) -> dict:
+        data = self.model_dump(mode="json")
+        for unit, raw in zip(self.units, data["units"], strict=True):
+            if unit.summary is not None:
+                raw["summary"]["has_changes"] = unit.summary.has_changes
+        return data
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+# ------------------------------------------------------------------- writers
+
+
+def write_all(report: RunReport, run_dir: Path) -> None:
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "report.json").write_text(json.dumps(report.to_json(), indent=2) + "\n")
+    (run_dir / "junit.xml").write_text(junit_xml(report))
+    (run_dir / "summary.md").write_text(markdown(report))
+
+
+def _detail(unit: UnitResult) -> str:
+    parts = []
+    if unit.summary is not None:
+        s = unit.summary
+        parts.append(f"add {s.add}, change {s.change}, destroy {s.destroy}, replace {s.replace}")
+        if s.deletes:
+            parts.append("deletes: " + ", ".join(s.deletes))
+        if s.replaces:
+            parts.append("replaces: " + ", ".join(s.replaces))
+        if s.drift:
+            parts.append("drifted: " + ", ".join(s.drift))
+    if unit.used_mocks:
+        parts.append("planned with mock dependency outputs")
+    if unit.reason:
+        parts.append(unit.reason)
+    if unit.error:
+        parts.append(unit.error)
+    return "; ".join(parts)
+
+
+def junit_xml(report: RunReport) -> str:
+    failures = sum(1 for u in report.units if u.failed)
+    skipped = sum(1 for u in report.units if u.result in NOT_DONE)
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f"<testsuites name={quoteattr('orch ' + report.command)}>",
+        f"  <testsuite name={quoteattr(f'orch {report.command} {report.run_id}')} "
+        f'tests="{len(report.units)}" failures="{failures}" errors="0" skipped="{skipped}" '
+        f'time="{sum(u.duration for u in report.units):.3f}">',
+    ]
+    for unit in report.units:
+        lines.append(
+            f"    <testcase classname={quoteattr(report.command)} name={quoteattr(unit.path)} "
+            f'time="{unit.duration:.3f}">'
+        )
+        detail = _detail(unit)
+        message = f"{unit.result.value}: {detail}" if detail else unit.result.value
+        if unit.failed:
+            lines.append(f"      <failure message={quoteattr(message)}>{escape(message)}</failure>")
+        elif unit.result in NOT_DONE:
+            lines.append(f"      <skipped message={quoteattr(message)}/>")
+        elif unit.result in (Result.DRIFTED, Result.PENDING, Result.CHANGES):
+            lines.append(f"      <system-out>{escape(message)}</system-out>")
+        lines.append("    </testcase>")
+    lines += ["  </testsuite>", "</testsuites>", ""]
+    return "\n".join(lines)
+
+
+_ICONS = {
+    Result.NO_CHANGES: "✅",
+    Result.IN_SYNC: "✅",
+    Result.APPLIED: "✅",
+    Result.DESTROYED: "🗑️",
+    Result.VALID: "✅",
+    Result.CHANGES: "📝",
+    Result.DRIFTED: "⚠️",
+    Result.PENDING: "📝",
+    Result.FAILED: "❌",
+    Result.INVALID: "❌",
+    Result.REFUSED: "⛔",
+    Result.INTERRUPTED: "⏹️",
+    Result.SKIPPED: "⏭️",
+    Result.NOT_RUN: "⏸️",
+}
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(report: RunReport) -> str:
+    """A summary fit for a pull-request comment."""
+    title = f"### orch {report.command}"
+    if report.env:
+        title += f" — {report.env}"
+    counts = ", ".join(f"{n} {k}" for k, n in sorted(report.counts().items()))
+    lines = [
+        title,
+        "",
+        f"Run `{report.run_id}` · exit {report.exit_code} · {counts or 'no units'}",
+    ]
+    if report.interrupted:
+        lines += ["", "**Interrupted.** " + (report.resume or "")]
+    lines += [
+        "",
+        "| Unit | Result | Add | Change | Destroy | Replace | Duration |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for unit in report.units:
+        s = unit.summary
+        cells = [str(v) for v in (s.add, s.change, s.destroy, s.replace)] if s else ["", "", "", ""]
+        if s and s.destroy:
+            cells[2] = f"**{s.destroy}**"
+        if s and s.replace:
+            cells[3] = f"**{s.replace}**"
+        result = f"{_ICONS.get(unit.result, '')} {unit.result.value}".strip()
+        lines.append(
+            f"| `{_md(unit.path)}` | {result} | " + " | ".join(cells) + f" | {unit.duration:.1f}s |"
+        )
+    destructive = [u for u in report.units if u.summary and u.summary.destructive]
+    if destructive:
+        lines += ["", "#### ⚠️ Deletes and replacements", ""]
+        for unit in destructive:
+            assert unit.summary is not None
+            for address in unit.summary.deletes:
+                lines.append(f"- `{unit.path}`: **delete** `{address}`")
+            for address in unit.summary.replaces:
+                lines.append(f"- `{unit.path}`: **replace** `{address}`")
+    drifted = [u for u in report.units if u.summary and u.summary.drift]
+    if drifted:
+        lines += ["", "#### Drift (changed outside Terraform)", ""]
+        for unit in drifted:
+            assert unit.summary is not None
+            lines.append(f"- `{unit.path}`: " + ", ".join(f"`{a}`" for a in unit.summary.drift))
+    problems = [u for u in report.units if u.failed or u.result in NOT_DONE]
+    mocked = [u.path for u in report.units if u.used_mocks and not u.replanned]
+    if problems or mocked:
+        lines += ["", "#### Notes", ""]
+        for unit in problems:
+            lines.append(f"- `{unit.path}` ({unit.result.value}): {_md(_detail(unit))}")
+        if mocked:
+            lines.append(
+                "- planned with mock dependency outputs (their dependencies have no outputs yet; "
+                "`orch apply` plans them again after the dependencies apply): "
+                + ", ".join(f"`{p}`" for p in mocked)
+            )
+    lines.append("")
+    return "\n".join(lines)
+
+
+_STYLES = {
+    Result.FAILED: "bold red",
+    Result.INVALID: "bold red",
+    Result.REFUSED: "bold red",
+    Result.INTERRUPTED: "red",
+    Result.DRIFTED: "bold yellow",
+    Result.PENDING: "yellow",
+    Result.CHANGES: "yellow",
+    Result.SKIPPED: "dim",
+    Result.NOT_RUN: "dim",
+}
+
+
+def render_table(report: RunReport, console: Console) -> None:
+    table = Table(title=f"orch {report.command} · {report.run_id}", title_justify="left")
+    for name in ("unit", "result", "add", "change", "destroy", "replace", "duration"):
+        table.add_column(name, justify="right" if name not in ("unit", "result") else "left")
+    for unit in report.units:
+        s = unit.summary
+        nums = [str(v) for v in (s.add, s.change, s.destroy, s.replace)] if s else ["-"] * 4
+        destroy = Text(nums[2], style="bold red" if s and s.destroy else "")
+        replace = Text(nums[3], style="bold red" if s and s.replace else "")
+        table.add_row(
+            unit.path,
+            Text(unit.result.value, style=_STYLES.get(unit.result, "green")),
+            nums[0],
+            nums[1],
+            destroy,
+            replace,
+            f"{unit.duration:.1f}s",
+        )
+    console.print(table)
+    for unit in report.units:
+        if unit.summary:
+            for address in unit.summary.deletes:
+                console.print(Text(f"  {unit.path}: delete {address}", style="bold red"))
+            for address in unit.summary.replaces:
+                console.print(Text(f"  {unit.path}: replace {address}", style="bold red"))
+            for address in unit.summary.drift:
+                console.print(Text(f"  {unit.path}: drifted {address}", style="yellow"))
+        if unit.failed or unit.result in NOT_DONE:
+            console.print(Text(f"  {unit.path}: {unit.result.value}: {_detail(unit)}", style="dim"))
+    if report.resume:
+        console.print(Text(report.resume, style="bold"))

@@ -1,0 +1,204 @@
+"""Running Terragrunt in one unit directory: captured, redacted, interruptible.
+
+Each call runs `terragrunt <args> --non-interactive` in the unit's directory with the
+engine environment (orchestrator.tools.engine_env) plus the RunSession's variables. Output
+goes to the unit's log file (redacted), never to the terminal, unless a `verbose` sink is
+given, which receives the same redacted lines prefixed by the unit.
+
+Interruption: every child runs in its own process group so a terminal Ctrl-C reaches orch
+only. `interrupt()` sends one SIGINT to each running process group (Terragrunt and the engine,
+as a terminal would; verified with Terragrunt 1.1: OpenTofu reports one "Interrupt received",
+stops gracefully and releases its state lock);
+`escalate()` sends SIGTERM, then SIGKILL, to the whole process groups.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from orchestrator.errors import OrchError
+
+REDACTED = "***"
+
+
+class Interrupted(OrchError):
+    """The run was interrupted before this engine call started."""
+
+    exit_code = 130
+
+
+def redact(text: str, secrets: list[str] | tuple[str, ...]) -> str:
+    """Replace every secret value (4+ characters) in `text`; longest first."""
+    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text
+
+
+class CallResult(BaseModel):
+    args: list[str]
+    returncode: int
+    stdout: str = ""
+    duration: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.interrupted
+
+
+class Terragrunt:
+    """Runs Terragrunt commands for many units at once; one instance per orch run."""
+
+    def __init__(
+        self,
+        binary: str,
+        env: dict[str, str],
+        engine: str | None = None,
+        secrets: list[str] | None = None,
+        verbose: Callable[[str, str], None] | None = None,
+    ) -> None:
+        self.binary = binary
+        self.env = env
+        self.engine = engine or env.get("TG_TF_PATH") or "tofu"
+        self.secrets = list(secrets or [])
+        self.verbose = verbose
+        self.cancelled = threading.Event()
+        self._lock = threading.Lock()
+        self._procs: dict[int, subprocess.Popen] = {}
+        self._signals_sent = 0
+
+    # ------------------------------------------------------------------ running
+
+    def run(
+        self,
+        unit_dir: Path,
+        args: list[str],
+        log: Path,
+        *,
+        label: str = "",
+        capture_stdout: bool = False,
+        timeout: float | None = None,
+        allow_when_cancelled: bool = False,
+    ) -> CallResult:
+        """Run `terragrunt ARGS --non-interactive` in unit_dir; log every line to `log`.
+
+        With capture_stdout, stdout is returned (not logged) and only stderr is logged.
+        """
+        argv = [self.binary, *args, "--non-interactive"]
+        return self._exec(argv, unit_dir, log, label=label, capture_stdout=capture_stdout,
+                          timeout=timeout, allow_when_cancelled=allow_when_cancelled)
+
+    def run_engine(self, workdir: Path, args: list[str], log: Path, *, label: str = "",
+                   capture_stdout: bool = False) -> CallResult:
+        """Run OpenTofu/Terraform itself (e.g. `show -json PLAN`) in a Terragrunt working directory."""
+        return self._exec([self.engine, *args], workdir, log, label=label, capture_stdout=capture_stdout)
+
+    def _exec(
+        self,
+        argv: list[str],
+        unit_dir: Path,
+        log: Path,
+        *,
+        label: str = "",
+        capture_stdout: bool = False,
+        timeout: float | None = None,
+        allow_when_cancelled: bool = False,
+    ) -> CallResult:
+        if self.cancelled.is_set() and not allow_when_cancelled:
+            raise Interrupted("interrupted before start")
+        args = argv[1:]
+        log.parent.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        with log.open("a", encoding="utf-8", buffering=1) as handle:  # line-buffered: tail -f works
+            header = f"$ {Path(argv[0]).name} {' '.join(args)}   (in {unit_dir})\n"
+            handle.write(redact(header, self.secrets))
+            handle.flush()
+            proc = subprocess.Popen(
+                argv,
+                cwd=unit_dir,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+            with self._lock:
+                self._procs[proc.pid] = proc
+            out_chunks: list[str] = []
+            write_lock = threading.Lock()
+
+            def pump(stream, to_log: bool) -> None:
+                for raw in iter(stream.readline, b""):
+                    line = redact(raw.decode("utf-8", "replace"), self.secrets)
+                    if not to_log:
+                        out_chunks.append(line)
+                        continue
+                    with write_lock:
+                        handle.write(line)
+                    if self.verbose is not None:
+                        self.verbose(label, line.rstrip("\n"))
+                stream.close()
+
+            readers = [
+                threading.Thread(target=pump, args=(proc.stdout, not capture_stdout), daemon=True),
+                threading.Thread(target=pump, args=(proc.stderr, True), daemon=True),
+            ]
+            for reader in readers:
+                reader.start()
+            try:
+                returncode = proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self._killpg(proc, signal.SIGKILL)
+                returncode = proc.wait()
+            finally:
+                with self._lock:
+                    self._procs.pop(proc.pid, None)
+            for reader in readers:
+                reader.join()
+            duration = time.monotonic() - started
+            handle.write(f"# exit {returncode} after {duration:.1f}s\n\n")
+        interrupted = self.cancelled.is_set() and returncode != 0
+        return CallResult(
+            args=args,
+            returncode=returncode,
+            stdout="".join(out_chunks),
+            duration=duration,
+            interrupted=interrupted,
+        )
+
+    # ------------------------------------------------------------ interruption
+
+    @property
+    def running(self) -> int:
+        with self._lock:
+            return len(self._procs)
+
+    def interrupt(self) -> None:
+        """First Ctrl-C: no new engine calls, one SIGINT per process group; then SIGTERM, then SIGKILL."""
+        self.cancelled.set()
+        self._signals_sent += 1
+        with self._lock:
+            procs = list(self._procs.values())
+        for proc in procs:
+            if self._signals_sent == 1:
+                self._killpg(proc, signal.SIGINT)
+            elif self._signals_sent == 2:
+                self._killpg(proc, signal.SIGTERM)
+            else:
+                self._killpg(proc, signal.SIGKILL)
+
+    escalate = interrupt
+
+    @staticmethod
+    def _killpg(proc: subprocess.Popen, sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, sig)

@@ -1,0 +1,53 @@
+"""Shared fixtures for the core tests: fixture stacks copied to a temporary directory."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from _core_helpers import copy_stack
+
+
+@pytest.fixture
+def dag_stack(tmp_path: Path) -> Path:
+    """Ten terraform_data units in a DAG (10-a … 50-j), local state next to each unit."""
+    return copy_stack("dag", tmp_path)
+
+
+@pytest.fixture
+def graph_stack(tmp_path: Path) -> Path:
+    """Discovery fixture: includes carrying dependencies, functions/locals, nested units."""
+    return copy_stack("graph", tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("ORCH_FIXTURE_FAIL", "ORCH_FIXTURE_SLOW", "ORCH_RUNS_DIR", "ORCH_ENGINE", "TG_TF_PATH"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def moto_endpoint():
+    port = _free_port()
+    server = subprocess.Popen([str(Path(sys.executable).parent / "moto_server"), "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield endpoint
+    server.terminate()
+    server.wait(timeout=10)

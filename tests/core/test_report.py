@@ -1,0 +1,60 @@
+"""Report writers: JSON, JUnit, Markdown; exit codes; redaction."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from orchestrator.planfile import PlanSummary
+from orchestrator.report import Result, RunReport, UnitResult, junit_xml, markdown, now, write_all
+from orchestrator.terragrunt import redact
+
+
+def report(command: str = "drift", **kw) -> RunReport:
+    units = [
+        UnitResult(path="a", result=Result.IN_SYNC, summary=PlanSummary()),
+        UnitResult(path="b", result=Result.DRIFTED, summary=PlanSummary(drift=["x.y"])),
+        UnitResult(path="c", result=Result.CHANGES,
+                   summary=PlanSummary(destroy=1, replace=1, deletes=["r.gone"], replaces=["r.new"])),
+        UnitResult(path="d", result=Result.FAILED, error="boom"),
+        UnitResult(path="e", result=Result.SKIPPED, reason="d failed"),
+    ]
+    r = RunReport(run_id="20261126T000000Z-abc", command=command, stack_dir="/s", units=units,
+                  started_at=now(), **kw)
+    r.exit_code = r.compute_exit_code()
+    return r
+
+
+def test_exit_codes() -> None:
+    assert report().exit_code == 1  # a failure wins
+    ok = RunReport(run_id="x", command="drift", stack_dir="/s", started_at=now(),
+                   units=[UnitResult(path="a", result=Result.IN_SYNC)])
+    assert ok.compute_exit_code() == 0
+    ok.units.append(UnitResult(path="b", result=Result.PENDING))
+    assert ok.compute_exit_code() == 2
+    plan = RunReport(run_id="x", command="plan", stack_dir="/s", started_at=now(),
+                     units=[UnitResult(path="a", result=Result.CHANGES)])
+    assert plan.compute_exit_code() == 0
+    plan.detailed_exitcode = True
+    assert plan.compute_exit_code() == 2
+
+
+def test_junit_and_markdown_name_units_and_addresses(tmp_path: Path) -> None:
+    r = report()
+    root = ET.fromstring(junit_xml(r))
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    assert set(cases) == {"a", "b", "c", "d", "e"}
+    assert cases["d"].find("failure") is not None
+    assert cases["e"].find("skipped") is not None
+    assert "x.y" in cases["b"].find("system-out").text
+    md = markdown(r)
+    assert "**delete** `r.gone`" in md and "**replace** `r.new`" in md
+    assert "`b`: `x.y`" in md
+    write_all(r, tmp_path)
+    assert json.loads((tmp_path / "report.json").read_text())["units"][1]["result"] == "drifted"
+    assert (tmp_path / "summary.md").read_text() == md
+
+
+def test_redact() -> None:
+    assert redact("token=AKIAEXAMPLE secret", ["AKIAEXAMPLE", "", "ab"]) == "token=*** secret"

@@ -1,0 +1,215 @@
+"""plan / apply / drift / destroy / validate with real OpenTofu and Terragrunt on the `dag` fixture.
+
+dag: 10-a, 10-b → 20-c(a), 20-d(a), 20-e(b) → 30-f(c,d), 30-g(d,e) → 40-h(f), 40-i(g) → 50-j(h,i).
+Every unit is terraform_data; `value.txt` in a unit sets its input, `extra.txt` adds a
+resource (remove it to plan a delete), ORCH_FIXTURE_FAIL=<unit> makes its plan fail.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from _core_helpers import needs_engines
+
+from orchestrator import operations as ops
+from orchestrator.operations import RefusedError, RunOptions
+from orchestrator.report import Result, RunReport
+from orchestrator.selection import Selection
+
+pytestmark = [pytest.mark.engines, needs_engines]
+OPTS = RunOptions(quiet=True, parallelism=4)
+
+
+def ws(stack: Path, **selection):
+    return ops.open_workspace(stack_dir=stack, selection=Selection(**(selection or {"all": True})))
+
+
+def state_outputs(unit: Path) -> dict:
+    state = json.loads((unit / "terraform.tfstate").read_text())
+    return {k: v["value"] for k, v in state.get("outputs", {}).items()}
+
+
+def run_dir(stack: Path, report: RunReport) -> Path:
+    return stack / ".orch" / "runs" / report.run_id
+
+
+def test_plan_artifacts_order_and_overlap(dag_stack: Path) -> None:
+    report = ops.plan(ws(dag_stack), OPTS)
+    assert report.exit_code == 0
+    assert [u.result for u in report.units] == [Result.CHANGES] * 10
+    out = run_dir(dag_stack, report)
+    for name in ("report.json", "junit.xml", "summary.md"):
+        assert (out / name).is_file()
+    for unit in report.units:
+        assert (out / unit.plan_file).is_file() and (out / unit.plan_json).is_file()
+        assert (out / unit.log).is_file()
+    # Dependencies finished before their dependents started.
+    graph = {u.path: u.dependencies for u in ws(dag_stack).graph.units}
+    times = {u.path: u for u in report.units}
+    for path, deps in graph.items():
+        for dep in deps:
+            assert times[dep].finished_at <= times[path].started_at, (dep, path)
+    # Independent units overlapped in time.
+    a, b = times["10-a"], times["10-b"]
+    assert a.started_at < b.finished_at and b.started_at < a.finished_at
+    # Units whose dependencies have no state yet were planned with mock outputs.
+    assert not times["10-a"].used_mocks and times["20-c"].used_mocks and times["50-j"].used_mocks
+    # --detailed-exitcode: 2 when changes are present.
+    detailed = ops.plan(ws(dag_stack, layers=["10-a"]), RunOptions(quiet=True, detailed_exitcode=True))
+    assert detailed.exit_code == 2
+
+
+def test_apply_runs_the_saved_plans_and_never_mock_outputs(dag_stack: Path) -> None:
+    workspace = ws(dag_stack, layers=["10-a", "20-c"])
+    planned = ops.plan(workspace, OPTS)
+    assert planned.unit("20-c").used_mocks
+    # The module changes after the plan was saved: apply must still apply what was planned.
+    module = dag_stack / "modules" / "data" / "main.tf"
+    module.write_text(module.read_text() + '\nresource "terraform_data" "added_after_plan" {}\n')
+    applied = ops.apply(ws(dag_stack, layers=["10-a", "20-c"]), OPTS, run_id=planned.run_id,
+                        auto_approve=True)
+    assert applied.exit_code == 0, applied.to_json()
+    assert applied.from_run == planned.run_id
+    assert state_outputs(dag_stack / "10-a") == {"value": "v1"}
+    c = applied.unit("20-c")
+    assert c.result == Result.APPLIED and c.replanned and "mock" in c.reason
+    assert state_outputs(dag_stack / "20-c") == {"value": "v1,a=v1"}
+    # 10-a got exactly its saved plan (without the resource added later) ...
+    assert "added_after_plan" not in (dag_stack / "10-a" / "terraform.tfstate").read_text()
+    # ... and no mock value reached any state.
+    for state in dag_stack.rglob("terraform.tfstate"):
+        assert '"mock' not in state.read_text()
+
+
+def test_apply_reuses_latest_unchanged_plan_run_else_plans(dag_stack: Path) -> None:
+    planned = ops.plan(ws(dag_stack, layers=["10-b"]), OPTS)
+    applied = ops.apply(ws(dag_stack, layers=["10-b"]), OPTS, auto_approve=True)
+    assert applied.from_run == planned.run_id and applied.unit("10-b").result == Result.APPLIED
+    (dag_stack / "10-b" / "value.txt").write_text("v2\n")
+    again = ops.apply(ws(dag_stack, layers=["10-b"]), OPTS, auto_approve=True)
+    assert again.from_run != planned.run_id
+    assert state_outputs(dag_stack / "10-b") == {"value": "v2"}
+    # Without --auto-approve the confirmation decides.
+    (dag_stack / "10-b" / "value.txt").write_text("v3\n")
+    with pytest.raises(RefusedError, match="not confirmed"):
+        ops.apply(ws(dag_stack, layers=["10-b"]), OPTS, confirm=lambda report: False)
+    assert state_outputs(dag_stack / "10-b") == {"value": "v2"}
+
+
+def test_delete_refused_without_allow_destroy(dag_stack: Path) -> None:
+    (dag_stack / "10-a" / "extra.txt").write_text("")
+    assert ops.apply(ws(dag_stack, layers=["10-a"]), OPTS, auto_approve=True).exit_code == 0
+    (dag_stack / "10-a" / "extra.txt").unlink()
+    with pytest.raises(RefusedError, match=r"10-a: delete terraform_data\.extra\[0\]"):
+        ops.apply(ws(dag_stack, layers=["10-a"]), OPTS, auto_approve=True)
+    assert '"name": "extra"' in (dag_stack / "10-a" / "terraform.tfstate").read_text()
+    done = ops.apply(ws(dag_stack, layers=["10-a"]), OPTS, auto_approve=True, allow_destroy=True)
+    assert done.unit("10-a").result == Result.APPLIED and done.unit("10-a").summary.destroy == 1
+    assert '"name": "extra"' not in (dag_stack / "10-a" / "terraform.tfstate").read_text()
+
+
+def test_failure_skips_only_its_dependents(dag_stack: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORCH_FIXTURE_FAIL", "20-d")
+    report = ops.plan(ws(dag_stack), OPTS)
+    results = {u.path: u.result for u in report.units}
+    assert results["20-d"] == Result.FAILED
+    assert "fixture failure requested" in report.unit("20-d").error
+    for path in ("30-f", "30-g", "40-h", "40-i", "50-j"):
+        assert results[path] == Result.SKIPPED
+    for path in ("10-a", "10-b", "20-c", "20-e"):
+        assert results[path] == Result.CHANGES
+    assert report.exit_code == 1
+    junit = ET.parse(run_dir(dag_stack, report) / "junit.xml").getroot()
+    failed = [c.get("name") for c in junit.iter("testcase") if c.find("failure") is not None]
+    assert failed == ["20-d"]
+
+
+def test_drift_exit_codes_and_reports(dag_stack: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert ops.apply(ws(dag_stack), OPTS, auto_approve=True).exit_code == 0
+    in_sync = ops.drift(ws(dag_stack), OPTS)
+    assert in_sync.exit_code == 0 and {u.result for u in in_sync.units} == {Result.IN_SYNC}
+
+    (dag_stack / "20-c" / "value.txt").write_text("edited\n")
+    report = ops.drift(ws(dag_stack), OPTS)
+    assert report.exit_code == 2
+    assert [u.path for u in report.units if u.result != Result.IN_SYNC] == ["20-c"]
+    out = run_dir(dag_stack, report)
+    data = json.loads((out / "report.json").read_text())
+    assert [u["path"] for u in data["units"] if u["result"] == "pending-changes"] == ["20-c"]
+    junit = ET.parse(out / "junit.xml").getroot()
+    flagged = [c.get("name") for c in junit.iter("testcase") if c.find("system-out") is not None]
+    assert flagged == ["20-c"]
+    assert "| `20-c` | 📝 pending-changes | 0 | 1 |" in (out / "summary.md").read_text()
+
+    monkeypatch.setenv("ORCH_FIXTURE_FAIL", "30-f")
+    broken = ops.drift(ws(dag_stack), OPTS)
+    assert broken.exit_code == 1 and broken.unit("30-f").result == Result.FAILED
+    # Drift still checks the units below a failed one.
+    assert broken.unit("40-h").result == Result.IN_SYNC
+
+
+def test_destroy_in_reverse_order_with_confirmation(dag_stack: Path) -> None:
+    selection = {"layers": ["10-a", "20-c"]}
+    assert ops.apply(ws(dag_stack, **selection), OPTS, auto_approve=True).exit_code == 0
+    with pytest.raises(RefusedError, match="--allow-destroy"):
+        ops.destroy(ws(dag_stack, **selection), OPTS)
+    with pytest.raises(RefusedError, match="type the environment name 'dag'"):
+        ops.destroy(ws(dag_stack, **selection), OPTS, allow_destroy=True, confirm_name=lambda name: "nope")
+    report = ops.destroy(ws(dag_stack, **selection), OPTS, allow_destroy=True, confirm_name=lambda name: name)
+    assert [u.path for u in report.units] == ["20-c", "10-a"]
+    assert {u.result for u in report.units} == {Result.DESTROYED}
+    assert report.unit("20-c").finished_at <= report.unit("10-a").started_at
+    assert state_outputs(dag_stack / "10-a") == {}
+
+
+def test_validate_json(dag_stack: Path) -> None:
+    broken = dag_stack / "modules" / "broken"
+    broken.mkdir()
+    (broken / "main.tf").write_text('resource "terraform_data" "x" {\n  bogus = 1\n}\n')
+    (dag_stack / "20-e" / "terragrunt.hcl").write_text(
+        'include "root" {\n  path = find_in_parent_folders("root.hcl")\n}\n'
+        'terraform {\n  source = "${get_parent_terragrunt_dir()}/modules//broken"\n}\n'
+    )
+    report = ops.validate(ws(dag_stack, layers=["10-a", "20-e"]), OPTS)
+    data = ops.validate_json(report)
+    assert [(u["path"], u["valid"]) for u in data["units"]] == [("10-a", True), ("20-e", False)]
+    assert any("bogus" in json.dumps(d) for d in data["units"][1]["diagnostics"])
+    assert report.exit_code == 1
+
+
+def test_changed_since_selects_changed_unit_and_dependents(dag_stack: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
+                       cwd=dag_stack, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "fixture")
+    (dag_stack / "20-d" / "value.txt").write_text("v2\n")
+    selected = ws(dag_stack, changed_since="HEAD").selected
+    assert selected == ["20-d", "30-f", "30-g", "40-h", "40-i", "50-j"]
+    git("add", ".")
+    git("commit", "-qm", "value")
+    assert ws(dag_stack, changed_since="HEAD").selected == []
+    (dag_stack / "modules" / "data" / "main.tf").write_text(
+        (dag_stack / "modules" / "data" / "main.tf").read_text() + "\n# touched\n"
+    )
+    assert len(ws(dag_stack, changed_since="HEAD").selected) == 10
+
+
+def test_secrets_are_redacted_from_logs_plan_json_and_reports(dag_stack: Path) -> None:
+    from orchestrator.session import RunSession
+
+    secret = "hunter2-very-secret"
+    (dag_stack / "10-a" / "value.txt").write_text(secret + "\n")
+    workspace = ops.open_workspace(stack_dir=dag_stack, selection=Selection(layers=["10-a"]),
+                                   session=RunSession(secrets=[secret]))
+    report = ops.plan(workspace, RunOptions(quiet=True, verbose=True))
+    out = run_dir(dag_stack, report)
+    texts = [p.read_text(errors="replace") for p in out.rglob("*") if p.is_file() and p.name != "tfplan"]
+    assert any("***" in t for t in texts)
+    assert not any(secret in t for t in texts)

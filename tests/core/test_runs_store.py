@@ -1,0 +1,47 @@
+"""Run ids, unit slugs and the configuration fingerprint (what apply uses to reuse a plan run)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from orchestrator import runs
+
+
+def test_run_ids_sort_by_time() -> None:
+    t = datetime(2026, 11, 26, 4, 0, tzinfo=UTC)
+    ids = [runs.new_run_id(t + timedelta(microseconds=i)) for i in (3, 1, 2)]
+    assert sorted(ids) == [ids[1], ids[2], ids[0]]
+    assert ids[1].startswith("20261126T040000000001Z-")
+
+
+def test_unit_slug() -> None:
+    assert runs.unit_slug("apps/api") == "apps__api"
+    assert runs.unit_slug(".") == "_root_"
+
+
+def test_fingerprint_follows_config_not_state_or_caches(tmp_path: Path) -> None:
+    stack, module = tmp_path / "stack", tmp_path / "modules" / "m"
+    (stack / "a").mkdir(parents=True)
+    module.mkdir(parents=True)
+    (stack / "a" / "terragrunt.hcl").write_text("# a\n")
+    (module / "main.tf").write_text("# m\n")
+    first = runs.fingerprint(stack, [module])
+    (stack / "a" / "terraform.tfstate").write_text("{}")
+    (stack / "a" / ".terragrunt-cache" / "x").mkdir(parents=True)
+    (stack / "a" / ".terragrunt-cache" / "x" / "main.tf").write_text("# copy\n")
+    (stack / ".orch" / "runs").mkdir(parents=True)
+    assert runs.fingerprint(stack, [module]) == first
+    (module / "main.tf").write_text("# m changed\n")
+    assert runs.fingerprint(stack, [module]) != first
+
+
+def test_engine_choice_reaches_terragrunt(monkeypatch) -> None:
+    from orchestrator.operations import build_env
+    from orchestrator.session import RunSession
+
+    monkeypatch.setenv("TG_TF_PATH", "/somewhere/tofu")
+    env = build_env(RunSession(env={"AWS_REGION": "eu-west-1"}), "/opt/tf/terraform")
+    assert env["TG_TF_PATH"] == "/opt/tf/terraform"
+    assert env["AWS_REGION"] == "eu-west-1"  # the session's variables reach every engine call
+    assert env["TG_NON_INTERACTIVE"] == "true"
