@@ -1,0 +1,20 @@
+# The state backend as code. `orch bootstrap` creates it (boto3); import it here to let Terraform own it:
+# the import commands are in terraform/modules/state-backend/README.md. Until then, do not apply this
+# layer against an account where the bucket exists (the apply would fail on "already exists").
+include "root" {
+  path   = find_in_parent_folders("root.hcl")
+  expose = true
+}
+
+terraform {
+  source = "${include.root.locals.modules}//state-backend"
+}
+
+inputs = {
+  bucket_name              = include.root.locals.env.state.bucket
+  kms_alias                = include.root.locals.env.state.kms_alias
+  lock_mode                = include.root.locals.lock_mode
+  lock_table               = try(include.root.locals.env.state.lock_table, null)
+  cross_account_principals = try(include.root.locals.env.state.cross_account_principals, [])
+  noncurrent_version_days  = try(include.root.locals.env.state.noncurrent_version_days, 90)
+}

@@ -1,0 +1,25 @@
+# Terraform execution role, CI role + cross-account assume-role policy, EKS admin role (and developer /
+# audit read-only roles when principals are listed in ../common.hcl). Apply as an account administrator.
+include "root" {
+  path   = find_in_parent_folders("root.hcl")
+  expose = true
+}
+
+locals {
+  iam = read_terragrunt_config("${get_parent_terragrunt_dir("root")}/common.hcl").locals.iam
+}
+
+terraform {
+  source = "${include.root.locals.modules}//iam-baseline"
+}
+
+inputs = {
+  name_prefix              = "orch"
+  admin_principal_arns     = local.iam.admin_principal_arns
+  ci_principal_arns        = local.iam.ci_principal_arns
+  developer_principal_arns = local.iam.developer_principal_arns
+  audit_principal_arns     = local.iam.audit_principal_arns
+  require_mfa              = local.iam.require_mfa
+  external_id              = try(include.root.locals.env.execution_role.external_id, null)
+  max_session_duration     = max(3600, try(include.root.locals.env.execution_role.session_duration, 3600))
+}

@@ -1,0 +1,18 @@
+# Settings shared by the bootstrap layers: which environment (account) they build, read from the
+# same env.yaml that orch and environments/LIVE/<env>/root.hcl use. Choose it with ORCH_ENV
+# (default eks-prod): `ORCH_ENV=eks-staging terragrunt run --all -- plan` from bootstrap/.
+locals {
+  env_name = get_env("ORCH_ENV", "eks-prod")
+  env_dir  = "${get_parent_terragrunt_dir()}/../environments/LIVE/${local.env_name}"
+  env      = yamldecode(file("${local.env_dir}/env.yaml"))
+
+  # Who may use the roles 10-iam-baseline creates. Defaults: the account itself (its administrators
+  # decide through their own IAM policies); replace with the Jenkins agent role and SSO admin roles.
+  iam = {
+    admin_principal_arns     = ["arn:aws:iam::${local.env.account_id}:root"]
+    ci_principal_arns        = []
+    developer_principal_arns = []
+    audit_principal_arns     = []
+    require_mfa              = true
+  }
+}

@@ -1,0 +1,96 @@
+# Terragrunt configuration of the bootstrap layers (state backend, IAM baseline) of one account.
+#
+# Order: `orch bootstrap --env NAME` first (creates the bucket this state goes to), then
+#   cd bootstrap/00-state-backend && terragrunt import ...   (commands in terraform/modules/state-backend/README.md)
+#   cd bootstrap/10-iam-baseline  && terragrunt apply        (as an administrator of the account)
+# then set env.yaml execution_role.arn to the execution_role_arn output.
+# Local mode (ORCH_LOCAL_ENDPOINT set, as `orch --local` does) targets the emulator exactly like
+# environments/LIVE/<env>/root.hcl.
+locals {
+  common = read_terragrunt_config("${get_parent_terragrunt_dir()}/common.hcl")
+  env    = local.common.locals.env
+  layer  = basename(get_terragrunt_dir())
+
+  modules = "${get_parent_terragrunt_dir()}/../terraform/modules"
+
+  local_endpoint = get_env("ORCH_LOCAL_ENDPOINT", "")
+  is_local       = local.local_endpoint != ""
+  account_id     = local.is_local ? get_env("ORCH_LOCAL_ACCOUNT_ID", "123456789012") : local.env.account_id
+  region         = local.env.region
+  lock_mode      = try(local.env.state.lock_mode, "s3")
+
+  tags = merge(local.env.tags, { Layer = "bootstrap-${local.layer}", ManagedBy = "terragrunt" })
+
+  local_services = ["dynamodb", "iam", "kms", "s3", "sts"]
+}
+
+remote_state {
+  backend      = "s3"
+  disable_init = true
+  generate = {
+    path      = "backend.tf"
+    if_exists = "overwrite_terragrunt"
+  }
+  config = merge(
+    {
+      bucket       = local.env.state.bucket
+      key          = "${local.env.state.key_prefix}/bootstrap/${path_relative_to_include()}/terraform.tfstate"
+      region       = local.region
+      encrypt      = true
+      kms_key_id   = "arn:aws:kms:${local.region}:${local.account_id}:${local.env.state.kms_alias}"
+      use_lockfile = contains(["s3", "both"], local.lock_mode)
+    },
+    # Optional settings as filtered for-expressions: a conditional `x ? {..} : {}` is a type error in HCL.
+    { for k, v in { dynamodb_table = local.env.state.lock_table } : k => v if contains(["dynamodb", "both"], local.lock_mode) },
+    { for k, v in {
+      endpoints = {
+        s3       = local.local_endpoint
+        sts      = local.local_endpoint
+        dynamodb = local.local_endpoint
+        iam      = local.local_endpoint
+      }
+      use_path_style              = true
+      skip_credentials_validation = true
+      skip_metadata_api_check     = true
+      skip_region_validation      = true
+    } : k => v if local.is_local },
+  )
+}
+
+# No assume_role here: the bootstrap runs as an administrator of the account (orch exports the
+# caller's credentials, or the execution role once it exists and env.yaml names it).
+generate "provider" {
+  path      = "provider.tf"
+  if_exists = "overwrite_terragrunt"
+  contents  = <<-EOT
+    provider "aws" {
+      region = "${local.region}"
+    %{if !local.is_local~}
+      allowed_account_ids = ["${local.account_id}"]
+    %{endif~}
+      default_tags {
+        tags = ${jsonencode(local.tags)}
+      }
+    %{if local.is_local~}
+      # The provider tags buckets through S3 Control, whose endpoint rules prefix the host with the
+      # account id ("123456789012.127.0.0.1"), which does not resolve. Without an account id the
+      # provider falls back to GetBucketTagging (and cannot check allowed_account_ids: orch's guard
+      # checked the emulator's account). Emulator only; resources read data.aws_caller_identity.
+      skip_requesting_account_id  = true
+      s3_use_path_style           = true
+      skip_credentials_validation = true
+      skip_metadata_api_check     = true
+      skip_region_validation      = true
+      endpoints {
+    %{for svc in local.local_services~}
+        ${svc} = "${local.local_endpoint}"
+    %{endfor~}
+      }
+    %{endif~}
+    }
+  EOT
+}
+
+inputs = {
+  tags = local.tags
+}

@@ -1,0 +1,85 @@
+# Managed node groups (system / application / spot) in both private subnets, with launch
+# templates (IMDSv2 only, KMS-encrypted gp3) and the node IAM role.
+include "root" {
+  path   = find_in_parent_folders("root.hcl")
+  expose = true
+}
+
+terraform {
+  source = "${include.root.locals.modules}//eks-nodegroup"
+}
+
+dependency "foundation" {
+  config_path = "../00-foundation"
+  mock_outputs = {
+    name_prefix = "orch-eks-prod"
+    kms_key_arns = {
+      for k in ["eks", "logs", "ebs", "rds", "elasticache", "sns", "efs", "s3"] :
+      k => "arn:aws:kms:ap-northeast-2:111111111111:key/00000000-0000-0000-0000-000000000000"
+    }
+    kms_key_ids = {
+      for k in ["eks", "logs", "ebs", "rds", "elasticache", "sns", "efs", "s3"] :
+      k => "00000000-0000-0000-0000-000000000000"
+    }
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
+dependency "networking" {
+  config_path = "../10-networking"
+  mock_outputs = {
+    vpc_id             = "vpc-00000000000000000"
+    private_subnet_ids = ["subnet-0000000000000000a", "subnet-0000000000000000c"]
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
+dependency "security" {
+  config_path = "../20-security"
+  mock_outputs = {
+    node_security_group_id = "sg-00000000000000002"
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
+dependency "cluster" {
+  config_path = "../30-eks-cluster"
+  mock_outputs = {
+    cluster_name    = "orch-eks-prod"
+    cluster_version = "1.35"
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
+inputs = {
+  cluster_name            = dependency.cluster.outputs.cluster_name
+  kubernetes_version      = dependency.cluster.outputs.cluster_version
+  subnet_ids              = dependency.networking.outputs.private_subnet_ids
+  node_security_group_ids = [dependency.security.outputs.node_security_group_id]
+  ebs_kms_key_arn         = dependency.foundation.outputs.kms_key_arns["ebs"]
+
+  node_groups = {
+    # Cluster-critical add-ons only (CoreDNS, controllers tolerate the taint).
+    system = {
+      instance_types = ["m6i.large"]
+      min_size       = 2
+      max_size       = 4
+      labels         = { role = "system" }
+      taints         = [{ key = "CriticalAddonsOnly", value = "true", effect = "NO_SCHEDULE" }]
+    }
+    application = {
+      instance_types = ["m6i.xlarge"]
+      min_size       = 2
+      max_size       = 10
+      labels         = { role = "application" }
+    }
+    # Interruptible capacity; several similar types keep Spot capacity available.
+    spot = {
+      instance_types = ["m6i.xlarge", "m5.xlarge", "m5a.xlarge", "m6a.xlarge"]
+      capacity_type  = "SPOT"
+      min_size       = 0
+      max_size       = 20
+      labels         = { role = "spot", "node.kubernetes.io/lifecycle" = "spot" }
+    }
+  }
+}

@@ -1,0 +1,26 @@
+# This file is maintained automatically by "tofu init".
+# Manual edits may be lost in future updates.
+
+provider "registry.opentofu.org/hashicorp/aws" {
+  version     = "6.47.1"
+  constraints = ">= 6.0.0, < 7.0.0"
+  hashes = [
+    "h1:KBJui132nARlWxMi4kMGN0A1qr/p1V5KL8f2V6aTlJs=",
+  ]
+}
+
+provider "registry.opentofu.org/hashicorp/helm" {
+  version     = "3.2.0"
+  constraints = ">= 3.0.0, < 4.0.0"
+  hashes = [
+    "h1:SMXKuFLbGGxYp3kZrfoDujTTS+qm9OjzCh7Gg4k9+5g=",
+  ]
+}
+
+provider "registry.opentofu.org/hashicorp/kubernetes" {
+  version     = "3.2.1"
+  constraints = ">= 3.0.0, < 4.0.0"
+  hashes = [
+    "h1:YvWiENaODOiOjqncBQqHdRKqxWrx40HM1O7kwu9swys=",
+  ]
+}

@@ -1,0 +1,71 @@
+# Alarms to an encrypted SNS topic, Container Insights log groups and the CloudWatch
+# observability add-on (off in local mode through enable_managed_addons).
+include "root" {
+  path   = find_in_parent_folders("root.hcl")
+  expose = true
+}
+
+terraform {
+  source = "${include.root.locals.modules}//monitoring"
+}
+
+dependency "foundation" {
+  config_path = "../00-foundation"
+  mock_outputs = {
+    name_prefix = "orch-eks-prod"
+    kms_key_arns = {
+      for k in ["eks", "logs", "ebs", "rds", "elasticache", "sns", "efs", "s3"] :
+      k => "arn:aws:kms:ap-northeast-2:111111111111:key/00000000-0000-0000-0000-000000000000"
+    }
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
+dependency "networking" {
+  config_path = "../10-networking"
+  mock_outputs = {
+    nat_gateway_ids = ["nat-0000000000000000a", "nat-0000000000000000c"]
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
+dependency "eks" {
+  config_path = "../30-eks-cluster"
+  mock_outputs = {
+    cluster_name      = "orch-eks-prod"
+    oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/00000000000000000000000000000000"
+    oidc_issuer_url   = "https://oidc.eks.ap-northeast-2.amazonaws.com/id/00000000000000000000000000000000"
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
+dependency "database" {
+  config_path = "../60-database"
+  mock_outputs = {
+    instance_ids = ["orch-eks-prod-aurora-01", "orch-eks-prod-aurora-02"]
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
+dependency "cache" {
+  config_path = "../70-cache"
+  mock_outputs = {
+    member_clusters = [
+      "orch-eks-prod-redis-0001-001", "orch-eks-prod-redis-0001-002",
+      "orch-eks-prod-redis-0002-001", "orch-eks-prod-redis-0002-002",
+    ]
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
+inputs = {
+  name_prefix                 = dependency.foundation.outputs.name_prefix
+  sns_kms_key_arn             = dependency.foundation.outputs.kms_key_arns["sns"]
+  cloudwatch_logs_kms_key_arn = dependency.foundation.outputs.kms_key_arns["logs"]
+  cluster_name                = dependency.eks.outputs.cluster_name
+  oidc_provider_arn           = dependency.eks.outputs.oidc_provider_arn
+  oidc_issuer_url             = dependency.eks.outputs.oidc_issuer_url
+  aurora_instance_ids         = dependency.database.outputs.instance_ids
+  redis_member_clusters       = dependency.cache.outputs.member_clusters
+  nat_gateway_ids             = dependency.networking.outputs.nat_gateway_ids
+}

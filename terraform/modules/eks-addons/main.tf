@@ -1,0 +1,141 @@
+# EKS managed add-ons, their IRSA roles, the per-AZ ENIConfigs of VPC CNI custom
+# networking, and the IRSA roles of the Helm-installed controllers (helm.tf).
+locals {
+  # Every AWS-facing component gets its own role, trusted only by its service account(s).
+  irsa_roles = {
+    vpc-cni = {
+      description = "VPC CNI (aws-node) of ${var.cluster_name}"
+      subjects    = ["kube-system:aws-node"]
+      managed     = { cni = "arn:${local.partition}:iam::aws:policy/AmazonEKS_CNI_Policy" }
+      inline      = {}
+    }
+    ebs-csi = {
+      description = "EBS CSI driver of ${var.cluster_name}"
+      subjects    = ["kube-system:ebs-csi-controller-sa"]
+      managed     = { ebs = "arn:${local.partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy" }
+      inline      = { ebs-kms = data.aws_iam_policy_document.ebs_csi_kms.json }
+    }
+    efs-csi = {
+      description = "EFS CSI driver of ${var.cluster_name}"
+      subjects    = ["kube-system:efs-csi-controller-sa", "kube-system:efs-csi-node-sa"]
+      managed     = { efs = "arn:${local.partition}:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy" }
+      inline      = {}
+    }
+    load-balancer-controller = {
+      description = "AWS Load Balancer Controller of ${var.cluster_name}"
+      subjects    = ["kube-system:aws-load-balancer-controller"]
+      managed     = {}
+      inline      = { load-balancer-controller = data.aws_iam_policy_document.load_balancer_controller.json }
+    }
+    cluster-autoscaler = {
+      description = "Cluster Autoscaler of ${var.cluster_name}"
+      subjects    = ["kube-system:cluster-autoscaler"]
+      managed     = {}
+      inline      = { cluster-autoscaler = data.aws_iam_policy_document.cluster_autoscaler.json }
+    }
+    external-dns = {
+      description = "External DNS of ${var.cluster_name}"
+      subjects    = ["external-dns:external-dns"]
+      managed     = {}
+      inline      = { external-dns = data.aws_iam_policy_document.external_dns.json }
+    }
+    cert-manager = {
+      description = "cert-manager (Route 53 DNS-01) of ${var.cluster_name}"
+      subjects    = ["cert-manager:cert-manager"]
+      managed     = {}
+      inline      = { cert-manager = data.aws_iam_policy_document.cert_manager.json }
+    }
+  }
+
+  # Critical add-ons run on the tainted system node group.
+  system_tolerations = [
+    { key = "CriticalAddonsOnly", operator = "Exists", effect = "NoSchedule" },
+  ]
+  system_node_selector = { role = "system" }
+
+  addons = {
+    vpc-cni = {
+      version = var.addon_versions.vpc_cni
+      role    = "vpc-cni"
+      # Custom networking: pods take IPs from the pod subnets through the ENIConfig named
+      # after the node's zone; the network policy agent enforces NetworkPolicy.
+      configuration = jsonencode({
+        env = {
+          AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG = "true"
+          ENI_CONFIG_LABEL_DEF               = "topology.kubernetes.io/zone"
+        }
+        enableNetworkPolicy = "true"
+      })
+    }
+    coredns = {
+      version = var.addon_versions.coredns
+      role    = null
+      configuration = jsonencode({
+        nodeSelector = local.system_node_selector
+        tolerations  = local.system_tolerations
+      })
+    }
+    kube-proxy = {
+      version       = var.addon_versions.kube_proxy
+      role          = null
+      configuration = null
+    }
+    aws-ebs-csi-driver = {
+      version       = var.addon_versions.aws_ebs_csi_driver
+      role          = "ebs-csi"
+      configuration = null
+    }
+    aws-efs-csi-driver = {
+      version       = var.addon_versions.aws_efs_csi_driver
+      role          = "efs-csi"
+      configuration = null
+    }
+  }
+}
+
+module "irsa" {
+  source   = "../iam-role"
+  for_each = local.irsa_roles
+
+  name                = "${var.cluster_name}-${each.key}"
+  description         = each.value.description
+  oidc_provider_arn   = var.oidc_provider_arn
+  oidc_subjects       = each.value.subjects
+  managed_policy_arns = each.value.managed
+  inline_policies     = each.value.inline
+  tags                = var.tags
+}
+
+resource "aws_eks_addon" "this" {
+  for_each = var.enable_managed_addons ? local.addons : {}
+
+  cluster_name                = var.cluster_name
+  addon_name                  = each.key
+  addon_version               = each.value.version
+  service_account_role_arn    = each.value.role == null ? null : module.irsa[each.value.role].arn
+  configuration_values        = each.value.configuration
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  tags = merge(var.tags, { Name = "${var.cluster_name}-${each.key}" })
+}
+
+# One ENIConfig per AZ, named after the zone (ENI_CONFIG_LABEL_DEF above). The CRD ships
+# with the VPC CNI that EKS bootstraps with the cluster.
+resource "kubernetes_manifest" "eniconfig" {
+  for_each = var.enable_kubernetes_resources ? var.pod_subnet_ids_by_az : {}
+
+  manifest = {
+    apiVersion = "crd.k8s.amazonaws.com/v1alpha1"
+    kind       = "ENIConfig"
+    metadata = {
+      name = each.key
+    }
+    spec = {
+      subnet         = each.value
+      securityGroups = var.pod_security_group_ids
+    }
+  }
+
+  depends_on = [aws_eks_addon.this]
+}

@@ -1,0 +1,54 @@
+output "cluster_name" {
+  description = "Name of the EKS cluster."
+  value       = aws_eks_cluster.this.name
+}
+
+output "cluster_arn" {
+  description = "ARN of the EKS cluster."
+  value       = aws_eks_cluster.this.arn
+}
+
+output "cluster_endpoint" {
+  description = "Kubernetes API server endpoint."
+  value       = aws_eks_cluster.this.endpoint
+}
+
+output "cluster_version" {
+  description = "Kubernetes version of the control plane."
+  value       = aws_eks_cluster.this.version
+}
+
+output "cluster_certificate_authority_data" {
+  description = "Base64-encoded certificate authority data of the cluster."
+  value       = aws_eks_cluster.this.certificate_authority[0].data
+}
+
+output "cluster_primary_security_group_id" {
+  description = "Security group EKS creates for the cluster (empty where the API does not report it)."
+  value       = try(aws_eks_cluster.this.vpc_config[0].cluster_security_group_id, "")
+}
+
+output "oidc_provider_arn" {
+  description = "ARN of the IAM OIDC provider (IRSA)."
+  value       = aws_iam_openid_connect_provider.this.arn
+}
+
+output "oidc_issuer_url" {
+  description = "OIDC issuer URL of the cluster (https://...)."
+  value       = aws_eks_cluster.this.identity[0].oidc[0].issuer
+}
+
+output "cluster_role_arn" {
+  description = "ARN of the cluster IAM role."
+  value       = module.cluster_role.arn
+}
+
+output "log_group_name" {
+  description = "CloudWatch log group receiving the control-plane logs."
+  value       = aws_cloudwatch_log_group.cluster.name
+}
+
+output "access_entries" {
+  description = "Map principal ARN -> access level (admin, developer, ci)."
+  value       = local.access_entries
+}

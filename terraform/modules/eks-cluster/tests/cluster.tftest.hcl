@@ -1,0 +1,102 @@
+# Plan-only checks with a mocked AWS provider: no credentials, no calls.
+mock_provider "aws" {
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111111111111:role/mock" }
+  }
+  mock_resource "aws_eks_cluster" {
+    defaults = {
+      certificate_authority = [{ data = "bW9jaw==" }]
+      identity              = [{ oidc = [{ issuer = "https://oidc.eks.ap-northeast-2.amazonaws.com/id/MOCK" }] }]
+    }
+  }
+}
+
+variables {
+  cluster_name              = "test"
+  subnet_ids                = ["subnet-0000000000000000a", "subnet-0000000000000000c"]
+  cluster_security_group_id = "sg-00000000000000001"
+  secrets_kms_key_arn       = "arn:aws:kms:ap-northeast-2:111111111111:key/00000000-0000-0000-0000-000000000001"
+  logs_kms_key_arn          = "arn:aws:kms:ap-northeast-2:111111111111:key/00000000-0000-0000-0000-000000000002"
+  public_access_cidrs       = ["203.0.113.0/24"]
+  admin_role_arns           = ["arn:aws:iam::111111111111:role/admin"]
+  developer_role_arns       = ["arn:aws:iam::111111111111:role/dev", "arn:aws:iam::111111111111:role/admin"]
+  ci_role_arns              = ["arn:aws:iam::111111111111:role/ci"]
+}
+
+run "production_defaults" {
+  command = plan
+
+  assert {
+    condition     = aws_eks_cluster.this.version == "1.35" && aws_eks_cluster.this.upgrade_policy[0].support_type == "STANDARD"
+    error_message = "Default must be 1.35 with STANDARD support."
+  }
+  assert {
+    condition     = length(aws_eks_cluster.this.enabled_cluster_log_types) == 5
+    error_message = "All five control-plane log types must be on."
+  }
+  assert {
+    condition     = aws_cloudwatch_log_group.cluster.name == "/aws/eks/test/cluster" && aws_cloudwatch_log_group.cluster.kms_key_id == var.logs_kms_key_arn
+    error_message = "Log group must be /aws/eks/<name>/cluster and KMS-encrypted."
+  }
+  assert {
+    condition     = aws_eks_cluster.this.access_config[0].authentication_mode == "API"
+    error_message = "Authentication mode must be API."
+  }
+  assert {
+    condition     = aws_eks_cluster.this.vpc_config[0].endpoint_private_access && aws_eks_cluster.this.vpc_config[0].endpoint_public_access
+    error_message = "Both endpoints must be on when CIDRs are given."
+  }
+  assert {
+    # admin wins over developer for a role in both lists
+    condition = output.access_entries == tomap({
+      "arn:aws:iam::111111111111:role/admin" = "admin"
+      "arn:aws:iam::111111111111:role/dev"   = "developer"
+      "arn:aws:iam::111111111111:role/ci"    = "ci"
+    })
+    error_message = "Access entries must map each role once, admin first."
+  }
+  assert {
+    condition     = endswith(aws_eks_access_policy_association.this["arn:aws:iam::111111111111:role/dev"].policy_arn, "/AmazonEKSViewPolicy")
+    error_message = "Developers must be read-only (AmazonEKSViewPolicy)."
+  }
+}
+
+run "emulator_switches" {
+  command = plan
+
+  variables {
+    enable_access_entries = false
+    enable_upgrade_policy = false
+  }
+
+  assert {
+    condition     = length(aws_eks_access_entry.this) == 0 && length(aws_eks_cluster.this.upgrade_policy) == 0
+    error_message = "Switches must remove access entries and the upgrade policy."
+  }
+}
+
+run "open_endpoint_is_refused" {
+  command = plan
+
+  variables {
+    public_access_cidrs = ["0.0.0.0/0"]
+  }
+
+  expect_failures = [var.public_access_cidrs]
+}
+
+run "public_endpoint_needs_cidrs" {
+  command = plan
+
+  variables {
+    public_access_cidrs = []
+  }
+
+  expect_failures = [var.public_access_cidrs]
+}

@@ -1,0 +1,183 @@
+variable "cluster_name" {
+  type        = string
+  description = "Name of the EKS cluster (also used for the log group /aws/eks/<name>/cluster and IAM role names)."
+
+  validation {
+    condition     = can(regex("^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$", var.cluster_name))
+    error_message = "cluster_name must start with a letter or digit and contain only letters, digits, - and _ (max 100)."
+  }
+}
+
+variable "kubernetes_version" {
+  type        = string
+  description = "Kubernetes minor version of the control plane. Keep it in standard support."
+  default     = "1.35"
+
+  validation {
+    condition     = can(regex("^1\\.[0-9]{2}$", var.kubernetes_version))
+    error_message = "kubernetes_version must look like 1.35."
+  }
+}
+
+variable "support_type" {
+  type        = string
+  description = "Upgrade policy support type. STANDARD makes EKS upgrade the cluster at the end of standard support instead of billing extended support."
+  default     = "STANDARD"
+
+  validation {
+    condition     = contains(["STANDARD", "EXTENDED"], var.support_type)
+    error_message = "support_type must be STANDARD or EXTENDED."
+  }
+}
+
+variable "subnet_ids" {
+  type        = list(string)
+  description = "Private subnets (at least two AZs) for the control-plane ENIs."
+
+  validation {
+    condition     = length(var.subnet_ids) >= 2 && alltrue([for s in var.subnet_ids : can(regex("^subnet-[0-9a-f]+$", s))])
+    error_message = "subnet_ids needs at least two subnet IDs."
+  }
+}
+
+variable "cluster_security_group_id" {
+  type        = string
+  description = "Additional security group for the control-plane ENIs (20-security's cluster_security_group_id)."
+
+  validation {
+    condition     = can(regex("^sg-[0-9a-f]+$", var.cluster_security_group_id))
+    error_message = "cluster_security_group_id must be a security group ID."
+  }
+}
+
+variable "endpoint_public_access" {
+  type        = bool
+  description = "Expose the API server endpoint publicly (restricted to public_access_cidrs)."
+  default     = true
+}
+
+variable "public_access_cidrs" {
+  type        = list(string)
+  description = "CIDRs allowed to reach the public API endpoint. Required when endpoint_public_access is true; 0.0.0.0/0 is refused."
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.public_access_cidrs : can(cidrhost(c, 0)) && !endswith(c, "/0")])
+    error_message = "public_access_cidrs must be valid IPv4 CIDRs and must not contain 0.0.0.0/0 (or any /0)."
+  }
+
+  validation {
+    condition     = !var.endpoint_public_access || length(var.public_access_cidrs) > 0
+    error_message = "Set public_access_cidrs (e.g. the office or VPN egress) when endpoint_public_access is true."
+  }
+}
+
+variable "enabled_log_types" {
+  type        = list(string)
+  description = "Control-plane log types sent to CloudWatch Logs."
+  default     = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+
+  validation {
+    condition     = alltrue([for t in var.enabled_log_types : contains(["api", "audit", "authenticator", "controllerManager", "scheduler"], t)])
+    error_message = "enabled_log_types may contain only api, audit, authenticator, controllerManager, scheduler."
+  }
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Retention of the control-plane log group in days."
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a value CloudWatch Logs accepts (e.g. 90, 365, 731)."
+  }
+}
+
+variable "logs_kms_key_arn" {
+  type        = string
+  description = "KMS key ARN that encrypts the control-plane log group (00-foundation kms_key_arns.logs)."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:", var.logs_kms_key_arn))
+    error_message = "logs_kms_key_arn must be a KMS key ARN."
+  }
+}
+
+variable "secrets_kms_key_arn" {
+  type        = string
+  description = "KMS key ARN for envelope encryption of Kubernetes secrets (00-foundation kms_key_arns.eks)."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:", var.secrets_kms_key_arn))
+    error_message = "secrets_kms_key_arn must be a KMS key ARN."
+  }
+}
+
+variable "admin_role_arns" {
+  type        = list(string)
+  description = "IAM roles granted AmazonEKSClusterAdminPolicy through access entries."
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.admin_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", a))])
+    error_message = "admin_role_arns must be IAM role ARNs."
+  }
+}
+
+variable "developer_role_arns" {
+  type        = list(string)
+  description = "IAM roles granted read-only AmazonEKSViewPolicy through access entries."
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.developer_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", a))])
+    error_message = "developer_role_arns must be IAM role ARNs."
+  }
+}
+
+variable "ci_role_arns" {
+  type        = list(string)
+  description = "IAM roles of the CI/CD pipeline (the one that applies 50-addons must be here or in admin_role_arns)."
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.ci_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", a))])
+    error_message = "ci_role_arns must be IAM role ARNs."
+  }
+}
+
+variable "ci_access_policy" {
+  type        = string
+  description = "EKS access policy for the CI roles. Cluster admin by default because the pipeline installs CRDs and cluster-scoped RBAC (50-addons)."
+  default     = "AmazonEKSClusterAdminPolicy"
+
+  validation {
+    condition     = contains(["AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy"], var.ci_access_policy)
+    error_message = "ci_access_policy must be AmazonEKSClusterAdminPolicy, AmazonEKSAdminPolicy or AmazonEKSEditPolicy."
+  }
+}
+
+variable "bootstrap_cluster_creator_admin_permissions" {
+  type        = bool
+  description = "Give the identity that creates the cluster an admin access entry. Off: access is only what the role lists grant. Changing it replaces the cluster."
+  default     = false
+}
+
+variable "enable_access_entries" {
+  type        = bool
+  description = "Use authentication mode API with access entries and policy associations. false only for the local emulator."
+  default     = true
+}
+
+variable "enable_upgrade_policy" {
+  type        = bool
+  description = "Send upgrade_policy (support_type) to EKS. false only for the local emulator."
+  default     = true
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags for every resource."
+  default     = {}
+}

@@ -1,0 +1,39 @@
+variable "project" {
+  type        = string
+  description = "Short project name that starts every resource name."
+  default     = "orch"
+}
+
+variable "environment" {
+  type        = string
+  description = "Environment name from env.yaml (e.g. eks-prod)."
+}
+
+variable "region" {
+  type        = string
+  description = "AWS region of the environment."
+}
+
+variable "azs" {
+  type        = list(string)
+  description = "Availability zones of the environment."
+  default     = []
+}
+
+variable "kms_deletion_window_in_days" {
+  type        = number
+  description = "Waiting period before a scheduled KMS key deletion takes effect."
+  default     = 30
+}
+
+variable "kms_rotation_period_in_days" {
+  type        = number
+  description = "Automatic rotation period of every key (rotation is always on)."
+  default     = 365
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Standard tags of the environment."
+  default     = {}
+}

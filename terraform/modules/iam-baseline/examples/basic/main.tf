@@ -1,0 +1,19 @@
+provider "aws" {
+  region = "ap-northeast-2"
+}
+
+module "iam_baseline" {
+  source = "../.."
+
+  admin_principal_arns     = ["arn:aws:iam::111111111111:root"]
+  ci_principal_arns        = ["arn:aws:iam::222222222222:role/jenkins-agent"]
+  developer_principal_arns = ["arn:aws:iam::111111111111:root"]
+  external_id              = "example-external-id"
+  tags = {
+    Project     = "orch-eks"
+    Environment = "example"
+    Owner       = "platform-team"
+    CostCenter  = "platform"
+    ManagedBy   = "terraform"
+  }
+}

@@ -1,0 +1,226 @@
+# Phase 1 IAM baseline of one member account: the Terraform execution role (assumed by CI and
+# administrators, optionally with an external id / MFA), the CI role and its cross-account
+# assume-role policy, the EKS admin role, and cheap read-only developer and audit roles.
+# 30-eks-cluster access entries take eks_admin_role_arn, developer_role_arn and ci_role_arn.
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  partition      = data.aws_partition.current.partition
+  account_id     = data.aws_caller_identity.current.account_id
+  execution_name = "${var.name_prefix}-terraform-execution"
+  execution_arn  = "arn:${local.partition}:iam::${local.account_id}:role/${local.execution_name}"
+  eks_clusters   = "arn:${local.partition}:eks:*:${local.account_id}:cluster/*"
+}
+
+# --- Terraform execution role -------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "execution_trust" {
+  statement {
+    sid     = "CiAssumes"
+    effect  = "Allow"
+    actions = ["sts:AssumeRole", "sts:TagSession"]
+    principals {
+      type        = "AWS"
+      identifiers = [aws_iam_role.ci.arn]
+    }
+    dynamic "condition" {
+      for_each = var.external_id == null ? [] : [1]
+      content {
+        test     = "StringEquals"
+        variable = "sts:ExternalId"
+        values   = [var.external_id]
+      }
+    }
+  }
+
+  statement {
+    sid     = "AdminsAssume"
+    effect  = "Allow"
+    actions = ["sts:AssumeRole", "sts:TagSession"]
+    principals {
+      type        = "AWS"
+      identifiers = var.admin_principal_arns
+    }
+    dynamic "condition" {
+      for_each = var.require_mfa ? [1] : []
+      content {
+        test     = "Bool"
+        variable = "aws:MultiFactorAuthPresent"
+        values   = ["true"]
+      }
+    }
+  }
+}
+
+resource "aws_iam_role" "execution" {
+  name                 = local.execution_name
+  description          = "Terraform/OpenTofu execution role assumed by orch (CI and administrators)."
+  assume_role_policy   = data.aws_iam_policy_document.execution_trust.json
+  max_session_duration = var.max_session_duration
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = merge(var.tags, { Name = local.execution_name })
+}
+
+resource "aws_iam_role_policy_attachment" "execution" {
+  #checkov:skip=CKV_AWS_274:The execution role provisions the whole platform (VPC, EKS, IAM, RDS); it is only assumable by CI and MFA admins, and a permissions boundary can narrow it.
+  for_each   = toset(var.execution_policy_arns)
+  role       = aws_iam_role.execution.name
+  policy_arn = each.value
+}
+
+# --- CI role and the cross-account assume-role policy -------------------------------------------------------
+
+data "aws_iam_policy_document" "ci_trust" {
+  statement {
+    sid     = "CiSystemAssumes"
+    effect  = "Allow"
+    actions = ["sts:AssumeRole", "sts:TagSession"]
+    principals {
+      type        = "AWS"
+      identifiers = length(var.ci_principal_arns) > 0 ? var.ci_principal_arns : ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+  }
+}
+
+resource "aws_iam_role" "ci" {
+  name                 = "${var.name_prefix}-ci"
+  description          = "CI/CD pipeline (Jenkins): assumes the execution role and reads EKS clusters."
+  assume_role_policy   = data.aws_iam_policy_document.ci_trust.json
+  max_session_duration = var.max_session_duration
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = merge(var.tags, { Name = "${var.name_prefix}-ci" })
+}
+
+data "aws_iam_policy_document" "assume_execution" {
+  statement {
+    sid       = "AssumeExecutionRole"
+    effect    = "Allow"
+    actions   = ["sts:AssumeRole", "sts:TagSession"]
+    resources = [local.execution_arn]
+  }
+  statement {
+    sid       = "ListClusters"
+    effect    = "Allow"
+    actions   = ["eks:ListClusters"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "DescribeClusters"
+    effect    = "Allow"
+    actions   = ["eks:DescribeCluster"]
+    resources = [local.eks_clusters]
+  }
+}
+
+resource "aws_iam_policy" "assume_execution" {
+  name        = "${var.name_prefix}-assume-terraform-execution"
+  description = "Cross-account assume-role policy: may assume this account's Terraform execution role."
+  policy      = data.aws_iam_policy_document.assume_execution.json
+  tags        = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "ci_assume" {
+  role       = aws_iam_role.ci.name
+  policy_arn = aws_iam_policy.assume_execution.arn
+}
+
+# --- EKS admin, developer (read-only) and audit roles -------------------------------------------------------
+
+data "aws_iam_policy_document" "human_trust" {
+  for_each = { for k, v in {
+    admin     = var.admin_principal_arns
+    developer = var.developer_principal_arns
+  } : k => v if length(v) > 0 }
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRole", "sts:TagSession"]
+    principals {
+      type        = "AWS"
+      identifiers = each.value
+    }
+    dynamic "condition" {
+      for_each = var.require_mfa ? [1] : []
+      content {
+        test     = "Bool"
+        variable = "aws:MultiFactorAuthPresent"
+        values   = ["true"]
+      }
+    }
+  }
+}
+
+data "aws_iam_policy_document" "eks_describe" {
+  statement {
+    sid       = "ListClusters"
+    effect    = "Allow"
+    actions   = ["eks:ListClusters"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "DescribeClusters"
+    effect    = "Allow"
+    actions   = ["eks:DescribeCluster", "eks:ListAccessEntries", "eks:DescribeAccessEntry"]
+    resources = [local.eks_clusters, "arn:${local.partition}:eks:*:${local.account_id}:access-entry/*"]
+  }
+}
+
+resource "aws_iam_role" "eks_admin" {
+  name                 = "${var.name_prefix}-eks-admin"
+  description          = "EKS cluster administrators (access entry with AmazonEKSClusterAdminPolicy)."
+  assume_role_policy   = data.aws_iam_policy_document.human_trust["admin"].json
+  max_session_duration = var.max_session_duration
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = merge(var.tags, { Name = "${var.name_prefix}-eks-admin" })
+}
+
+resource "aws_iam_role_policy" "eks_admin" {
+  name   = "eks-describe"
+  role   = aws_iam_role.eks_admin.id
+  policy = data.aws_iam_policy_document.eks_describe.json
+}
+
+resource "aws_iam_role" "developer" {
+  count                = length(var.developer_principal_arns) > 0 ? 1 : 0
+  name                 = "${var.name_prefix}-developer-readonly"
+  description          = "Developers: read-only AWS access and an EKS access entry with AmazonEKSViewPolicy."
+  assume_role_policy   = data.aws_iam_policy_document.human_trust["developer"].json
+  max_session_duration = var.max_session_duration
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = merge(var.tags, { Name = "${var.name_prefix}-developer-readonly" })
+}
+
+resource "aws_iam_role_policy_attachment" "developer" {
+  count      = length(aws_iam_role.developer)
+  role       = aws_iam_role.developer[0].name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/ReadOnlyAccess"
+}
+
+data "aws_iam_policy_document" "audit_trust" {
+  count = length(var.audit_principal_arns) > 0 ? 1 : 0
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = var.audit_principal_arns
+    }
+  }
+}
+
+resource "aws_iam_role" "audit" {
+  count                = length(var.audit_principal_arns) > 0 ? 1 : 0
+  name                 = "${var.name_prefix}-audit-readonly"
+  description          = "Read-only audit role assumed from the Audit account."
+  assume_role_policy   = data.aws_iam_policy_document.audit_trust[0].json
+  max_session_duration = var.max_session_duration
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = merge(var.tags, { Name = "${var.name_prefix}-audit-readonly" })
+}
+
+resource "aws_iam_role_policy_attachment" "audit" {
+  for_each   = length(aws_iam_role.audit) > 0 ? toset(["SecurityAudit", "ReadOnlyAccess"]) : toset([])
+  role       = aws_iam_role.audit[0].name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/${each.value}"
+}

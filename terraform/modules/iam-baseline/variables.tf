@@ -1,0 +1,95 @@
+variable "name_prefix" {
+  type        = string
+  default     = "orch"
+  description = "Prefix of every role and policy name."
+  validation {
+    condition     = can(regex("^[a-zA-Z][a-zA-Z0-9+=,.@-]{0,30}$", var.name_prefix))
+    error_message = "name_prefix must be 1-31 IAM-name characters starting with a letter."
+  }
+}
+
+variable "ci_principal_arns" {
+  type        = list(string)
+  default     = []
+  description = "Principals of the CI system (e.g. the Jenkins agent role, possibly in a shared-services account) that may assume the CI role."
+  validation {
+    condition     = alltrue([for p in var.ci_principal_arns : can(regex("^arn:aws[a-z-]*:(iam|sts)::\\d{12}:.+$", p))])
+    error_message = "ci_principal_arns must be IAM ARNs."
+  }
+}
+
+variable "admin_principal_arns" {
+  type        = list(string)
+  description = "Principals of platform administrators (users, SSO roles, or an account root) that may assume the execution and EKS admin roles."
+  validation {
+    condition     = length(var.admin_principal_arns) > 0 && alltrue([for p in var.admin_principal_arns : can(regex("^arn:aws[a-z-]*:(iam|sts)::\\d{12}:.+$", p))])
+    error_message = "admin_principal_arns must be a non-empty list of IAM ARNs."
+  }
+}
+
+variable "developer_principal_arns" {
+  type        = list(string)
+  default     = []
+  description = "Principals of developers that may assume the read-only developer role (no role created when empty)."
+  validation {
+    condition     = alltrue([for p in var.developer_principal_arns : can(regex("^arn:aws[a-z-]*:(iam|sts)::\\d{12}:.+$", p))])
+    error_message = "developer_principal_arns must be IAM ARNs."
+  }
+}
+
+variable "audit_principal_arns" {
+  type        = list(string)
+  default     = []
+  description = "Principals of the Audit account that may assume the read-only audit role (no role created when empty)."
+  validation {
+    condition     = alltrue([for p in var.audit_principal_arns : can(regex("^arn:aws[a-z-]*:(iam|sts)::\\d{12}:.+$", p))])
+    error_message = "audit_principal_arns must be IAM ARNs."
+  }
+}
+
+variable "external_id" {
+  type        = string
+  default     = null
+  sensitive   = true
+  description = "When set, CI must pass this sts:ExternalId to assume the execution role (env.yaml execution_role.external_id)."
+}
+
+variable "require_mfa" {
+  type        = bool
+  default     = true
+  description = "Administrators and developers must have signed in with MFA to assume their roles."
+}
+
+variable "execution_policy_arns" {
+  type        = list(string)
+  default     = ["arn:aws:iam::aws:policy/AdministratorAccess"]
+  description = "Managed policies of the Terraform execution role (it creates VPCs, EKS, IAM roles, RDS...); narrow with a permissions boundary where required."
+}
+
+variable "permissions_boundary_arn" {
+  type        = string
+  default     = null
+  description = "Permissions boundary attached to every role created here (optional)."
+}
+
+variable "max_session_duration" {
+  type        = number
+  default     = 3600
+  description = "Maximum session of the roles, in seconds (env.yaml execution_role.session_duration must not exceed it)."
+  validation {
+    condition     = var.max_session_duration >= 3600 && var.max_session_duration <= 43200
+    error_message = "max_session_duration must be between 3600 and 43200."
+  }
+}
+
+variable "state_bucket_arn" {
+  type        = string
+  default     = null
+  description = "ARN of the state bucket; when set, the CI role may read plans' state directly (plan-only jobs)."
+}
+
+variable "tags" {
+  type        = map(string)
+  default     = {}
+  description = "Standard tags added to every resource."
+}

@@ -1,0 +1,19 @@
+output "arn" {
+  description = "ARN of the role."
+  value       = aws_iam_role.this.arn
+}
+
+output "name" {
+  description = "Name of the role."
+  value       = aws_iam_role.this.name
+}
+
+output "unique_id" {
+  description = "Stable unique ID of the role."
+  value       = aws_iam_role.this.unique_id
+}
+
+output "assume_role_policy" {
+  description = "The trust policy JSON attached to the role."
+  value       = data.aws_iam_policy_document.assume.json
+}

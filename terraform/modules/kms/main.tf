@@ -1,0 +1,222 @@
+# One customer managed key per purpose. Key policies are least privilege:
+# - the account root gets key administration only (no encrypt/decrypt), which keeps
+#   the key manageable through IAM without handing data access to every admin;
+# - data use is allowed only through the AWS service that owns the data
+#   (kms:ViaService + kms:CallerAccount), or to the service principal itself where the
+#   service calls KMS directly (CloudWatch Logs with an encryption-context condition,
+#   the Auto Scaling service-linked role for EBS, CloudWatch/EventBridge for SNS).
+module "naming" {
+  source = "../naming"
+
+  environment = var.environment
+  name_prefix = var.name_prefix
+}
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  root_arn   = "arn:${local.partition}:iam::${local.account_id}:root"
+
+  # The AWS service that uses each key on the caller's behalf (kms:ViaService).
+  via_service = {
+    eks         = "eks"
+    logs        = null # CloudWatch Logs calls KMS as its own service principal (below)
+    ebs         = "ec2"
+    rds         = "rds"
+    elasticache = "elasticache"
+    sns         = "sns"
+    efs         = "elasticfilesystem"
+    s3          = "s3"
+  }
+
+  descriptions = {
+    eks         = "EKS Kubernetes secrets envelope encryption"
+    logs        = "CloudWatch Logs log groups (EKS control plane, VPC flow logs, applications)"
+    ebs         = "EBS volumes of EKS nodes and the EBS CSI driver"
+    rds         = "Aurora MySQL storage, snapshots and Performance Insights"
+    elasticache = "ElastiCache Redis at-rest encryption and snapshots"
+    sns         = "SNS topics for alarms"
+    efs         = "EFS file systems for the EFS CSI driver"
+    s3          = "S3 buckets of the platform"
+  }
+
+  admin_actions = [
+    "kms:CancelKeyDeletion",
+    "kms:CreateAlias",
+    "kms:Delete*",
+    "kms:Describe*",
+    "kms:Disable*",
+    "kms:Enable*",
+    "kms:Get*",
+    "kms:List*",
+    "kms:Put*",
+    "kms:Revoke*",
+    "kms:RotateKeyOnDemand",
+    "kms:ScheduleKeyDeletion",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:Update*",
+  ]
+
+  use_actions = [
+    "kms:Decrypt",
+    "kms:DescribeKey",
+    "kms:Encrypt",
+    "kms:GenerateDataKey*",
+    "kms:ReEncrypt*",
+  ]
+
+  autoscaling_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/autoscaling.amazonaws.com/${var.autoscaling_service_linked_role_name}"
+}
+
+data "aws_iam_policy_document" "key" {
+  for_each = var.purposes
+
+  # checkov:skip=CKV_AWS_109:A key policy's Resource "*" is the key itself; administration is limited to the account root (delegated to IAM).
+  # checkov:skip=CKV_AWS_111:A key policy's Resource "*" is the key itself; write actions are limited to the account and the owning service.
+  # checkov:skip=CKV_AWS_356:A key policy's Resource "*" always means this key; it cannot name another resource.
+  statement {
+    sid       = "KeyAdministrationByAccount"
+    effect    = "Allow"
+    actions   = local.admin_actions
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = [local.root_arn]
+    }
+  }
+
+  # Data use through the owning service only, by principals of this account whose IAM
+  # policies allow it (e.g. the EKS cluster role, the RDS service, node roles via EC2).
+  dynamic "statement" {
+    for_each = local.via_service[each.key] == null ? [] : [local.via_service[each.key]]
+    content {
+      sid       = "UseViaService"
+      effect    = "Allow"
+      actions   = concat(local.use_actions, ["kms:CreateGrant", "kms:ListGrants"])
+      resources = ["*"]
+      principals {
+        type        = "AWS"
+        identifiers = [local.root_arn]
+      }
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["${statement.value}.${var.region}.amazonaws.com"]
+      }
+      condition {
+        test     = "StringEquals"
+        variable = "kms:CallerAccount"
+        values   = [local.account_id]
+      }
+    }
+  }
+
+  # CloudWatch Logs encrypts with its own service principal; the encryption context
+  # pins use to log groups of this account and region.
+  dynamic "statement" {
+    for_each = each.key == "logs" ? [1] : []
+    content {
+      sid    = "CloudWatchLogs"
+      effect = "Allow"
+      actions = [
+        "kms:Decrypt*",
+        "kms:Describe*",
+        "kms:Encrypt*",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+      ]
+      resources = ["*"]
+      principals {
+        type        = "Service"
+        identifiers = ["logs.${var.region}.amazonaws.com"]
+      }
+      condition {
+        test     = "ArnLike"
+        variable = "kms:EncryptionContext:aws:logs:arn"
+        values   = ["arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:*"]
+      }
+    }
+  }
+
+  # EKS managed node groups launch instances through Auto Scaling, whose service-linked
+  # role must be able to use the key for encrypted launch-template volumes.
+  dynamic "statement" {
+    for_each = each.key == "ebs" ? [1] : []
+    content {
+      sid       = "AutoScalingServiceLinkedRoleUse"
+      effect    = "Allow"
+      actions   = local.use_actions
+      resources = ["*"]
+      principals {
+        type        = "AWS"
+        identifiers = [local.autoscaling_role_arn]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.key == "ebs" ? [1] : []
+    content {
+      sid       = "AutoScalingServiceLinkedRoleGrants"
+      effect    = "Allow"
+      actions   = ["kms:CreateGrant"]
+      resources = ["*"]
+      principals {
+        type        = "AWS"
+        identifiers = [local.autoscaling_role_arn]
+      }
+      condition {
+        test     = "Bool"
+        variable = "kms:GrantIsForAWSResource"
+        values   = ["true"]
+      }
+    }
+  }
+
+  # CloudWatch alarms and EventBridge rules publish to encrypted topics of this account.
+  dynamic "statement" {
+    for_each = each.key == "sns" ? [1] : []
+    content {
+      sid       = "AlarmPublishers"
+      effect    = "Allow"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+      resources = ["*"]
+      principals {
+        type        = "Service"
+        identifiers = ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
+      }
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account_id]
+      }
+    }
+  }
+}
+
+resource "aws_kms_key" "this" {
+  for_each = var.purposes
+
+  description         = "${module.naming.name_prefix}: ${local.descriptions[each.key]}"
+  key_usage           = "ENCRYPT_DECRYPT"
+  enable_key_rotation = true
+  # 365 days is the AWS default period: leave it unset then (the attribute is optional and
+  # computed, so the provider adopts what KMS reports and no period is sent). Moto reports no
+  # RotationPeriodInDays at all, which would otherwise show as a diff on every plan.
+  rotation_period_in_days = var.rotation_period_in_days == 365 ? null : var.rotation_period_in_days
+  deletion_window_in_days = var.deletion_window_in_days
+  policy                  = data.aws_iam_policy_document.key[each.key].json
+
+  tags = merge(var.tags, { Name = "${module.naming.name_prefix}-${each.key}", Purpose = each.key })
+}
+
+resource "aws_kms_alias" "this" {
+  for_each = var.purposes
+
+  name          = module.naming.kms_alias_names[each.key]
+  target_key_id = aws_kms_key.this[each.key].key_id
+}

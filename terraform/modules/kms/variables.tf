@@ -1,0 +1,70 @@
+variable "environment" {
+  type        = string
+  description = "Environment name from env.yaml (e.g. eks-prod); names and aliases are derived from it by the naming module."
+}
+
+variable "name_prefix" {
+  type        = string
+  description = "Override for the derived name prefix; null derives \"orch-<environment>\"."
+  default     = null
+}
+
+variable "region" {
+  type        = string
+  description = "AWS region of the keys; service principals and kms:ViaService values are built from it."
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region must look like ap-northeast-2."
+  }
+}
+
+variable "purposes" {
+  type        = set(string)
+  description = "Purposes that get a key. The state bucket key is owned by bootstrap, not by this module."
+  default     = ["eks", "logs", "ebs", "rds", "elasticache", "sns", "efs", "s3"]
+
+  validation {
+    condition     = length(var.purposes) > 0 && alltrue([for p in var.purposes : contains(["eks", "logs", "ebs", "rds", "elasticache", "sns", "efs", "s3"], p)])
+    error_message = "purposes must be a non-empty subset of eks, logs, ebs, rds, elasticache, sns, efs, s3."
+  }
+}
+
+variable "deletion_window_in_days" {
+  type        = number
+  description = "Waiting period before a scheduled key deletion takes effect."
+  default     = 30
+
+  validation {
+    condition     = var.deletion_window_in_days >= 7 && var.deletion_window_in_days <= 30
+    error_message = "deletion_window_in_days must be between 7 and 30."
+  }
+}
+
+variable "rotation_period_in_days" {
+  type        = number
+  description = "Automatic key rotation period (rotation is always on)."
+  default     = 365
+
+  validation {
+    condition     = var.rotation_period_in_days >= 90 && var.rotation_period_in_days <= 2560
+    error_message = "rotation_period_in_days must be between 90 and 2560."
+  }
+}
+
+variable "autoscaling_service_linked_role_name" {
+  type        = string
+  description = "Name of the Auto Scaling service-linked role that launches EKS managed node group instances with encrypted EBS volumes; it is a principal in the EBS key policy, so it must exist in the account before the key policy is set (AWS rejects unknown principals)."
+  default     = "AWSServiceRoleForAutoScaling"
+
+  validation {
+    condition     = can(regex("^AWSServiceRoleForAutoScaling(_[A-Za-z0-9+=,.@-]+)?$", var.autoscaling_service_linked_role_name))
+    error_message = "autoscaling_service_linked_role_name must be AWSServiceRoleForAutoScaling or a custom-suffixed variant of it."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags for every key (the provider adds default_tags as well)."
+  default     = {}
+}

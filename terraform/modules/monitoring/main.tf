@@ -1,0 +1,237 @@
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  account_id  = data.aws_caller_identity.current.account_id
+  oidc_issuer = replace(var.oidc_issuer_url, "https://", "")
+
+  # Groups the CloudWatch agent and Fluent Bit of the observability add-on write to; created
+  # here first so they are encrypted and expire instead of being created plain and kept forever.
+  container_insights_log_groups = toset(["application", "dataplane", "host", "performance"])
+
+  alarm_actions = [aws_sns_topic.alarms.arn]
+}
+
+# ---------------------------------------------------------------- alarm topic
+resource "aws_sns_topic" "alarms" {
+  name              = "${var.name_prefix}-alarms"
+  display_name      = "${var.name_prefix} alarms"
+  kms_master_key_id = var.sns_kms_key_arn
+
+  tags = merge(var.tags, { Name = "${var.name_prefix}-alarms" })
+}
+
+data "aws_iam_policy_document" "alarms" {
+  statement {
+    sid       = "CloudWatchAlarmsPublish"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alarms.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alarms.arn]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_sns_topic_policy" "alarms" {
+  arn    = aws_sns_topic.alarms.arn
+  policy = data.aws_iam_policy_document.alarms.json
+}
+
+resource "aws_sns_topic_subscription" "email" {
+  for_each = toset(var.alarm_email_addresses)
+
+  topic_arn = aws_sns_topic.alarms.arn
+  protocol  = "email"
+  endpoint  = each.value
+}
+
+# ---------------------------------------------------------------- Container Insights
+resource "aws_cloudwatch_log_group" "container_insights" {
+  for_each = local.container_insights_log_groups
+
+  name              = "/aws/containerinsights/${var.cluster_name}/${each.value}"
+  retention_in_days = var.cloudwatch_logs_retention_days
+  kms_key_id        = var.cloudwatch_logs_kms_key_arn
+
+  tags = merge(var.tags, { Name = "/aws/containerinsights/${var.cluster_name}/${each.value}" })
+}
+
+data "aws_iam_policy_document" "cloudwatch_agent_assume" {
+  statement {
+    sid     = "CloudWatchAgentIrsa"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [var.oidc_provider_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.oidc_issuer}:sub"
+      values   = ["system:serviceaccount:amazon-cloudwatch:cloudwatch-agent"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.oidc_issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "cloudwatch_agent" {
+  name               = "${var.name_prefix}-cloudwatch-agent"
+  description        = "IRSA role of the CloudWatch agent and Fluent Bit (amazon-cloudwatch-observability add-on)"
+  assume_role_policy = data.aws_iam_policy_document.cloudwatch_agent_assume.json
+
+  tags = merge(var.tags, { Name = "${var.name_prefix}-cloudwatch-agent" })
+}
+
+resource "aws_iam_role_policy_attachment" "cloudwatch_agent" {
+  role       = aws_iam_role.cloudwatch_agent.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/CloudWatchAgentServerPolicy"
+}
+
+resource "aws_eks_addon" "cloudwatch_observability" {
+  count = var.enable_managed_addons ? 1 : 0
+
+  cluster_name                = var.cluster_name
+  addon_name                  = "amazon-cloudwatch-observability"
+  addon_version               = var.cloudwatch_observability_addon_version
+  service_account_role_arn    = aws_iam_role.cloudwatch_agent.arn
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "PRESERVE"
+
+  tags = merge(var.tags, { Name = "${var.cluster_name}-amazon-cloudwatch-observability" })
+
+  depends_on = [aws_cloudwatch_log_group.container_insights, aws_iam_role_policy_attachment.cloudwatch_agent]
+}
+
+# ---------------------------------------------------------------- alarms
+resource "aws_cloudwatch_metric_alarm" "aurora_cpu" {
+  for_each = toset(var.aurora_instance_ids)
+
+  alarm_name          = "${each.value}-cpu-high"
+  alarm_description   = "Aurora instance ${each.value}: CPU above ${var.cpu_threshold_percent}% for 15 minutes"
+  namespace           = "AWS/RDS"
+  metric_name         = "CPUUtilization"
+  dimensions          = { DBInstanceIdentifier = each.value }
+  statistic           = "Average"
+  period              = 300
+  evaluation_periods  = 3
+  threshold           = var.cpu_threshold_percent
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "missing"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = merge(var.tags, { Name = "${each.value}-cpu-high" })
+}
+
+resource "aws_cloudwatch_metric_alarm" "aurora_memory" {
+  for_each = toset(var.aurora_instance_ids)
+
+  alarm_name          = "${each.value}-freeable-memory-low"
+  alarm_description   = "Aurora instance ${each.value}: freeable memory below ${var.aurora_freeable_memory_threshold_bytes} bytes for 15 minutes"
+  namespace           = "AWS/RDS"
+  metric_name         = "FreeableMemory"
+  dimensions          = { DBInstanceIdentifier = each.value }
+  statistic           = "Average"
+  period              = 300
+  evaluation_periods  = 3
+  threshold           = var.aurora_freeable_memory_threshold_bytes
+  comparison_operator = "LessThanThreshold"
+  treat_missing_data  = "missing"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = merge(var.tags, { Name = "${each.value}-freeable-memory-low" })
+}
+
+resource "aws_cloudwatch_metric_alarm" "redis_cpu" {
+  for_each = toset(var.redis_member_clusters)
+
+  alarm_name          = "${each.value}-engine-cpu-high"
+  alarm_description   = "Redis node ${each.value}: engine CPU above ${var.cpu_threshold_percent}% for 15 minutes"
+  namespace           = "AWS/ElastiCache"
+  metric_name         = "EngineCPUUtilization"
+  dimensions          = { CacheClusterId = each.value }
+  statistic           = "Average"
+  period              = 300
+  evaluation_periods  = 3
+  threshold           = var.cpu_threshold_percent
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "missing"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = merge(var.tags, { Name = "${each.value}-engine-cpu-high" })
+}
+
+resource "aws_cloudwatch_metric_alarm" "redis_memory" {
+  for_each = toset(var.redis_member_clusters)
+
+  alarm_name          = "${each.value}-memory-high"
+  alarm_description   = "Redis node ${each.value}: memory use above ${var.redis_memory_threshold_percent}% for 15 minutes"
+  namespace           = "AWS/ElastiCache"
+  metric_name         = "DatabaseMemoryUsagePercentage"
+  dimensions          = { CacheClusterId = each.value }
+  statistic           = "Average"
+  period              = 300
+  evaluation_periods  = 3
+  threshold           = var.redis_memory_threshold_percent
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "missing"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = merge(var.tags, { Name = "${each.value}-memory-high" })
+}
+
+resource "aws_cloudwatch_metric_alarm" "nat_port_allocation" {
+  for_each = toset(var.nat_gateway_ids)
+
+  alarm_name          = "${each.value}-port-allocation-errors"
+  alarm_description   = "NAT gateway ${each.value}: source port allocation failed (connection exhaustion)"
+  namespace           = "AWS/NATGateway"
+  metric_name         = "ErrorPortAllocation"
+  dimensions          = { NatGatewayId = each.value }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = merge(var.tags, { Name = "${each.value}-port-allocation-errors" })
+}

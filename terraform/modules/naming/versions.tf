@@ -1,0 +1,4 @@
+terraform {
+  required_version = ">= 1.10"
+  # Pure logic: no resources, so no provider is required.
+}

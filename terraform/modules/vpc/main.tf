@@ -1,0 +1,302 @@
+# Production VPC for EKS: public / private (nodes) / database (isolated) / pod (VPC CNI
+# custom networking) subnets in each AZ, a NAT gateway per AZ, route tables per tier and
+# AZ, S3 gateway + interface endpoints, flow logs to a KMS-encrypted log group, and a
+# closed default security group.
+module "naming" {
+  source = "../naming"
+
+  environment = var.environment
+  name_prefix = var.name_prefix
+  azs         = var.azs
+}
+
+locals {
+  cluster_name = var.cluster_name != null ? var.cluster_name : module.naming.cluster_name
+  cluster_tag  = { "kubernetes.io/cluster/${local.cluster_name}" = "shared" }
+
+  tier_cidrs = {
+    public   = var.public_subnet_cidrs
+    private  = var.private_subnet_cidrs
+    database = var.database_subnet_cidrs
+    pod      = var.pod_subnet_cidrs
+  }
+
+  tier_tags = {
+    # AWS Load Balancer Controller subnet discovery.
+    public  = merge(local.cluster_tag, { "kubernetes.io/role/elb" = "1" })
+    private = merge(local.cluster_tag, { "kubernetes.io/role/internal-elb" = "1" })
+    # VPC CNI: secondary pod IPs come from these subnets (ENIConfig per AZ; the tag is the
+    # CNI's subnet discovery marker).
+    pod      = merge(local.cluster_tag, { "kubernetes.io/role/cni" = "1" })
+    database = {}
+  }
+
+  # "private-a" => { tier, az, cidr }: stable keys that do not move when a list grows.
+  subnets = merge([
+    for tier, cidrs in local.tier_cidrs : {
+      for i, az in var.azs : "${tier}-${module.naming.az_suffix[az]}" => {
+        tier = tier
+        az   = az
+        cidr = cidrs[i]
+      }
+    }
+  ]...)
+
+  az_keys = { for az in var.azs : az => module.naming.az_suffix[az] }
+
+  # Default routes: public -> IGW; private and pod -> the NAT gateway in the same AZ.
+  # Database route tables get no default route (no internet in either direction).
+  nat_routes = merge([
+    for tier in ["private", "pod"] : {
+      for az, s in local.az_keys : "${tier}-${s}" => az
+    }
+  ]...)
+
+  vpc_prefix_len   = tonumber(split("/", var.vpc_cidr)[1])
+  all_subnet_cidrs = flatten(values(local.tier_cidrs))
+}
+
+resource "aws_vpc" "this" {
+  cidr_block           = var.vpc_cidr
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+
+  tags = merge(var.tags, { Name = module.naming.names.vpc })
+
+  lifecycle {
+    precondition {
+      condition     = alltrue([for t, c in local.tier_cidrs : length(c) == length(var.azs)])
+      error_message = "Every subnet CIDR list must have exactly one entry per AZ in azs."
+    }
+    precondition {
+      condition = alltrue([
+        for c in local.all_subnet_cidrs :
+        tonumber(split("/", c)[1]) >= local.vpc_prefix_len &&
+        cidrhost(format("%s/%d", split("/", c)[0], local.vpc_prefix_len), 0) == cidrhost(var.vpc_cidr, 0)
+      ])
+      error_message = "Every subnet CIDR must lie inside vpc_cidr."
+    }
+    precondition {
+      condition     = length(distinct(local.all_subnet_cidrs)) == length(local.all_subnet_cidrs)
+      error_message = "Subnet CIDRs must be unique."
+    }
+  }
+}
+
+# Closed default security group: nothing may rely on it (no ingress, no egress).
+resource "aws_default_security_group" "this" {
+  vpc_id = aws_vpc.this.id
+
+  tags = merge(var.tags, { Name = module.naming.names.default_sg })
+}
+
+resource "aws_internet_gateway" "this" {
+  vpc_id = aws_vpc.this.id
+
+  tags = merge(var.tags, { Name = module.naming.names.internet_gateway })
+}
+
+resource "aws_subnet" "this" {
+  for_each = local.subnets
+
+  vpc_id            = aws_vpc.this.id
+  cidr_block        = each.value.cidr
+  availability_zone = each.value.az
+  # Nothing gets a public IP by default: NAT gateways use Elastic IPs and ALBs their own.
+  map_public_ip_on_launch = false
+
+  tags = merge(var.tags, local.tier_tags[each.value.tier], {
+    Name = module.naming.subnet_names[each.value.tier][each.value.az]
+    Tier = each.value.tier
+  })
+}
+
+resource "aws_eip" "nat" {
+  for_each = local.az_keys
+
+  domain = "vpc"
+
+  tags = merge(var.tags, { Name = module.naming.eip_names[each.key] })
+
+  depends_on = [aws_internet_gateway.this]
+}
+
+# One NAT gateway per AZ, so losing an AZ does not cut egress for the other.
+resource "aws_nat_gateway" "this" {
+  for_each = local.az_keys
+
+  allocation_id = aws_eip.nat[each.key].id
+  subnet_id     = aws_subnet.this["public-${each.value}"].id
+
+  tags = merge(var.tags, { Name = module.naming.nat_gateway_names[each.key] })
+
+  depends_on = [aws_internet_gateway.this]
+}
+
+resource "aws_route_table" "this" {
+  for_each = local.subnets
+
+  vpc_id = aws_vpc.this.id
+
+  tags = merge(var.tags, {
+    Name = module.naming.route_table_names[each.value.tier][each.value.az]
+    Tier = each.value.tier
+  })
+}
+
+resource "aws_route_table_association" "this" {
+  for_each = local.subnets
+
+  subnet_id      = aws_subnet.this[each.key].id
+  route_table_id = aws_route_table.this[each.key].id
+}
+
+resource "aws_route" "public_internet" {
+  for_each = local.az_keys
+
+  route_table_id         = aws_route_table.this["public-${each.value}"].id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.this.id
+}
+
+resource "aws_route" "nat" {
+  for_each = local.nat_routes
+
+  route_table_id         = aws_route_table.this[each.key].id
+  destination_cidr_block = "0.0.0.0/0"
+  nat_gateway_id         = aws_nat_gateway.this[each.value].id
+}
+
+resource "aws_db_subnet_group" "this" {
+  name        = module.naming.names.db_subnet_group
+  description = "Isolated database subnets of ${module.naming.name_prefix}"
+  subnet_ids  = [for az, s in local.az_keys : aws_subnet.this["database-${s}"].id]
+
+  tags = merge(var.tags, { Name = module.naming.names.db_subnet_group })
+}
+
+# ---------------------------------------------------------------------------------------
+# VPC endpoints
+# ---------------------------------------------------------------------------------------
+resource "aws_vpc_endpoint" "s3" {
+  vpc_id            = aws_vpc.this.id
+  service_name      = "com.amazonaws.${var.region}.s3"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids = [
+    for k, v in local.subnets : aws_route_table.this[k].id if contains(["private", "pod", "database"], v.tier)
+  ]
+
+  tags = merge(var.tags, { Name = module.naming.names.s3_gateway_endpoint })
+}
+
+resource "aws_security_group" "endpoints" {
+  name        = module.naming.security_group_names["vpc-endpoints"]
+  description = "Interface VPC endpoints: HTTPS from inside the VPC only"
+  vpc_id      = aws_vpc.this.id
+
+  tags = merge(var.tags, { Name = module.naming.security_group_names["vpc-endpoints"] })
+}
+
+resource "aws_vpc_security_group_ingress_rule" "endpoints_https" {
+  security_group_id = aws_security_group.endpoints.id
+  description       = "HTTPS to AWS service endpoints from the VPC"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = aws_vpc.this.cidr_block
+
+  tags = merge(var.tags, { Name = "${module.naming.security_group_names["vpc-endpoints"]}-https-from-vpc" })
+}
+
+resource "aws_vpc_endpoint" "interface" {
+  for_each = toset(var.interface_endpoints)
+
+  vpc_id              = aws_vpc.this.id
+  service_name        = "com.amazonaws.${var.region}.${each.key}"
+  vpc_endpoint_type   = "Interface"
+  private_dns_enabled = true
+  subnet_ids          = [for az, s in local.az_keys : aws_subnet.this["private-${s}"].id]
+  security_group_ids  = [aws_security_group.endpoints.id]
+
+  tags = merge(var.tags, { Name = "${module.naming.name_prefix}-${replace(each.key, ".", "-")}" })
+}
+
+# ---------------------------------------------------------------------------------------
+# Flow logs -> CloudWatch Logs (KMS-encrypted) through a role that can only write there
+# ---------------------------------------------------------------------------------------
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+resource "aws_cloudwatch_log_group" "flow_logs" {
+  name              = module.naming.names.flow_log_group
+  retention_in_days = var.flow_log_retention_in_days
+  kms_key_id        = var.flow_log_kms_key_arn
+
+  tags = merge(var.tags, { Name = module.naming.names.flow_log_group })
+}
+
+data "aws_iam_policy_document" "flow_logs_assume" {
+  statement {
+    sid     = "VpcFlowLogsDelivery"
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["vpc-flow-logs.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${data.aws_partition.current.partition}:ec2:${var.region}:${data.aws_caller_identity.current.account_id}:vpc-flow-log/*"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "flow_logs_write" {
+  statement {
+    sid    = "WriteToTheFlowLogGroupOnly"
+    effect = "Allow"
+    actions = [
+      "logs:CreateLogStream",
+      "logs:DescribeLogStreams",
+      "logs:PutLogEvents",
+    ]
+    resources = [
+      aws_cloudwatch_log_group.flow_logs.arn,
+      "${aws_cloudwatch_log_group.flow_logs.arn}:*",
+    ]
+  }
+}
+
+resource "aws_iam_role" "flow_logs" {
+  name                 = module.naming.names.flow_log_role
+  description          = "VPC flow logs delivery to ${module.naming.names.flow_log_group}"
+  assume_role_policy   = data.aws_iam_policy_document.flow_logs_assume.json
+  max_session_duration = 3600
+
+  tags = merge(var.tags, { Name = module.naming.names.flow_log_role })
+}
+
+resource "aws_iam_role_policy" "flow_logs" {
+  name   = "write-flow-log-group"
+  role   = aws_iam_role.flow_logs.id
+  policy = data.aws_iam_policy_document.flow_logs_write.json
+}
+
+resource "aws_flow_log" "this" {
+  vpc_id                   = aws_vpc.this.id
+  traffic_type             = var.flow_log_traffic_type
+  log_destination_type     = "cloud-watch-logs"
+  log_destination          = aws_cloudwatch_log_group.flow_logs.arn
+  iam_role_arn             = aws_iam_role.flow_logs.arn
+  max_aggregation_interval = var.flow_log_max_aggregation_interval
+
+  tags = merge(var.tags, { Name = module.naming.names.flow_log })
+
+  depends_on = [aws_iam_role_policy.flow_logs]
+}

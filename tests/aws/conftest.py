@@ -1,0 +1,27 @@
+"""Fixtures for the AWS tests: real moto server processes over HTTPS, started by orch's emulator module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from _aws_helpers import Emu
+
+from orchestrator import emulator
+
+
+@pytest.fixture(scope="session")
+def emu(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emu]:
+    """A moto server for the whole session (reset by `fresh_emu` between tests)."""
+    root = tmp_path_factory.mktemp("orch-state")
+    status = emulator.start(root / "local")
+    try:
+        yield Emu(status, root)
+    finally:
+        emulator.stop(root / "local")
+
+
+@pytest.fixture
+def fresh_emu(emu: Emu) -> Emu:
+    emu.reset()
+    return emu

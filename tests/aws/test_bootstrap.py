@@ -1,0 +1,189 @@
+"""`orch --local bootstrap` against a real moto server process, read back with boto3."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from _aws_helpers import Emu, clean_env, read_json, run_orch
+from botocore.exceptions import ClientError
+
+from orchestrator import backend
+from orchestrator.config import EnvConfig, load_env, load_env_file
+from orchestrator.errors import ConfigError
+from orchestrator.session import RunSession, open_session
+
+pytestmark = pytest.mark.emulator
+
+ENV = load_env("eks-prod")
+BUCKET = ENV.state.bucket
+
+
+def bootstrap_cli(emu: Emu, home: Path, *extra: str) -> tuple[int, dict]:
+    out = run_orch(["--local", "bootstrap", "--env", "eks-prod", "--json", *extra], emu.orch_env(home))
+    assert out.returncode in (0, 2), out.stderr
+    return out.returncode, read_json(out.stdout)
+
+
+def assert_backend_complete(emu: Emu, kms_key: str) -> None:
+    s3, kms = emu.client("s3"), emu.client("kms")
+    key = kms.describe_key(KeyId=ENV.state.kms_alias)["KeyMetadata"]
+    assert key["Arn"] == kms_key and key["KeyState"] == "Enabled" and key["KeyManager"] == "CUSTOMER"
+    assert kms.get_key_rotation_status(KeyId=key["KeyId"])["KeyRotationEnabled"] is True
+    assert s3.get_bucket_versioning(Bucket=BUCKET)["Status"] == "Enabled"
+    rule = s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    want = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": kms_key}
+    assert rule["ApplyServerSideEncryptionByDefault"] == want
+    assert rule["BucketKeyEnabled"] is True
+    block = s3.get_public_access_block(Bucket=BUCKET)["PublicAccessBlockConfiguration"]
+    assert block == {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+                     "RestrictPublicBuckets": True}
+    owner = s3.get_bucket_ownership_controls(Bucket=BUCKET)["OwnershipControls"]["Rules"]
+    assert owner == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    policy = json.loads(s3.get_bucket_policy(Bucket=BUCKET)["Policy"])
+    by_sid = {s["Sid"]: s for s in policy["Statement"]}
+    assert by_sid["DenyInsecureTransport"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert by_sid["DenyUnencryptedUploads"]["Condition"] == {
+        "StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}}
+    rules = s3.get_bucket_lifecycle_configuration(Bucket=BUCKET)["Rules"]
+    [ours] = [r for r in rules if r["ID"] == backend.LIFECYCLE_RULE_ID]
+    assert ours["Status"] == "Enabled" and ours["NoncurrentVersionExpiration"]["NoncurrentDays"] == 90
+    tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=BUCKET)["TagSet"]}
+    assert tags["Environment"] == "prod" and tags["ManagedBy"] == "terragrunt"
+
+
+def test_bootstrap_creates_then_changes_nothing(fresh_emu: Emu, tmp_path: Path) -> None:
+    rc, first = bootstrap_cli(fresh_emu, tmp_path)
+    assert rc == 0
+    assert set(first) >= {"bucket", "region", "lock_table", "kms_key", "changed", "actions"}
+    assert first["bucket"] == BUCKET and first["region"] == "ap-northeast-2" and first["lock_table"] is None
+    assert first["changed"] is True and first["actions"]
+    assert_backend_complete(fresh_emu, first["kms_key"])
+
+    rc, second = bootstrap_cli(fresh_emu, tmp_path)
+    assert rc == 0
+    assert second["changed"] is False and second["actions"] == [] and second["drift"] == []
+    assert second["kms_key"] == first["kms_key"]
+
+
+def test_drift_is_reported_then_repaired(fresh_emu: Emu, tmp_path: Path) -> None:
+    _, first = bootstrap_cli(fresh_emu, tmp_path)
+    s3, kms = fresh_emu.client("s3"), fresh_emu.client("kms")
+    # Changed behind orch's back.
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Suspended"})
+    s3.delete_public_access_block(Bucket=BUCKET)
+    s3.delete_bucket_policy(Bucket=BUCKET)
+    kms.disable_key_rotation(KeyId=first["kms_key"])
+
+    rc, report = bootstrap_cli(fresh_emu, tmp_path)
+    assert rc == 2 and report["changed"] is False
+    drift = " | ".join(report["drift"])
+    for what in ("versioning", "public access block", "bucket policy", "rotation"):
+        assert what in drift
+    assert s3.get_bucket_versioning(Bucket=BUCKET)["Status"] == "Suspended"  # reported, not touched
+
+    rc, repaired = bootstrap_cli(fresh_emu, tmp_path, "--repair")
+    assert rc == 0 and repaired["changed"] is True
+    assert sum(a.startswith("repaired:") for a in repaired["actions"]) == 4
+    assert_backend_complete(fresh_emu, first["kms_key"])
+
+    rc, clean = bootstrap_cli(fresh_emu, tmp_path)
+    assert rc == 0 and clean["changed"] is False and clean["drift"] == []
+
+
+def _local_session(env: EnvConfig) -> RunSession:
+    return open_session(env, local=True, profile=None, guard=True)
+
+
+def test_lock_mode_dynamodb_creates_the_table(fresh_emu: Emu, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORCH_STATE_DIR", str(fresh_emu.state_root))
+    env = ENV.model_copy(update={"state": ENV.state.model_copy(update={"lock_mode": "dynamodb"})})
+    result = backend.bootstrap(env, _local_session(env))
+    assert result.lock_table == ENV.state.lock_table and result.changed
+    ddb = fresh_emu.client("dynamodb")
+    table = ddb.describe_table(TableName=result.lock_table)["Table"]
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert [k["AttributeName"] for k in table["KeySchema"]] == ["LockID"]
+    assert table["SSEDescription"]["Status"] == "ENABLED" and table["SSEDescription"]["SSEType"] == "KMS"
+    assert table["SSEDescription"]["KMSMasterKeyArn"] == result.kms_key
+    pitr = ddb.describe_continuous_backups(TableName=result.lock_table)["ContinuousBackupsDescription"]
+    assert pitr["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "ENABLED"
+
+    again = backend.bootstrap(env, _local_session(env))
+    assert again.changed is False and again.drift == []
+
+    ddb.update_continuous_backups(TableName=result.lock_table,
+                                  PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": False})
+    drifted = backend.bootstrap(env, _local_session(env))
+    assert any("point-in-time recovery" in d for d in drifted.drift)
+    repaired = backend.bootstrap(env, _local_session(env), repair=True)
+    assert repaired.changed and not repaired.drift
+
+
+def test_cross_account_principals_get_bucket_and_key_access(fresh_emu: Emu,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORCH_STATE_DIR", str(fresh_emu.state_root))
+    state = ENV.state.model_copy(update={"cross_account_principals": ["222222222222"]})
+    env = ENV.model_copy(update={"state": state})
+    result = backend.bootstrap(env, _local_session(env))
+    policy = json.loads(fresh_emu.client("s3").get_bucket_policy(Bucket=BUCKET)["Policy"])
+    grants = [s for s in policy["Statement"] if s["Sid"].startswith("CrossAccount")]
+    assert grants and all(s["Principal"] == {"AWS": ["arn:aws:iam::222222222222:root"]} for s in grants)
+    key_policy = json.loads(fresh_emu.client("kms").get_key_policy(KeyId=result.kms_key,
+                                                                   PolicyName="default")["Policy"])
+    assert "CrossAccountStateUse" in {s["Sid"] for s in key_policy["Statement"]}
+
+
+def test_policy_denies_unencrypted_uploads_and_accepts_the_backends(fresh_emu: Emu, tmp_path: Path) -> None:
+    """The emulator evaluates the bucket policy's conditions (see orchestrator.emulator_server)."""
+    bootstrap_cli(fresh_emu, tmp_path)
+    s3 = fresh_emu.client("s3")
+    alias_arn = f"arn:aws:kms:ap-northeast-2:123456789012:{ENV.state.kms_alias}"  # what root.hcl sends
+    s3.put_object(Bucket=BUCKET, Key="eks-prod/x/terraform.tfstate", Body=b"{}",
+                  ServerSideEncryption="aws:kms", SSEKMSKeyId=alias_arn)
+    with pytest.raises(ClientError) as denied:
+        s3.put_object(Bucket=BUCKET, Key="eks-prod/x/plain", Body=b"{}")
+    assert denied.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert s3.get_object(Bucket=BUCKET, Key="eks-prod/x/terraform.tfstate")["Body"].read() == b"{}"
+
+
+def test_wrong_config_value_names_file_and_field(tmp_path: Path) -> None:
+    text = (ENV.path.read_text().replace("lock_mode: s3", "lock_mode: redis"))
+    bad = tmp_path / "env.yaml"
+    bad.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load_env_file(bad)
+    assert str(bad) in str(err.value) and "state.lock_mode" in str(err.value)
+    bad.write_text(ENV.path.read_text().replace("lock_table: orch-tflock-eks-prod", "lock_table: null")
+                   .replace("lock_mode: s3", "lock_mode: both"))
+    with pytest.raises(ConfigError, match="lock_table is required"):
+        load_env_file(bad)
+
+
+def test_plain_moto_gets_no_policy_and_says_so(tmp_path: Path) -> None:
+    """An emulator orch did not start (ORCH_LOCAL_ENDPOINT, plain HTTP moto): no lock-out policy, reported."""
+    import subprocess
+    import sys
+    import time
+
+    from orchestrator import emulator
+
+    port = emulator.free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while not emulator.healthy(endpoint) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        env = clean_env(tmp_path, ORCH_STATE_DIR=str(tmp_path / ".orch"), ORCH_LOCAL_ENDPOINT=endpoint)
+        out = run_orch(["--local", "bootstrap", "--env", "eks-prod", "--json"], env)
+        assert out.returncode == 0, out.stderr
+        result = json.loads(out.stdout)
+        assert any("bucket policy not applied" in u for u in result["unverifiable"])
+        assert any(a.startswith("unverifiable on emulator: bucket policy") for a in result["actions"])
+        assert not (tmp_path / ".orch" / "local" / "state.json").exists()  # did not start its own
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

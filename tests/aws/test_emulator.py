@@ -1,0 +1,68 @@
+"""`orch local up|status|down` and `--local` auto-start: real moto processes, files under .orch/."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from _aws_helpers import clean_env, run_orch
+
+from orchestrator import emulator
+
+pytestmark = pytest.mark.emulator
+
+
+def test_up_status_down(tmp_path: Path) -> None:
+    env = clean_env(tmp_path, ORCH_STATE_DIR=str(tmp_path / ".orch"))
+    up = run_orch(["local", "up", "--json"], env)
+    assert up.returncode == 0, up.stderr
+    info = json.loads(up.stdout)
+    try:
+        assert set(info) == {"endpoint", "pid", "account_id"}
+        assert info["endpoint"].startswith("https://127.0.0.1:") and info["account_id"] == "123456789012"
+        local = tmp_path / ".orch" / "local"
+        assert (local / "moto.pid").read_text().strip() == str(info["pid"])
+        assert (local / "moto.log").exists() and (local / "tls" / "cert.pem").exists()
+        assert emulator.healthy(info["endpoint"], cafile=local / "tls" / "cert.pem")
+
+        status = run_orch(["local", "status", "--json"], env)
+        assert status.returncode == 0 and json.loads(status.stdout) == info
+        again = run_orch(["local", "up", "--json"], env)  # already up: same server
+        assert json.loads(again.stdout)["pid"] == info["pid"]
+    finally:
+        down = run_orch(["local", "down", "--json"], env)
+    assert down.returncode == 0 and json.loads(down.stdout) == {"stopped": True}
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and emulator._pid_alive(info["pid"]):
+        time.sleep(0.1)
+    assert not emulator._pid_alive(info["pid"])
+    status = run_orch(["local", "status", "--json"], env)
+    assert status.returncode == 1 and json.loads(status.stdout)["endpoint"] is None
+
+
+def test_local_flag_starts_the_emulator_and_leaves_it_running(tmp_path: Path) -> None:
+    state = tmp_path / ".orch"
+    env = clean_env(tmp_path, ORCH_STATE_DIR=str(state), ORCH_LOCAL="1")
+    try:
+        out = run_orch(["bootstrap", "--env", "eks-prod", "--json"], env)
+        assert out.returncode == 0, out.stderr
+        assert json.loads(out.stdout)["changed"] is True
+        running = emulator.status(state / "local")
+        assert running is not None and running.pid and os.path.exists(f"/proc/{running.pid}")
+    finally:
+        emulator.stop(state / "local")
+
+
+def test_port_and_account_options(tmp_path: Path) -> None:
+    port = emulator.free_port()
+    state = tmp_path / "local"
+    status = emulator.start(state, port=port, account_id="210987654321")
+    try:
+        assert status.port == port and status.account_id == "210987654321"
+        assert json.loads((state / "state.json").read_text())["account_id"] == "210987654321"
+    finally:
+        assert emulator.stop(state)
+    assert emulator.status(state) is None
