@@ -148,6 +148,10 @@ def open_session(env: EnvConfig | None, *, local: bool, profile: str | None,
             "ORCH_LOCAL_ACCOUNT_ID": expected,
             "AWS_ENDPOINT_URL": status.endpoint,
             "AWS_EC2_METADATA_DISABLED": "true",
+            # The emulator's endpoint (and so the generated backend block) changes whenever it
+            # restarts on another port; its state is throwaway, so re-initialise without asking
+            # to migrate. Never set for real AWS, where a changed backend must stop the run.
+            "TF_CLI_ARGS_init": "-reconfigure",
             **emulator.TEST_CREDENTIALS,
         })
         if run._ca_bundle:

@@ -6,22 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
+from _engines import engines_missing_reason
 
 from orchestrator import tools
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def engines_missing_reason() -> str | None:
-    """Why the real-engine tests cannot run here, or None when they can."""
-    for name in ("tofu", "terragrunt"):
-        if tools.find_tool(name) is None:
-            return f"{name} not installed: run ./scripts/setup.sh"
-    if "hashicorp/aws" not in tools.mirror_providers():
-        return "hashicorp/aws not in the provider mirror: run ./scripts/setup.sh"
-    if tools.cli_config_file() is None:
-        return ".venv/orch.tfrc missing: run ./scripts/setup.sh"
-    return None
 
 
 @pytest.fixture

@@ -102,3 +102,15 @@ def test_session_names() -> None:
 
 def test_redact() -> None:
     assert credentials.redact("key=SECRETVALUE123 ok", ["SECRETVALUE123"]) == "key=**** ok"
+
+
+def test_local_runs_reinitialise_a_moved_backend_but_real_runs_do_not(
+    emu: Emu, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The emulator's port changes between restarts, and with it the generated backend block:
+    local runs pass -reconfigure to every init; real runs must stop on a changed backend."""
+    monkeypatch.setenv("ORCH_STATE_DIR", str(emu.state_root))
+    local = open_session(ENV, local=True, profile=None, guard=True)
+    assert local.env["TF_CLI_ARGS_init"] == "-reconfigure"
+    real = open_session(ENV, local=False, profile=None, guard=False)
+    assert "TF_CLI_ARGS_init" not in real.env

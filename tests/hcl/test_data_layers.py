@@ -11,6 +11,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -23,13 +24,76 @@ import yaml
 
 from orchestrator import tools
 
-pytestmark = [pytest.mark.engines, pytest.mark.emulator, pytest.mark.slow]
+pytestmark = [pytest.mark.engines, pytest.mark.emulator, pytest.mark.slow, pytest.mark.timeout(3600)]
 
 REPO = Path(__file__).resolve().parents[2]
 ENV_DIR = REPO / "environments/LIVE/eks-prod"
 ACCOUNT_ID = "123456789012"
 REGION = "ap-northeast-2"
 UNITS = ["00-foundation", "10-networking", "20-security", "60-database", "70-cache", "80-storage"]
+# The switches local mode sets (what the emulator cannot do); expectations follow them.
+OVERRIDES = yaml.safe_load((ENV_DIR / "emulator-overrides.yaml").read_text()) or {}
+
+
+# ----------------------------------------------------------------------------- emulator
+def install_moto_patches() -> None:
+    """Fill one moto gap that no module switch can avoid.
+
+    moto's CreateReplicationGroup lists member clusters (0001-001, ...) but registers no cache
+    cluster for them, so DescribeCacheClusters on a member fails and the AWS provider cannot read
+    any replication group back. Real AWS creates those clusters; here they are registered with the
+    group's settings. (orchestrator/emulator_server.py is the place for this in `orch --local`.)
+    """
+    from moto.elasticache.models import CacheCluster, ElastiCacheBackend
+
+    original = ElastiCacheBackend.create_replication_group
+
+    def create_replication_group(self: Any, *args: Any, **kwargs: Any) -> Any:
+        group = original(self, *args, **kwargs)
+        for member in group.member_clusters:
+            if member in self.cache_clusters:
+                continue
+            cluster = CacheCluster(
+                account_id=self.account_id,
+                region_name=self.region_name,
+                cache_cluster_id=member,
+                cache_node_type=getattr(group, "cache_node_type", None),
+                replication_group_id=group.replication_group_id,
+                az_mode=None,
+                preferred_availability_zone=None,
+                num_cache_nodes=1,
+                engine=getattr(group, "engine", "redis"),
+                engine_version=getattr(group, "engine_version", None),
+                cache_parameter_group_name=getattr(group, "cache_parameter_group_name", None),
+                cache_subnet_group_name=getattr(group, "cache_subnet_group_name", None),
+                transit_encryption_enabled=getattr(group, "transit_encryption_enabled", None),
+                network_type=None,
+                ip_discovery=None,
+                snapshot_name=None,
+                preferred_maintenance_window=getattr(group, "preferred_maintenance_window", None),
+                port=group.port,
+                notification_topic_arn=None,
+                auto_minor_version_upgrade=getattr(group, "auto_minor_version_upgrade", None),
+                snapshot_retention_limit=getattr(group, "snapshot_retention_limit", None),
+                snapshot_window=getattr(group, "snapshot_window", None),
+                auth_token=getattr(group, "auth_token", None),
+                outpost_mode=None,
+                preferred_outpost_arn=None,
+                preferred_availability_zones=None,
+                cache_security_group_names=None,
+                security_group_ids=getattr(group, "security_group_ids", None),
+                tags=None,
+                snapshot_arns=None,
+                preferred_outpost_arns=None,
+                log_delivery_configurations=[],
+                cache_node_ids_to_remove=None,
+                cache_node_ids_to_reboot=None,
+            )
+            cluster.at_rest_encryption_enabled = getattr(group, "at_rest_encryption_enabled", False)
+            self.cache_clusters[member] = cluster
+        return group
+
+    ElastiCacheBackend.create_replication_group = create_replication_group  # type: ignore[method-assign]
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -66,8 +130,9 @@ def _wait_healthy(endpoint: str, proc: subprocess.Popen[bytes], timeout: float =
     raise RuntimeError(f"moto_server at {endpoint} not healthy after {timeout}s")
 
 
-def terragrunt(args: list[str], env: dict[str, str], cwd: Path = ENV_DIR,
-               timeout: int = 1800) -> subprocess.CompletedProcess[str]:
+def terragrunt(
+    args: list[str], env: dict[str, str], cwd: Path = ENV_DIR, timeout: int = 1800
+) -> subprocess.CompletedProcess[str]:
     cmd = [str(tools.find_tool("terragrunt")), *args]
     return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
@@ -89,8 +154,15 @@ def bootstrap_state(clients: dict[str, Any]) -> None:
 
 
 # Read-back assertions, reusable by other layer tests (each takes a boto3 client and ids).
-def assert_aurora_cluster(rds: Any, cluster_id: str, *, instance_class: str = "db.r6g.large",
-                          instances: int = 2, backup_retention: int = 7) -> dict[str, Any]:
+def assert_aurora_cluster(
+    rds: Any,
+    cluster_id: str,
+    *,
+    instance_class: str = "db.r6g.large",
+    instances: int = 2,
+    backup_retention: int = 7,
+    performance_insights: bool = True,
+) -> dict[str, Any]:
     cluster = rds.describe_db_clusters(DBClusterIdentifier=cluster_id)["DBClusters"][0]
     assert cluster["Engine"] == "aurora-mysql"
     assert cluster["EngineVersion"].startswith("8.0.mysql_aurora.3.")
@@ -106,14 +178,13 @@ def assert_aurora_cluster(rds: Any, cluster_id: str, *, instance_class: str = "d
     assert len(members) == instances
     assert sum(1 for m in members if m["IsClusterWriter"]) == 1
     described = [
-        rds.describe_db_instances(DBInstanceIdentifier=m["DBInstanceIdentifier"])["DBInstances"][0]
-        for m in members
+        rds.describe_db_instances(DBInstanceIdentifier=m["DBInstanceIdentifier"])["DBInstances"][0] for m in members
     ]
     assert {i["DBInstanceClass"] for i in described} == {instance_class}
     assert len({i["AvailabilityZone"] for i in described}) == min(instances, 2), "writer and reader share an AZ"
     for instance in described:
         assert instance["PubliclyAccessible"] is False
-        assert instance["PerformanceInsightsEnabled"] is True
+        assert instance.get("PerformanceInsightsEnabled", False) is performance_insights
         assert instance["MonitoringInterval"] > 0
         assert instance["AutoMinorVersionUpgrade"] is True
     return cluster
@@ -124,8 +195,9 @@ def assert_master_secret(secrets: Any, secret_arn: str) -> None:
     assert secret["ARN"] == secret_arn
 
 
-def assert_redis_replication_group(elasticache: Any, group_id: str, *, node_type: str = "cache.r6g.large",
-                                   shards: int = 2, replicas: int = 1) -> dict[str, Any]:
+def assert_redis_replication_group(
+    elasticache: Any, group_id: str, *, node_type: str = "cache.r6g.large", shards: int = 2, replicas: int = 1
+) -> dict[str, Any]:
     group = elasticache.describe_replication_groups(ReplicationGroupId=group_id)["ReplicationGroups"][0]
     assert group["ClusterEnabled"] is True
     assert group["CacheNodeType"] == node_type
@@ -181,25 +253,35 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     endpoint = f"http://127.0.0.1:{port}"
     log = (tmp / "moto.log").open("wb")
     moto_env = {**os.environ, "MOTO_ACCOUNT_ID": ACCOUNT_ID}
+    moto_env["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"  # as orch's emulator: AWS managed policies exist
     proc = subprocess.Popen(
-        [str(tools.venv_bin() / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env=moto_env, start_new_session=True,
+        [sys.executable, __file__, "--serve-moto", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=moto_env,
+        start_new_session=True,
     )
     try:
         _wait_healthy(endpoint, proc)
         env = tools.engine_env()
         env.pop("AWS_PROFILE", None)
-        env.update({
-            "ORCH_LOCAL_ENDPOINT": endpoint,
-            "ORCH_LOCAL_ACCOUNT_ID": ACCOUNT_ID,
-            "AWS_ACCESS_KEY_ID": "test",
-            "AWS_SECRET_ACCESS_KEY": "test",
-            "AWS_DEFAULT_REGION": REGION,
-            "AWS_REGION": REGION,
-            "TG_DOWNLOAD_DIR": str(tmp / "tg-cache"),
-        })
-        kw = {"endpoint_url": endpoint, "region_name": REGION,
-              "aws_access_key_id": "test", "aws_secret_access_key": "test"}
+        env.update(
+            {
+                "ORCH_LOCAL_ENDPOINT": endpoint,
+                "ORCH_LOCAL_ACCOUNT_ID": ACCOUNT_ID,
+                "AWS_ACCESS_KEY_ID": "test",
+                "AWS_SECRET_ACCESS_KEY": "test",
+                "AWS_DEFAULT_REGION": REGION,
+                "AWS_REGION": REGION,
+                "TG_DOWNLOAD_DIR": str(tmp / "tg-cache"),
+            }
+        )
+        kw = {
+            "endpoint_url": endpoint,
+            "region_name": REGION,
+            "aws_access_key_id": "test",
+            "aws_secret_access_key": "test",
+        }
         clients = {n: boto3.client(n, **kw) for n in ("s3", "kms", "rds", "elasticache", "efs", "secretsmanager")}
         bootstrap_state(clients)
 
@@ -220,7 +302,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 # ----------------------------------------------------------------------------- tests
 def test_aurora_cluster_matches_the_plan(stack: dict[str, Any]) -> None:
     db = stack["outputs"]["60-database"]
-    cluster = assert_aurora_cluster(stack["clients"]["rds"], db["cluster_id"])
+    cluster = assert_aurora_cluster(
+        stack["clients"]["rds"],
+        db["cluster_id"],
+        performance_insights=OVERRIDES.get("enable_performance_insights", True),
+    )
     assert cluster["Endpoint"] == db["cluster_endpoint"]
     assert cluster["MasterUserSecret"]["SecretArn"] == db["master_user_secret_arn"]
     assert_master_secret(stack["clients"]["secretsmanager"], db["master_user_secret_arn"])
@@ -242,6 +328,9 @@ def test_efs_and_buckets_match_the_plan(stack: dict[str, Any]) -> None:
     storage = stack["outputs"]["80-storage"]
     assert_efs(stack["clients"]["efs"], storage["efs_id"], stack["outputs"]["10-networking"]["private_subnet_ids"])
     buckets = storage["bucket_names"]
+    if OVERRIDES.get("create_s3_buckets", True) is False:
+        assert buckets == {}, "local mode must not create buckets it cannot read back"
+        return
     assert set(buckets) >= {"logs", "artifacts"}
     for purpose, name in buckets.items():
         assert_bucket_hardened(stack["clients"]["s3"], name, kms=purpose != "logs")
@@ -252,8 +341,17 @@ def test_second_plan_shows_no_changes(stack: dict[str, Any]) -> None:
     for unit in UNITS:
         proc = terragrunt(
             ["plan", "-detailed-exitcode", "-input=false", "-lock=false", "--working-dir", str(ENV_DIR / unit)],
-            stack["env"], timeout=900,
+            stack["env"],
+            timeout=900,
         )
         if proc.returncode != 0:
             drift[unit] = f"rc={proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}"
     assert not drift, "plan after apply is not empty:\n" + "\n".join(f"--- {u}\n{t}" for u, t in drift.items())
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--serve-moto"]:
+    # The fixture's emulator process: moto's server with the patch above.
+    install_moto_patches()
+    from moto.server import main as moto_main
+
+    moto_main(sys.argv[2:])

@@ -11,6 +11,10 @@ locals {
   container_insights_log_groups = toset(["application", "dataplane", "host", "performance"])
 
   alarm_actions = [aws_sns_topic.alarms.arn]
+
+  alarm_aurora_instances = var.create_metric_alarms ? toset(var.aurora_instance_ids) : toset([])
+  alarm_redis_nodes      = var.create_metric_alarms ? toset(var.redis_member_clusters) : toset([])
+  alarm_nat_gateways     = var.create_metric_alarms ? toset(var.nat_gateway_ids) : toset([])
 }
 
 # ---------------------------------------------------------------- alarm topic
@@ -137,7 +141,7 @@ resource "aws_eks_addon" "cloudwatch_observability" {
 
 # ---------------------------------------------------------------- alarms
 resource "aws_cloudwatch_metric_alarm" "aurora_cpu" {
-  for_each = toset(var.aurora_instance_ids)
+  for_each = local.alarm_aurora_instances
 
   alarm_name          = "${each.value}-cpu-high"
   alarm_description   = "Aurora instance ${each.value}: CPU above ${var.cpu_threshold_percent}% for 15 minutes"
@@ -157,7 +161,7 @@ resource "aws_cloudwatch_metric_alarm" "aurora_cpu" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "aurora_memory" {
-  for_each = toset(var.aurora_instance_ids)
+  for_each = local.alarm_aurora_instances
 
   alarm_name          = "${each.value}-freeable-memory-low"
   alarm_description   = "Aurora instance ${each.value}: freeable memory below ${var.aurora_freeable_memory_threshold_bytes} bytes for 15 minutes"
@@ -177,7 +181,7 @@ resource "aws_cloudwatch_metric_alarm" "aurora_memory" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "redis_cpu" {
-  for_each = toset(var.redis_member_clusters)
+  for_each = local.alarm_redis_nodes
 
   alarm_name          = "${each.value}-engine-cpu-high"
   alarm_description   = "Redis node ${each.value}: engine CPU above ${var.cpu_threshold_percent}% for 15 minutes"
@@ -197,7 +201,7 @@ resource "aws_cloudwatch_metric_alarm" "redis_cpu" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "redis_memory" {
-  for_each = toset(var.redis_member_clusters)
+  for_each = local.alarm_redis_nodes
 
   alarm_name          = "${each.value}-memory-high"
   alarm_description   = "Redis node ${each.value}: memory use above ${var.redis_memory_threshold_percent}% for 15 minutes"
@@ -217,7 +221,7 @@ resource "aws_cloudwatch_metric_alarm" "redis_memory" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "nat_port_allocation" {
-  for_each = toset(var.nat_gateway_ids)
+  for_each = local.alarm_nat_gateways
 
   alarm_name          = "${each.value}-port-allocation-errors"
   alarm_description   = "NAT gateway ${each.value}: source port allocation failed (connection exhaustion)"

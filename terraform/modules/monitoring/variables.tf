@@ -77,6 +77,12 @@ variable "cloudwatch_observability_addon_version" {
   default     = null
 }
 
+variable "create_metric_alarms" {
+  type        = bool
+  description = "Create the CloudWatch metric alarms. false only for the local emulator, which does not serve the smithy RPCv2 (CBOR) protocol the provider's CloudWatch client uses for PutMetricAlarm."
+  default     = true
+}
+
 variable "aurora_instance_ids" {
   type        = list(string)
   description = "Aurora instance identifiers to alarm on (CPU, freeable memory)."

@@ -157,6 +157,12 @@ resource "aws_rds_cluster" "this" {
 
   tags = merge(var.tags, { Name = var.name })
 
+  lifecycle {
+    # scaling_configuration belongs to Serverless v1 (engine_mode serverless), never used here; it is
+    # ignored so an API that reports one for a provisioned cluster (moto does) causes no diff.
+    ignore_changes = [scaling_configuration]
+  }
+
   depends_on = [aws_cloudwatch_log_group.this]
 }
 
@@ -178,9 +184,9 @@ resource "aws_rds_cluster_instance" "this" {
   monitoring_interval = var.monitoring_interval
   monitoring_role_arn = var.monitoring_interval > 0 ? aws_iam_role.monitoring[0].arn : null
 
-  performance_insights_enabled          = true
-  performance_insights_kms_key_id       = var.kms_key_arn
-  performance_insights_retention_period = var.performance_insights_retention_period
+  performance_insights_enabled          = var.enable_performance_insights
+  performance_insights_kms_key_id       = var.enable_performance_insights ? var.kms_key_arn : null
+  performance_insights_retention_period = var.enable_performance_insights ? var.performance_insights_retention_period : null
 
   auto_minor_version_upgrade   = true
   copy_tags_to_snapshot        = true

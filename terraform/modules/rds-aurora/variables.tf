@@ -225,11 +225,8 @@ variable "instance_parameters" {
     value        = string
     apply_method = optional(string, "immediate")
   }))
-  description = "DB (instance) parameter group settings (family aurora-mysql8.0)."
-  default = [
-    { name = "log_output", value = "FILE" },
-    { name = "innodb_print_all_deadlocks", value = "1" },
-  ]
+  description = "DB (instance) parameter group settings (family aurora-mysql8.0); the logging and TLS settings live in the cluster group and are inherited."
+  default     = []
 
   validation {
     condition     = alltrue([for p in var.instance_parameters : contains(["immediate", "pending-reboot"], p.apply_method)])
@@ -246,6 +243,12 @@ variable "monitoring_interval" {
     condition     = contains([0, 1, 5, 10, 15, 30, 60], var.monitoring_interval)
     error_message = "monitoring_interval must be one of 0, 1, 5, 10, 15, 30, 60."
   }
+}
+
+variable "enable_performance_insights" {
+  type        = bool
+  description = "Performance Insights on every instance (encrypted with kms_key_arn). false only for the local emulator, whose CreateDBInstance ignores the Performance Insights settings of Aurora instances."
+  default     = true
 }
 
 variable "performance_insights_retention_period" {

@@ -24,6 +24,7 @@ module "efs" {
 # so this one bucket uses SSE-S3 (AES256); everything else uses the S3 KMS key.
 module "logs" {
   source = "../s3-bucket"
+  count  = var.create_s3_buckets ? 1 : 0
 
   name                         = "${var.name_prefix}-logs-${local.bucket_suffix}"
   kms_key_arn                  = null
@@ -36,14 +37,14 @@ module "logs" {
 
 module "bucket" {
   source   = "../s3-bucket"
-  for_each = var.buckets
+  for_each = var.create_s3_buckets ? var.buckets : {}
 
   name                               = "${var.name_prefix}-${each.key}-${local.bucket_suffix}"
   kms_key_arn                        = var.s3_kms_key_arn
   expiration_days                    = each.value.expiration_days
   transition_to_ia_days              = each.value.transition_to_ia_days
   noncurrent_version_expiration_days = each.value.noncurrent_version_expiration_days
-  access_logging                     = { target_bucket = module.logs.id, target_prefix = "s3-access/${each.key}/" }
+  access_logging                     = { target_bucket = module.logs[0].id, target_prefix = "s3-access/${each.key}/" }
   force_destroy                      = var.force_destroy_buckets
   tags                               = var.tags
 }

@@ -39,6 +39,12 @@ variable "create_efs_backup_policy" {
   default     = true
 }
 
+variable "create_s3_buckets" {
+  type        = bool
+  description = "Create the S3 buckets. false only for the local emulator: the provider reads bucket tags with S3 Control ListTagsForResource on <account-id>.<endpoint>, which the emulator endpoint cannot serve."
+  default     = true
+}
+
 variable "log_expiration_days" {
   type        = number
   description = "Days ALB and S3 access logs are kept in the log bucket."

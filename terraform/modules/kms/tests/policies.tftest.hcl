@@ -1,0 +1,69 @@
+# Plan-only checks of the key policies, rendered by the real aws_iam_policy_document (no AWS
+# calls: the provider skips credential checks and the two identity data sources are overridden).
+provider "aws" {
+  region                      = "ap-northeast-2"
+  access_key                  = "mock"
+  secret_key                  = "mock"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+
+override_data {
+  target = data.aws_caller_identity.current
+  values = { account_id = "111111111111", arn = "arn:aws:iam::111111111111:root", user_id = "111111111111" }
+}
+
+override_data {
+  target = data.aws_partition.current
+  values = { partition = "aws", dns_suffix = "amazonaws.com" }
+}
+
+variables {
+  environment = "eks-prod"
+  region      = "ap-northeast-2"
+}
+
+run "keys_and_policies" {
+  command = plan
+
+  assert {
+    condition     = length(aws_kms_key.this) == 8 && alltrue([for k in values(aws_kms_key.this) : k.enable_key_rotation && k.deletion_window_in_days == 30])
+    error_message = "Eight keys, rotation on, 30-day deletion window."
+  }
+  assert {
+    condition     = aws_kms_alias.this["logs"].name == "alias/orch-eks-prod/logs"
+    error_message = "Aliases come from the naming module."
+  }
+  assert {
+    condition = alltrue([for p, d in data.aws_iam_policy_document.key : alltrue([
+      for s in jsondecode(d.json).Statement : !contains(flatten([s.Action]), "kms:Decrypt") && !contains(flatten([s.Action]), "kms:CreateGrant") && !contains(flatten([s.Action]), "kms:*")
+      if s.Sid == "KeyAdministrationByAccount"
+    ])])
+    error_message = "The account root administers keys but cannot use them or grant use."
+  }
+  assert {
+    condition = alltrue([for p in ["eks", "ebs", "rds", "elasticache", "sns", "efs", "s3"] : contains(
+      [for s in jsondecode(data.aws_iam_policy_document.key[p].json).Statement : s.Condition.StringEquals["kms:ViaService"] if s.Sid == "UseViaService"],
+      "${p == "ebs" ? "ec2" : p == "efs" ? "elasticfilesystem" : p}.ap-northeast-2.amazonaws.com"
+    )])
+    error_message = "Data use goes through the owning service only (kms:ViaService)."
+  }
+  assert {
+    condition = one([
+      for s in jsondecode(data.aws_iam_policy_document.key["logs"].json).Statement :
+      s.Principal.Service == "logs.ap-northeast-2.amazonaws.com" && s.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"] == "arn:aws:logs:ap-northeast-2:111111111111:log-group:*"
+      if s.Sid == "CloudWatchLogs"
+    ])
+    error_message = "CloudWatch Logs may use the logs key only for log groups of this account and region."
+  }
+  assert {
+    condition     = length([for s in jsondecode(data.aws_iam_policy_document.key["logs"].json).Statement : s if s.Sid == "UseViaService"]) == 0
+    error_message = "The logs key has no generic via-service statement."
+  }
+  assert {
+    condition     = strcontains(data.aws_iam_policy_document.key["ebs"].json, "role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling")
+    error_message = "The EBS key lets the Auto Scaling service-linked role launch encrypted volumes."
+  }
+}

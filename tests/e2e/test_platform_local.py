@@ -1,0 +1,145 @@
+"""The whole eks-prod platform through `orch --local`: bootstrap, apply of every layer in
+dependency order, a second plan with no changes, and boto3 read-backs of what the
+production plan (shared/design/plan.md) asks for.
+
+The `platform` fixture (conftest.py) does the expensive part once per session.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from checks_eks import (
+    CLUSTER_NAME,
+    EXPECTED_NODE_GROUPS,
+    assert_cluster,
+    assert_irsa_role,
+    assert_launch_template_hardened,
+    assert_log_group,
+    assert_node_groups,
+    assert_oidc_provider,
+    assert_secrets_encryption,
+)
+from checks_networking import (
+    check_endpoints,
+    check_flow_logs,
+    check_foundation,
+    check_nat_gateways,
+    check_route_tables,
+    check_security_groups,
+    check_vpc,
+)
+from e2e_platform import ENV_NAME, REPO, Platform, failed_units
+
+pytestmark = [pytest.mark.engines, pytest.mark.emulator, pytest.mark.slow, pytest.mark.timeout(3600)]
+
+LAYERS = ["00-foundation", "10-networking", "20-security", "30-eks-cluster", "40-nodegroups", "50-addons",
+          "60-database", "70-cache", "80-storage", "90-monitoring"]
+
+
+def test_bootstrap_created_the_state_backend(platform: Platform) -> None:
+    assert platform.bootstrap["bucket"] == "orch-tfstate-eks-prod-111111111111"
+    assert platform.bootstrap["changed"] is True
+    s3 = platform.client("s3")
+    assert s3.get_bucket_versioning(Bucket=platform.bootstrap["bucket"])["Status"] == "Enabled"
+
+
+def test_every_layer_applies_in_dependency_order(platform: Platform) -> None:
+    report = platform.apply_report
+    assert platform.apply_rc == 0, failed_units(report)
+    results = {u["path"]: u["result"] for u in report["units"]}
+    assert results == dict.fromkeys(LAYERS, "applied"), results
+    started = {u["path"]: u["started_at"] for u in report["units"]}
+    finished = {u["path"]: u["finished_at"] for u in report["units"]}
+    graph = json.loads(subprocess.run([sys.executable, "-m", "orchestrator.cli", "graph", "--env", ENV_NAME,
+                                       "--format", "json"], cwd=REPO, env=platform.env, capture_output=True,
+                                      text=True, check=True).stdout)
+    for unit in graph["units"]:
+        for dep in unit["dependencies"]:
+            assert finished[dep] <= started[unit["path"]], f"{unit['path']} started before {dep} finished"
+
+
+def test_second_plan_shows_no_changes(platform: Platform) -> None:
+    assert platform.apply_rc == 0, "apply failed; see test_every_layer_applies_in_dependency_order"
+    report = platform.replan_report
+    assert platform.replan_rc == 0, failed_units(report)
+    assert {u["result"] for u in report["units"]} == {"no-changes"}, failed_units(report)
+
+
+def test_graph_orders_the_eks_layers(platform: Platform) -> None:
+    graph = json.loads(subprocess.run([sys.executable, "-m", "orchestrator.cli", "graph", "--env", ENV_NAME,
+                                       "--format", "json"], cwd=REPO, env=platform.env, capture_output=True,
+                                      text=True, check=True).stdout)
+    order = [u["path"] for u in graph["units"]]
+    deps = {u["path"]: set(u["dependencies"]) for u in graph["units"]}
+    assert order.index("10-networking") > order.index("00-foundation")
+    assert order.index("20-security") > order.index("10-networking")
+    assert {"10-networking", "20-security"} <= deps["30-eks-cluster"]
+    assert "30-eks-cluster" in deps["40-nodegroups"]
+    assert {"30-eks-cluster", "40-nodegroups"} <= deps["50-addons"]
+
+
+def test_eks_cluster_node_groups_and_irsa(platform: Platform) -> None:
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    eks, iam, ec2 = platform.client("eks"), platform.client("iam"), platform.client("ec2")
+    cluster = assert_cluster(eks, CLUSTER_NAME, version="1.35")
+    assert_secrets_encryption(cluster, platform.client("kms"))
+    assert_log_group(platform.client("logs"), CLUSTER_NAME)
+    assert_oidc_provider(iam, cluster)
+    groups = assert_node_groups(eks, CLUSTER_NAME, EXPECTED_NODE_GROUPS)
+    for group in groups.values():
+        assert_launch_template_hardened(ec2, group["launchTemplate"]["id"])
+    assert groups["system"]["taints"] == [{"key": "CriticalAddonsOnly", "value": "true", "effect": "NO_SCHEDULE"}]
+    assert_irsa_role(iam, f"{CLUSTER_NAME}-vpc-cni", "system:serviceaccount:kube-system:aws-node")
+    assert_irsa_role(iam, f"{CLUSTER_NAME}-load-balancer-controller",
+                     "system:serviceaccount:kube-system:aws-load-balancer-controller")
+
+
+def test_validate_is_offline_and_passes_for_every_layer(platform: Platform) -> None:
+    proc = subprocess.run([sys.executable, "-m", "orchestrator.cli", "validate", "--env", ENV_NAME, "--all",
+                           "--json"], cwd=REPO, env=platform.env, capture_output=True, text=True, timeout=1800,
+                          check=False)
+    report = json.loads(proc.stdout)
+    invalid = {u["path"]: u["diagnostics"] for u in report["units"] if not u["valid"]}
+    assert proc.returncode == 0 and not invalid, invalid or proc.stderr
+    assert {u["path"] for u in report["units"]} == set(LAYERS)
+
+
+def test_no_credential_reaches_run_logs_or_reports(platform: Platform) -> None:
+    """The emulator's test keys are the only credentials here; a real run's keys are scanned in tests/aws."""
+    leaked = []
+    for path in Path(platform.runs_dir).rglob("*"):
+        if path.is_file() and path.suffix in {".log", ".json", ".md", ".xml"}:
+            text = path.read_text(errors="replace")
+            if "AWS_SECRET_ACCESS_KEY=" in text or "aws_secret_access_key" in text.lower():
+                leaked.append(str(path))
+    assert not leaked
+
+
+def test_foundation_keys(platform: Platform) -> None:
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    check_foundation(platform.client("kms"), platform.outputs["00-foundation"])
+
+
+def test_vpc_subnets_nat_gateways_and_routes(platform: Platform) -> None:
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    ec2, net = platform.client("ec2"), platform.outputs["10-networking"]
+    check_vpc(ec2, net)
+    nat_by_az = check_nat_gateways(ec2, net)
+    check_route_tables(ec2, net, nat_by_az)
+
+
+def test_vpc_endpoints_and_flow_logs(platform: Platform) -> None:
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    ec2 = platform.client("ec2")
+    check_endpoints(ec2, platform.outputs["10-networking"])
+    check_flow_logs(ec2, platform.client("logs"), platform.outputs["00-foundation"], platform.outputs["10-networking"])
+
+
+def test_security_group_rules(platform: Platform) -> None:
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    check_security_groups(platform.client("ec2"), platform.outputs["10-networking"], platform.outputs["20-security"])
