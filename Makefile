@@ -16,11 +16,15 @@ test-fast:      ## unit tests only (no engines, no emulator)
 lint:           ## ruff, tofu fmt, module docs, checkov
 	.venv/bin/ruff check orchestrator tests scripts benchmarks
 	.venv/bin/tofu fmt -check -recursive terraform environments bootstrap
+	cd environments && ../.venv/bin/terragrunt hcl format --check
+	cd bootstrap && ../.venv/bin/terragrunt hcl format --check
 	.venv/bin/python scripts/gen_module_docs.py --check
 	.venv/bin/python scripts/run_checkov.py
 
 fmt:            ## format HCL and Python
 	.venv/bin/tofu fmt -recursive terraform environments bootstrap
+	cd environments && ../.venv/bin/terragrunt hcl format
+	cd bootstrap && ../.venv/bin/terragrunt hcl format
 	.venv/bin/ruff format orchestrator tests scripts benchmarks
 
 docs:           ## regenerate module READMEs

@@ -37,3 +37,14 @@ def test_checkov_reports_no_failed_checks() -> None:
                           capture_output=True, text=True, timeout=900, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert " 0 failed" in proc.stdout
+
+
+def test_terragrunt_files_are_formatted() -> None:
+    """`tofu fmt` skips .hcl files; Terragrunt's own formatter checks root.hcl and the units."""
+    terragrunt = tools.find_tool("terragrunt")
+    if terragrunt is None:
+        pytest.skip("terragrunt not installed: run ./scripts/setup.sh")
+    for folder in ("environments", "bootstrap"):
+        proc = subprocess.run([str(terragrunt), "hcl", "format", "--check", "--working-dir", folder],
+                              cwd=REPO, capture_output=True, text=True, check=False, env=tools.engine_env())
+        assert proc.returncode == 0, f"{folder}: run `terragrunt hcl format` there:\n{proc.stdout}{proc.stderr}"

@@ -42,7 +42,8 @@ def install_moto_patches() -> None:
     moto's CreateReplicationGroup lists member clusters (0001-001, ...) but registers no cache
     cluster for them, so DescribeCacheClusters on a member fails and the AWS provider cannot read
     any replication group back. Real AWS creates those clusters; here they are registered with the
-    group's settings. (orchestrator/emulator_server.py is the place for this in `orch --local`.)
+    group's settings. (orchestrator/emulator_server.py is the place for this in `orch --local`;
+    its own fixes are installed too, see the end of this file.)
     """
     from moto.elasticache.models import CacheCluster, ElastiCacheBackend
 
@@ -89,7 +90,12 @@ def install_moto_patches() -> None:
                 cache_node_ids_to_remove=None,
                 cache_node_ids_to_reboot=None,
             )
+            # What the provider reads from the first member (setFromCacheCluster) must match the group.
             cluster.at_rest_encryption_enabled = getattr(group, "at_rest_encryption_enabled", False)
+            cluster.auth_token_enabled = getattr(group, "auth_token_enabled", False)
+            cluster.transit_encryption_mode = getattr(group, "transit_encryption_mode", None)
+            sg_ids = kwargs.get("security_group_ids") or getattr(group, "security_group_ids", None) or []
+            cluster.security_groups = [{"SecurityGroupId": sg, "Status": "active"} for sg in sg_ids]
             self.cache_clusters[member] = cluster
         return group
 
@@ -289,7 +295,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         apply = terragrunt(["run", "--all", *filters, "--", "apply", "-auto-approve", "-input=false"], env)
         assert apply.returncode == 0, f"apply failed:\n{apply.stdout[-8000:]}\n{apply.stderr[-8000:]}"
         outputs = {unit: unit_outputs(unit, env) for unit in UNITS[1:]}
-        yield {"env": env, "clients": clients, "outputs": outputs, "endpoint": endpoint}
+        yield {"env": env, "clients": clients, "outputs": outputs, "endpoint": endpoint, "tmp": tmp}
     finally:
         proc.terminate()
         try:
@@ -337,20 +343,28 @@ def test_efs_and_buckets_match_the_plan(stack: dict[str, Any]) -> None:
 
 
 def test_second_plan_shows_no_changes(stack: dict[str, Any]) -> None:
-    drift = {}
-    for unit in UNITS:
-        proc = terragrunt(
-            ["plan", "-detailed-exitcode", "-input=false", "-lock=false", "--working-dir", str(ENV_DIR / unit)],
-            stack["env"],
-            timeout=900,
-        )
-        if proc.returncode != 0:
-            drift[unit] = f"rc={proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}"
-    assert not drift, "plan after apply is not empty:\n" + "\n".join(f"--- {u}\n{t}" for u, t in drift.items())
+    filters = [arg for unit in UNITS for arg in ("--filter", unit)]
+    proc = terragrunt(
+        ["run", "--all", *filters, "--", "plan", "-detailed-exitcode", "-input=false", "-lock=false"],
+        stack["env"],
+        timeout=1800,
+    )
+    log = stack["tmp"] / "second-plan.log"
+    log.write_text(proc.stdout + proc.stderr)
+    clean = {
+        u for u in UNITS if f"[{u}] tofu: No changes. Your infrastructure matches the configuration." in proc.stdout
+    }
+    assert proc.returncode == 0 and clean == set(UNITS), (
+        f"plan after apply is not empty (rc={proc.returncode}; clean: {sorted(clean)}; full log {log}):\n"
+        + proc.stdout[-6000:]
+    )
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--serve-moto"]:
-    # The fixture's emulator process: moto's server with the patch above.
+    # The fixture's emulator process: orch's emulator fixes (plain HTTP here) plus the patch above.
+    from orchestrator import emulator_server
+
+    emulator_server.install()
     install_moto_patches()
     from moto.server import main as moto_main
 
