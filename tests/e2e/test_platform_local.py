@@ -13,6 +13,15 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
+from checks_data import (
+    assert_aurora_cluster,
+    assert_auth_token_secret,
+    assert_bucket_hardened,
+    assert_efs,
+    assert_master_secret,
+    assert_redis_replication_group,
+)
 from checks_eks import (
     CLUSTER_NAME,
     EXPECTED_NODE_GROUPS,
@@ -143,3 +152,43 @@ def test_vpc_endpoints_and_flow_logs(platform: Platform) -> None:
 def test_security_group_rules(platform: Platform) -> None:
     assert platform.apply_rc == 0, failed_units(platform.apply_report)
     check_security_groups(platform.client("ec2"), platform.outputs["10-networking"], platform.outputs["20-security"])
+
+
+# The switches local mode sets (what the emulator cannot do); expectations follow them.
+OVERRIDES = yaml.safe_load((REPO / "environments/LIVE/eks-prod/emulator-overrides.yaml").read_text()) or {}
+
+
+def test_aurora_cluster(platform: Platform) -> None:
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    db = platform.outputs["60-database"]
+    cluster = assert_aurora_cluster(platform.client("rds"), db["cluster_id"],
+                                    performance_insights=OVERRIDES.get("enable_performance_insights", True))
+    assert cluster["Endpoint"] == db["cluster_endpoint"]
+    assert cluster["MasterUserSecret"]["SecretArn"] == db["master_user_secret_arn"]
+    assert_master_secret(platform.client("secretsmanager"), db["master_user_secret_arn"])
+    assert cluster["DBSubnetGroup"] == platform.outputs["10-networking"]["database_subnet_group_name"]
+    assert [g["VpcSecurityGroupId"] for g in cluster["VpcSecurityGroups"]] == [
+        platform.outputs["20-security"]["rds_security_group_id"]
+    ]
+
+
+def test_redis_replication_group(platform: Platform) -> None:
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    cache = platform.outputs["70-cache"]
+    group = assert_redis_replication_group(platform.client("elasticache"), cache["replication_group_id"])
+    assert group["ConfigurationEndpoint"]["Address"] == cache["configuration_endpoint"]
+    assert_auth_token_secret(platform.client("secretsmanager"), cache["auth_token_secret_arn"])
+    assert "auth_token" not in json.dumps(cache).lower().replace("auth_token_secret_arn", "")
+
+
+def test_efs_and_buckets(platform: Platform) -> None:
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    storage = platform.outputs["80-storage"]
+    assert_efs(platform.client("efs"), storage["efs_id"], platform.outputs["10-networking"]["private_subnet_ids"])
+    buckets = storage["bucket_names"]
+    if OVERRIDES.get("create_s3_buckets", True) is False:
+        assert buckets == {}, "local mode must not create buckets it cannot read back"
+        return
+    assert set(buckets) >= {"logs", "artifacts"}
+    for purpose, name in buckets.items():
+        assert_bucket_hardened(platform.client("s3"), name, kms=purpose != "logs")

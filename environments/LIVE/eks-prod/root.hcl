@@ -71,10 +71,8 @@ generate "provider" {
   if_exists = "overwrite_terragrunt"
   contents  = <<-EOT
     provider "aws" {
-      region = "${local.region}"
-    %{if !local.is_local~}
+      region              = "${local.region}"
       allowed_account_ids = ["${local.account_id}"]
-    %{endif~}
     %{if local.provider_assume~}
       assume_role {
         role_arn     = "${local.role_arn}"
@@ -88,12 +86,6 @@ generate "provider" {
         tags = ${jsonencode(local.tags)}
       }
     %{if local.is_local~}
-      # Emulator only. The provider reads bucket tags through S3 Control, whose endpoint rules
-      # put the account id in front of the host ("123456789012.127.0.0.1"), a name that does
-      # not resolve; without an account id it falls back to GetBucketTagging. The provider then
-      # cannot check allowed_account_ids, so orch's own guard (sts:GetCallerIdentity against the
-      # emulator's account) stands in for it. Modules take account ids from aws_caller_identity.
-      skip_requesting_account_id  = true
       s3_use_path_style           = true
       skip_credentials_validation = true
       skip_metadata_api_check     = true

@@ -44,7 +44,7 @@ module "bucket" {
   expiration_days                    = each.value.expiration_days
   transition_to_ia_days              = each.value.transition_to_ia_days
   noncurrent_version_expiration_days = each.value.noncurrent_version_expiration_days
-  access_logging                     = { target_bucket = module.logs[0].id, target_prefix = "s3-access/${each.key}/" }
+  access_logging                     = var.enable_s3_access_logging ? { target_bucket = module.logs[0].id, target_prefix = "s3-access/${each.key}/" } : null
   force_destroy                      = var.force_destroy_buckets
   tags                               = var.tags
 }

@@ -41,7 +41,13 @@ variable "create_efs_backup_policy" {
 
 variable "create_s3_buckets" {
   type        = bool
-  description = "Create the S3 buckets. false only for the local emulator: the provider reads bucket tags with S3 Control ListTagsForResource on <account-id>.<endpoint>, which the emulator endpoint cannot serve."
+  description = "Create the S3 buckets. false only for the local emulator, where bucket tags do not round-trip (S3 Control ListTagsForResource on <account-id>.<endpoint> cannot be served; the GetBucketTagging fallback returns none), so every plan would change them."
+  default     = true
+}
+
+variable "enable_s3_access_logging" {
+  type        = bool
+  description = "Send the server access logs of every bucket to the log bucket. false only for the local emulator, whose PutBucketLogging demands log-delivery ACL grants that a BucketOwnerEnforced bucket cannot hold (AWS accepts the bucket-policy grant the log bucket has)."
   default     = true
 }
 

@@ -1,0 +1,100 @@
+"""boto3 read-backs of 60-database, 70-cache and 80-storage.
+
+Pure assertion helpers used by tests/e2e/test_platform_local.py on what `orch --local apply` built.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def assert_aurora_cluster(
+    rds: Any,
+    cluster_id: str,
+    *,
+    instance_class: str = "db.r6g.large",
+    instances: int = 2,
+    backup_retention: int = 7,
+    performance_insights: bool = True,
+) -> dict[str, Any]:
+    cluster = rds.describe_db_clusters(DBClusterIdentifier=cluster_id)["DBClusters"][0]
+    assert cluster["Engine"] == "aurora-mysql"
+    assert cluster["EngineVersion"].startswith("8.0.mysql_aurora.3.")
+    assert cluster["StorageEncrypted"] is True
+    assert cluster["KmsKeyId"].startswith("arn:aws:kms:")
+    assert cluster["BackupRetentionPeriod"] == backup_retention
+    assert cluster["DeletionProtection"] is True
+    assert cluster["IAMDatabaseAuthenticationEnabled"] is True
+    assert set(cluster["EnabledCloudwatchLogsExports"]) >= {"audit", "error", "general", "slowquery"}
+    assert cluster["MasterUserSecret"]["SecretArn"].startswith("arn:aws:secretsmanager:")
+
+    members = cluster["DBClusterMembers"]
+    assert len(members) == instances
+    assert sum(1 for m in members if m["IsClusterWriter"]) == 1
+    described = [
+        rds.describe_db_instances(DBInstanceIdentifier=m["DBInstanceIdentifier"])["DBInstances"][0] for m in members
+    ]
+    assert {i["DBInstanceClass"] for i in described} == {instance_class}
+    assert len({i["AvailabilityZone"] for i in described}) == min(instances, 2), "writer and reader share an AZ"
+    for instance in described:
+        assert instance["PubliclyAccessible"] is False
+        assert instance.get("PerformanceInsightsEnabled", False) is performance_insights
+        assert instance["MonitoringInterval"] > 0
+        assert instance["AutoMinorVersionUpgrade"] is True
+    return cluster
+
+
+def assert_master_secret(secrets: Any, secret_arn: str) -> None:
+    secret = secrets.describe_secret(SecretId=secret_arn)
+    assert secret["ARN"] == secret_arn
+
+
+def assert_redis_replication_group(
+    elasticache: Any, group_id: str, *, node_type: str = "cache.r6g.large", shards: int = 2, replicas: int = 1
+) -> dict[str, Any]:
+    group = elasticache.describe_replication_groups(ReplicationGroupId=group_id)["ReplicationGroups"][0]
+    assert group["ClusterEnabled"] is True
+    assert group["CacheNodeType"] == node_type
+    assert group["AtRestEncryptionEnabled"] is True
+    assert group["TransitEncryptionEnabled"] is True
+    assert group["AuthTokenEnabled"] is True
+    assert group["AutomaticFailover"] == "enabled"
+    assert group["MultiAZ"] == "enabled"
+    assert group["KmsKeyId"].startswith("arn:aws:kms:")
+    assert group["SnapshotRetentionLimit"] >= 1
+    assert len(group["MemberClusters"]) == shards * (1 + replicas)
+    assert group["ConfigurationEndpoint"]["Address"]
+    return group
+
+
+def assert_auth_token_secret(secrets: Any, secret_arn: str) -> None:
+    token = secrets.get_secret_value(SecretId=secret_arn)["SecretString"]
+    assert 16 <= len(token) <= 128 and token.isalnum()
+
+
+def assert_efs(efs: Any, fs_id: str, subnet_ids: list[str]) -> None:
+    fs = efs.describe_file_systems(FileSystemId=fs_id)["FileSystems"][0]
+    assert fs["Encrypted"] is True
+    assert fs["KmsKeyId"].startswith("arn:aws:kms:")
+    targets = efs.describe_mount_targets(FileSystemId=fs_id)["MountTargets"]
+    assert sorted(t["SubnetId"] for t in targets) == sorted(subnet_ids)
+    policy = json.loads(efs.describe_file_system_policy(FileSystemId=fs_id)["Policy"])
+    assert any(
+        s["Effect"] == "Deny" and s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
+        for s in policy["Statement"]
+    )
+
+
+def assert_bucket_hardened(s3: Any, bucket: str, *, kms: bool) -> None:
+    rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == ("aws:kms" if kms else "AES256")
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    pab = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert all(pab.values())
+    owner = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"][0]
+    assert owner["ObjectOwnership"] == "BucketOwnerEnforced"
+    assert "aws:SecureTransport" in s3.get_bucket_policy(Bucket=bucket)["Policy"]
+
+
+# ----------------------------------------------------------------------------- fixtures
