@@ -126,10 +126,6 @@ def main(argv: list[str] | None = None) -> None:
     moto_main(argv)
 
 
-if __name__ == "__main__":
-    main()
-
-
 def _register_replication_group_members() -> None:
     """Fill one moto gap that no module switch can avoid.
 
@@ -193,3 +189,7 @@ def _register_replication_group_members() -> None:
         return group
 
     ElastiCacheBackend.create_replication_group = create_replication_group  # type: ignore[method-assign]
+
+
+if __name__ == "__main__":
+    main()

@@ -577,13 +577,13 @@ def validate(ws: Workspace, opts: RunOptions | None = None) -> RunReport:
 
     def work(path: str) -> UnitResult:
         result = UnitResult(path=path, started_at=now(), log=run.rel(run.log(path)))
-        init = run.call(path, ["init", "-backend=false", "-input=false"])
-        if not init.ok:
-            result.result = Result.INTERRUPTED if init.interrupted else Result.INVALID
-            result.error = run.error_text(path, init)
-            result.diagnostics = [{"severity": "error", "summary": result.error}]
-            return _finish(result)
+        # Terragrunt's auto-init runs as part of `validate`, so the dependencies' mock outputs
+        # (allowed for validate) apply; TF_CLI_ARGS_init keeps that init off the backend.
         call = run.call(path, ["validate", "-json"], capture=True)
+        if call.interrupted:
+            result.result = Result.INTERRUPTED
+            result.error = "interrupted"
+            return _finish(result)
         try:
             data = json.loads(call.stdout[call.stdout.index("{"):])
         except (ValueError, json.JSONDecodeError):
@@ -596,6 +596,12 @@ def validate(ws: Workspace, opts: RunOptions | None = None) -> RunReport:
         return _finish(result)
 
     with _Run(ws, "validate", opts, ws.selected) as run:
+        # Offline: no backend, and units read no dependency state (root.hcl turns ORCH_OFFLINE
+        # into skip_outputs on every dependency block, so the typed mock outputs stand in).
+        # Its own download dir: a unit's usual .terragrunt-cache remembers its S3 backend, which
+        # `init -backend=false` would keep using (and ask credentials for).
+        run.tg.env = {**run.tg.env, "ORCH_OFFLINE": "1", "TF_CLI_ARGS_init": "-backend=false -input=false",
+                      "TG_DOWNLOAD_DIR": str(ws.runs_root.parent / "validate-cache")}
         results = run.schedule(work, {})
         return run.finish(results, resume=_cli_selection(ws, "validate"))
 

@@ -22,6 +22,10 @@ locals {
 
   lock_mode = try(local.env.state.lock_mode, "s3")
 
+  # `orch validate` is offline: units then take their dependencies' typed mock outputs
+  # instead of reading state (every dependency block sets skip_outputs from this).
+  offline = get_env("ORCH_OFFLINE", "") != ""
+
   tags = merge(local.env.tags, { Layer = local.layer })
 
   # Services the stack calls; in local mode each is pointed at the emulator.

@@ -10,7 +10,8 @@ terraform {
 }
 
 dependency "foundation" {
-  config_path = "../00-foundation"
+  config_path  = "../00-foundation"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     name_prefix  = "orch-eks-prod"
     cluster_name = "orch-eks-prod"

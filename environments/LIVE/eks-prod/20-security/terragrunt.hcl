@@ -9,7 +9,8 @@ terraform {
 }
 
 dependency "foundation" {
-  config_path = "../00-foundation"
+  config_path  = "../00-foundation"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     name_prefix = "orch-eks-prod"
   }
@@ -17,7 +18,8 @@ dependency "foundation" {
 }
 
 dependency "networking" {
-  config_path = "../10-networking"
+  config_path  = "../10-networking"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     vpc_id         = "vpc-00000000000000000"
     vpc_cidr_block = "10.0.0.0/16"

@@ -15,7 +15,8 @@ locals {
 }
 
 dependency "foundation" {
-  config_path = "../00-foundation"
+  config_path  = "../00-foundation"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     name_prefix = "orch-eks-prod"
     kms_key_arns = {
@@ -31,7 +32,8 @@ dependency "foundation" {
 }
 
 dependency "networking" {
-  config_path = "../10-networking"
+  config_path  = "../10-networking"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     vpc_id             = "vpc-00000000000000000"
     private_subnet_ids = ["subnet-0000000000000000a", "subnet-0000000000000000c"]
@@ -40,7 +42,8 @@ dependency "networking" {
 }
 
 dependency "security" {
-  config_path = "../20-security"
+  config_path  = "../20-security"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     cluster_security_group_id = "sg-00000000000000001"
   }

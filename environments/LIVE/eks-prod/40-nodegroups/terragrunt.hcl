@@ -10,7 +10,8 @@ terraform {
 }
 
 dependency "foundation" {
-  config_path = "../00-foundation"
+  config_path  = "../00-foundation"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     name_prefix = "orch-eks-prod"
     kms_key_arns = {
@@ -26,7 +27,8 @@ dependency "foundation" {
 }
 
 dependency "networking" {
-  config_path = "../10-networking"
+  config_path  = "../10-networking"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     vpc_id             = "vpc-00000000000000000"
     private_subnet_ids = ["subnet-0000000000000000a", "subnet-0000000000000000c"]
@@ -35,7 +37,8 @@ dependency "networking" {
 }
 
 dependency "security" {
-  config_path = "../20-security"
+  config_path  = "../20-security"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     node_security_group_id = "sg-00000000000000002"
   }
@@ -43,7 +46,8 @@ dependency "security" {
 }
 
 dependency "cluster" {
-  config_path = "../30-eks-cluster"
+  config_path  = "../30-eks-cluster"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     cluster_name    = "orch-eks-prod"
     cluster_version = "1.35"

@@ -44,7 +44,8 @@ generate "k8s_providers" {
 }
 
 dependency "foundation" {
-  config_path = "../00-foundation"
+  config_path  = "../00-foundation"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     name_prefix = "orch-eks-prod"
     kms_key_arns = {
@@ -60,7 +61,8 @@ dependency "foundation" {
 }
 
 dependency "networking" {
-  config_path = "../10-networking"
+  config_path  = "../10-networking"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     vpc_id = "vpc-00000000000000000"
     pod_subnet_ids_by_az = {
@@ -72,7 +74,8 @@ dependency "networking" {
 }
 
 dependency "security" {
-  config_path = "../20-security"
+  config_path  = "../20-security"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     node_security_group_id = "sg-00000000000000002"
   }
@@ -80,7 +83,8 @@ dependency "security" {
 }
 
 dependency "cluster" {
-  config_path = "../30-eks-cluster"
+  config_path  = "../30-eks-cluster"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     cluster_name                       = "orch-eks-prod"
     cluster_endpoint                   = "https://0000000000000000000000000000000A.gr7.ap-northeast-2.eks.amazonaws.com"
@@ -92,7 +96,8 @@ dependency "cluster" {
 
 # Add-ons need nodes to schedule on (CoreDNS, CSI controllers, Helm releases).
 dependency "nodegroups" {
-  config_path = "../40-nodegroups"
+  config_path  = "../40-nodegroups"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     node_role_arn    = "arn:aws:iam::111111111111:role/orch-eks-prod-node"
     node_group_names = { system = "orch-eks-prod-system", application = "orch-eks-prod-application", spot = "orch-eks-prod-spot" }

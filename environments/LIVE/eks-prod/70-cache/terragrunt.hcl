@@ -9,7 +9,8 @@ terraform {
 }
 
 dependency "foundation" {
-  config_path = "../00-foundation"
+  config_path  = "../00-foundation"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     name_prefix = "orch-eks-prod"
     kms_key_arns = {
@@ -21,7 +22,8 @@ dependency "foundation" {
 }
 
 dependency "networking" {
-  config_path = "../10-networking"
+  config_path  = "../10-networking"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     database_subnet_ids = ["subnet-0000000000000000a", "subnet-0000000000000000c"]
   }
@@ -29,7 +31,8 @@ dependency "networking" {
 }
 
 dependency "security" {
-  config_path = "../20-security"
+  config_path  = "../20-security"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     elasticache_security_group_id = "sg-0000000000000000b"
   }

@@ -10,7 +10,8 @@ terraform {
 }
 
 dependency "foundation" {
-  config_path = "../00-foundation"
+  config_path  = "../00-foundation"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     name_prefix = "orch-eks-prod"
     kms_key_arns = {
@@ -22,7 +23,8 @@ dependency "foundation" {
 }
 
 dependency "networking" {
-  config_path = "../10-networking"
+  config_path  = "../10-networking"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     private_subnet_ids = ["subnet-0000000000000000a", "subnet-0000000000000000c"]
   }
@@ -30,7 +32,8 @@ dependency "networking" {
 }
 
 dependency "security" {
-  config_path = "../20-security"
+  config_path  = "../20-security"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     efs_security_group_id = "sg-0000000000000000c"
   }

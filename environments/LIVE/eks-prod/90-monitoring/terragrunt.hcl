@@ -10,7 +10,8 @@ terraform {
 }
 
 dependency "foundation" {
-  config_path = "../00-foundation"
+  config_path  = "../00-foundation"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     name_prefix = "orch-eks-prod"
     kms_key_arns = {
@@ -22,7 +23,8 @@ dependency "foundation" {
 }
 
 dependency "networking" {
-  config_path = "../10-networking"
+  config_path  = "../10-networking"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     nat_gateway_ids = ["nat-0000000000000000a", "nat-0000000000000000c"]
   }
@@ -30,7 +32,8 @@ dependency "networking" {
 }
 
 dependency "eks" {
-  config_path = "../30-eks-cluster"
+  config_path  = "../30-eks-cluster"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     cluster_name      = "orch-eks-prod"
     oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/00000000000000000000000000000000"
@@ -40,7 +43,8 @@ dependency "eks" {
 }
 
 dependency "database" {
-  config_path = "../60-database"
+  config_path  = "../60-database"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     instance_ids = ["orch-eks-prod-aurora-01", "orch-eks-prod-aurora-02"]
   }
@@ -48,7 +52,8 @@ dependency "database" {
 }
 
 dependency "cache" {
-  config_path = "../70-cache"
+  config_path  = "../70-cache"
+  skip_outputs = include.root.locals.offline
   mock_outputs = {
     member_clusters = [
       "orch-eks-prod-redis-0001-001", "orch-eks-prod-redis-0001-002",
