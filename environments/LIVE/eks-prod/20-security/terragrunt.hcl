@@ -8,23 +8,12 @@ terraform {
   source = "${include.root.locals.modules}//security-group"
 }
 
-dependency "foundation" {
-  config_path  = "../00-foundation"
-  skip_outputs = include.root.locals.offline
-  mock_outputs = {
-    name_prefix = "orch-eks-prod"
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+include "foundation" {
+  path = "${get_terragrunt_dir()}/../_deps/foundation.hcl"
 }
 
-dependency "networking" {
-  config_path  = "../10-networking"
-  skip_outputs = include.root.locals.offline
-  mock_outputs = {
-    vpc_id         = "vpc-00000000000000000"
-    vpc_cidr_block = "10.0.0.0/16"
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+include "networking" {
+  path = "${get_terragrunt_dir()}/../_deps/networking.hcl"
 }
 
 inputs = {

@@ -9,40 +9,16 @@ terraform {
   source = "${include.root.locals.modules}//eks-nodegroup"
 }
 
-dependency "foundation" {
-  config_path  = "../00-foundation"
-  skip_outputs = include.root.locals.offline
-  mock_outputs = {
-    name_prefix = "orch-eks-prod"
-    kms_key_arns = {
-      for k in ["eks", "logs", "ebs", "rds", "elasticache", "sns", "efs", "s3"] :
-      k => "arn:aws:kms:ap-northeast-2:111111111111:key/00000000-0000-0000-0000-000000000000"
-    }
-    kms_key_ids = {
-      for k in ["eks", "logs", "ebs", "rds", "elasticache", "sns", "efs", "s3"] :
-      k => "00000000-0000-0000-0000-000000000000"
-    }
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+include "foundation" {
+  path = "${get_terragrunt_dir()}/../_deps/foundation.hcl"
 }
 
-dependency "networking" {
-  config_path  = "../10-networking"
-  skip_outputs = include.root.locals.offline
-  mock_outputs = {
-    vpc_id             = "vpc-00000000000000000"
-    private_subnet_ids = ["subnet-0000000000000000a", "subnet-0000000000000000c"]
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+include "networking" {
+  path = "${get_terragrunt_dir()}/../_deps/networking.hcl"
 }
 
-dependency "security" {
-  config_path  = "../20-security"
-  skip_outputs = include.root.locals.offline
-  mock_outputs = {
-    node_security_group_id = "sg-00000000000000002"
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+include "security" {
+  path = "${get_terragrunt_dir()}/../_deps/security.hcl"
 }
 
 dependency "cluster" {

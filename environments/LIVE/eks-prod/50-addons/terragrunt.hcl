@@ -43,43 +43,16 @@ generate "k8s_providers" {
   EOT
 }
 
-dependency "foundation" {
-  config_path  = "../00-foundation"
-  skip_outputs = include.root.locals.offline
-  mock_outputs = {
-    name_prefix = "orch-eks-prod"
-    kms_key_arns = {
-      for k in ["eks", "logs", "ebs", "rds", "elasticache", "sns", "efs", "s3"] :
-      k => "arn:aws:kms:ap-northeast-2:111111111111:key/00000000-0000-0000-0000-000000000000"
-    }
-    kms_key_ids = {
-      for k in ["eks", "logs", "ebs", "rds", "elasticache", "sns", "efs", "s3"] :
-      k => "00000000-0000-0000-0000-000000000000"
-    }
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+include "foundation" {
+  path = "${get_terragrunt_dir()}/../_deps/foundation.hcl"
 }
 
-dependency "networking" {
-  config_path  = "../10-networking"
-  skip_outputs = include.root.locals.offline
-  mock_outputs = {
-    vpc_id = "vpc-00000000000000000"
-    pod_subnet_ids_by_az = {
-      "ap-northeast-2a" = "subnet-0000000000000001a"
-      "ap-northeast-2c" = "subnet-0000000000000001c"
-    }
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+include "networking" {
+  path = "${get_terragrunt_dir()}/../_deps/networking.hcl"
 }
 
-dependency "security" {
-  config_path  = "../20-security"
-  skip_outputs = include.root.locals.offline
-  mock_outputs = {
-    node_security_group_id = "sg-00000000000000002"
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+include "security" {
+  path = "${get_terragrunt_dir()}/../_deps/security.hcl"
 }
 
 dependency "cluster" {

@@ -9,26 +9,12 @@ terraform {
   source = "${include.root.locals.modules}//monitoring"
 }
 
-dependency "foundation" {
-  config_path  = "../00-foundation"
-  skip_outputs = include.root.locals.offline
-  mock_outputs = {
-    name_prefix = "orch-eks-prod"
-    kms_key_arns = {
-      for k in ["eks", "logs", "ebs", "rds", "elasticache", "sns", "efs", "s3"] :
-      k => "arn:aws:kms:ap-northeast-2:111111111111:key/00000000-0000-0000-0000-000000000000"
-    }
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+include "foundation" {
+  path = "${get_terragrunt_dir()}/../_deps/foundation.hcl"
 }
 
-dependency "networking" {
-  config_path  = "../10-networking"
-  skip_outputs = include.root.locals.offline
-  mock_outputs = {
-    nat_gateway_ids = ["nat-0000000000000000a", "nat-0000000000000000c"]
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+include "networking" {
+  path = "${get_terragrunt_dir()}/../_deps/networking.hcl"
 }
 
 dependency "eks" {
