@@ -30,6 +30,11 @@ fmt:            ## format HCL and Python
 docs:           ## regenerate module READMEs
 	.venv/bin/python scripts/gen_module_docs.py
 
+lock:           ## rewrite the layers' .terraform.lock.hcl from the provider mirror (after a provider bump)
+	rm -f environments/LIVE/*/*/.terraform.lock.hcl
+	.venv/bin/orch --local bootstrap --env eks-prod
+	.venv/bin/orch --local plan --env eks-prod --all
+
 demo:           ## whole platform on the embedded emulator
 	.venv/bin/orch --local bootstrap --env eks-prod
 	.venv/bin/orch --local apply --env eks-prod --all --auto-approve
