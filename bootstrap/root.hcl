@@ -21,7 +21,10 @@ locals {
 
   tags = merge(local.env.tags, { Layer = "bootstrap-${local.layer}", ManagedBy = "terragrunt" })
 
-  local_services = ["dynamodb", "iam", "kms", "s3", "sts"]
+  local_services = ["dynamodb", "iam", "kms", "s3", "s3control", "sts"]
+  # S3 Control prefixes the endpoint's host with the account id ("123456789012.127.0.0.1"), which
+  # no resolver knows; the emulator's CONNECT proxy carries those calls (loopback hosts bypass it).
+  local_proxy = get_env("ORCH_LOCAL_PROXY", "")
 }
 
 remote_state {
@@ -64,23 +67,19 @@ generate "provider" {
   if_exists = "overwrite_terragrunt"
   contents  = <<-EOT
     provider "aws" {
-      region = "${local.region}"
-    %{if !local.is_local~}
+      region              = "${local.region}"
       allowed_account_ids = ["${local.account_id}"]
-    %{endif~}
       default_tags {
         tags = ${jsonencode(local.tags)}
       }
     %{if local.is_local~}
-      # The provider tags buckets through S3 Control, whose endpoint rules prefix the host with the
-      # account id ("123456789012.127.0.0.1"), which does not resolve. Without an account id the
-      # provider falls back to GetBucketTagging (and cannot check allowed_account_ids: orch's guard
-      # checked the emulator's account). Emulator only; resources read data.aws_caller_identity.
-      skip_requesting_account_id  = true
       s3_use_path_style           = true
       skip_credentials_validation = true
       skip_metadata_api_check     = true
       skip_region_validation      = true
+    %{if local.local_proxy != ""~}
+      https_proxy                 = "${local.local_proxy}"
+    %{endif~}
       endpoints {
     %{for svc in local.local_services~}
         ${svc} = "${local.local_endpoint}"

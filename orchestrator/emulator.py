@@ -63,9 +63,11 @@ class EmulatorStatus(BaseModel):
     started_at: str | None = None
     log: str | None = None
     ca_bundle: str | None = None  # the self-signed certificate of an HTTPS emulator
+    # CONNECT proxy for account-prefixed S3 Control hosts (see emulator_patches.s3control_proxy).
+    proxy: str | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {"endpoint": self.endpoint, "pid": self.pid, "account_id": self.account_id}
+        return {"endpoint": self.endpoint, "pid": self.pid, "account_id": self.account_id, "proxy": self.proxy}
 
 
 def default_state_dir() -> Path:
@@ -126,11 +128,29 @@ def ca_bundle(state_dir: Path | None = None) -> Path:
     return (state_dir or default_state_dir()) / "tls" / "cert.pem"
 
 
-def ensure_certificate(state_dir: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1/localhost, made once and kept under state_dir/tls."""
+def certificate_names(account_id: str) -> list[str]:
+    """DNS names the emulator's certificate must hold: S3 Control calls go to <account>.<host>."""
+    return ["localhost", f"{account_id}.{HOST}"]
+
+
+def _names_in(cert_path: Path) -> set[str]:
+    from cryptography import x509
+
+    try:
+        cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except (OSError, ValueError, x509.ExtensionNotFound):
+        return set()
+    return set(san.get_values_for_type(x509.DNSName))
+
+
+def ensure_certificate(state_dir: Path, account_id: str = DEFAULT_ACCOUNT_ID) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1, localhost and <account>.127.0.0.1, kept under
+    state_dir/tls and made again only when it lacks a name (another account, an older orch)."""
     tls = state_dir / "tls"
     cert_path, key_path = tls / "cert.pem", tls / "key.pem"
-    if cert_path.exists() and key_path.exists():
+    names = certificate_names(account_id)
+    if key_path.exists() and set(names) <= _names_in(cert_path):
         return cert_path, key_path
     import ipaddress
     from datetime import timedelta
@@ -145,22 +165,42 @@ def ensure_certificate(state_dir: Path) -> tuple[Path, Path]:
     now = datetime.now(UTC)
     cert = (
         x509.CertificateBuilder()
-        .subject_name(name).issuer_name(name).public_key(key.public_key())
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=825))
-        .add_extension(x509.SubjectAlternativeName(
-            [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address(HOST))]), critical=False)
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=825))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [*(x509.DNSName(n) for n in names), x509.IPAddress(ipaddress.ip_address(HOST))]
+            ),
+            critical=False,
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=True, key_encipherment=True, key_cert_sign=True,
-                                     content_commitment=False, data_encipherment=False, key_agreement=False,
-                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                key_encipherment=True,
+                key_cert_sign=True,
+                content_commitment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .sign(key, hashes.SHA256())
     )
     tls.mkdir(parents=True, exist_ok=True)
+    key_path.unlink(missing_ok=True)
     key_path.touch(mode=0o600)
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return cert_path, key_path
 
@@ -179,9 +219,13 @@ def _recorded(state_dir: Path) -> EmulatorStatus | None:
         pid = state.get("pid")
         cafile = Path(state["ca_bundle"]) if state.get("ca_bundle") else None
         if pid and _pid_alive(int(pid)) and healthy(state["endpoint"], cafile=cafile):
-            return EmulatorStatus(**{k: state[k] for k in ("endpoint", "pid", "account_id", "port")},
-                                  started_at=state.get("started_at"), log=state.get("log"),
-                                  ca_bundle=state.get("ca_bundle"))
+            return EmulatorStatus(
+                **{k: state[k] for k in ("endpoint", "pid", "account_id", "port")},
+                started_at=state.get("started_at"),
+                log=state.get("log"),
+                ca_bundle=state.get("ca_bundle"),
+                proxy=state.get("proxy"),
+            )
     return None
 
 
@@ -194,13 +238,13 @@ def status(state_dir: Path | None = None) -> EmulatorStatus | None:
         return recorded
     if external and healthy(external):
         port = int(external.rsplit(":", 1)[-1].strip("/")) if ":" in external.split("//", 1)[-1] else 80
-        return EmulatorStatus(endpoint=external.rstrip("/"), pid=None, account_id=expected_account_id(),
-                              port=port)
+        return EmulatorStatus(endpoint=external.rstrip("/"), pid=None, account_id=expected_account_id(), port=port)
     return None
 
 
-def start(state_dir: Path | None = None, *, port: int | None = None, account_id: str | None = None,
-          timeout: float = 30.0) -> EmulatorStatus:
+def start(
+    state_dir: Path | None = None, *, port: int | None = None, account_id: str | None = None, timeout: float = 30.0
+) -> EmulatorStatus:
     """Start a moto server (or return the healthy one already recorded in state_dir)."""
     state_dir = state_dir or default_state_dir()
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -216,6 +260,7 @@ def start(state_dir: Path | None = None, *, port: int | None = None, account_id:
 def _start(state_dir: Path, *, port: int | None, account_id: str | None, timeout: float) -> EmulatorStatus:
     account = account_id or expected_account_id()
     port = port or free_port()
+    proxy_port = free_port()
     state_dir.mkdir(parents=True, exist_ok=True)
     log_path = state_dir / "moto.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
@@ -223,14 +268,18 @@ def _start(state_dir: Path, *, port: int | None, account_id: str | None, timeout
     # AWS managed policies (arn:aws:iam::aws:policy/...) exist as on AWS, so attachments work.
     env.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     env["PYTHONUNBUFFERED"] = "1"
+    env["ORCH_EMULATOR_PORT"], env["ORCH_EMULATOR_PROXY_PORT"] = str(port), str(proxy_port)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     command = _moto_server()
-    cert, key = ensure_certificate(state_dir)
+    cert, key = ensure_certificate(state_dir, account)
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
             [*command, "-H", HOST, "-p", str(port), "-c", str(cert), "-k", str(key)],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env=env, start_new_session=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
         )
     endpoint = f"https://{HOST}:{port}"
     deadline = time.monotonic() + timeout
@@ -242,15 +291,31 @@ def _start(state_dir: Path, *, port: int | None, account_id: str | None, timeout
         time.sleep(0.2)
     else:
         proc.kill()
-        raise EmulatorError(f"moto server did not answer {endpoint}/moto-api/ within {timeout:.0f}s "
-                            f"(log: {log_path})")
+        raise EmulatorError(f"moto server did not answer {endpoint}/moto-api/ within {timeout:.0f}s (log: {log_path})")
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    record = {"endpoint": endpoint, "port": port, "pid": proc.pid, "account_id": account,
-              "started_at": started, "log": str(log_path), "ca_bundle": str(cert)}
+    proxy = f"http://{HOST}:{proxy_port}"
+    record = {
+        "endpoint": endpoint,
+        "port": port,
+        "pid": proc.pid,
+        "account_id": account,
+        "started_at": started,
+        "log": str(log_path),
+        "ca_bundle": str(cert),
+        "proxy": proxy,
+    }
     (state_dir / "state.json").write_text(json.dumps(record, indent=2) + "\n")
     (state_dir / "moto.pid").write_text(f"{proc.pid}\n")
-    return EmulatorStatus(endpoint=endpoint, pid=proc.pid, account_id=account, port=port,
-                          started_at=started, log=str(log_path), ca_bundle=str(cert))
+    return EmulatorStatus(
+        endpoint=endpoint,
+        pid=proc.pid,
+        account_id=account,
+        port=port,
+        started_at=started,
+        log=str(log_path),
+        ca_bundle=str(cert),
+        proxy=proxy,
+    )
 
 
 def ensure_running(state_dir: Path | None = None) -> EmulatorStatus:

@@ -103,10 +103,12 @@ class RunSession(BaseModel):
 
         if self._role is not None:
             role: RoleCredentials = self._role
-            return boto3.Session(aws_access_key_id=role.access_key_id,
-                                 aws_secret_access_key=role.secret_access_key.get_secret_value(),
-                                 aws_session_token=role.session_token.get_secret_value(),
-                                 region_name=self.region)
+            return boto3.Session(
+                aws_access_key_id=role.access_key_id,
+                aws_secret_access_key=role.secret_access_key.get_secret_value(),
+                aws_session_token=role.session_token.get_secret_value(),
+                region_name=self.region,
+            )
         if self._boto is None:
             raise RuntimeError("no AWS session in this run")
         return self._boto
@@ -122,15 +124,19 @@ def map_account(arn: str, account_id: str) -> str:
     return _ROLE_ACCOUNT.sub(lambda m: f"{m.group(1)}{account_id}{m.group(3)}", arn)
 
 
-def open_session(env: EnvConfig | None, *, local: bool, profile: str | None,
-                 guard: bool, session_name: str | None = None) -> RunSession:
+def open_session(
+    env: EnvConfig | None, *, local: bool, profile: str | None, guard: bool, session_name: str | None = None
+) -> RunSession:
     from orchestrator import credentials
 
     if env is None and not local:
         return RunSession()
 
-    region = env.region if env is not None else (
-        os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1")
+    region = (
+        env.region
+        if env is not None
+        else (os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1")
+    )
     run = RunSession(local=local, region=region)
     extra: dict[str, str] = {"AWS_REGION": region, "AWS_DEFAULT_REGION": region}
 
@@ -143,19 +149,24 @@ def open_session(env: EnvConfig | None, *, local: bool, profile: str | None,
         run._ca_bundle = status.ca_bundle or os.environ.get("AWS_CA_BUNDLE")
         run._emulator_managed = status.pid is not None and status.endpoint.startswith("https://")
         boto = credentials.base_session(None, region, **_test_keys())
-        extra.update({
-            "ORCH_LOCAL_ENDPOINT": status.endpoint,
-            "ORCH_LOCAL_ACCOUNT_ID": expected,
-            "AWS_ENDPOINT_URL": status.endpoint,
-            "AWS_EC2_METADATA_DISABLED": "true",
-            # The emulator's endpoint (and so the generated backend block) changes whenever it
-            # restarts on another port; its state is throwaway, so re-initialise without asking
-            # to migrate. Never set for real AWS, where a changed backend must stop the run.
-            "TF_CLI_ARGS_init": "-reconfigure",
-            **emulator.TEST_CREDENTIALS,
-        })
+        extra.update(
+            {
+                "ORCH_LOCAL_ENDPOINT": status.endpoint,
+                "ORCH_LOCAL_ACCOUNT_ID": expected,
+                "AWS_ENDPOINT_URL": status.endpoint,
+                "AWS_EC2_METADATA_DISABLED": "true",
+                # The emulator's endpoint (and so the generated backend block) changes whenever it
+                # restarts on another port; its state is throwaway, so re-initialise without asking
+                # to migrate. Never set for real AWS, where a changed backend must stop the run.
+                "TF_CLI_ARGS_init": "-reconfigure",
+                **emulator.TEST_CREDENTIALS,
+            }
+        )
         if run._ca_bundle:
             extra["AWS_CA_BUNDLE"] = run._ca_bundle
+        if status.proxy:
+            # Only the provider uses it (root.hcl), for account-prefixed S3 Control hosts.
+            extra["ORCH_LOCAL_PROXY"] = status.proxy
         env_name = env.name if env is not None else "(none)"
         target_account = expected
     else:
@@ -172,8 +183,9 @@ def open_session(env: EnvConfig | None, *, local: bool, profile: str | None,
     if not guard and not local and not (role is not None and role.arn):
         # validate/graph-like runs: nothing to assume or check, so no AWS call (credentials optional).
         return run
-    caller = credentials.resolve_caller(boto, endpoint=run.endpoint, ca_bundle=run._ca_bundle,
-                                        profile=None if local else profile)
+    caller = credentials.resolve_caller(
+        boto, endpoint=run.endpoint, ca_bundle=run._ca_bundle, profile=None if local else profile
+    )
     run.account_id, run.caller_arn = caller.account, caller.arn
     run.secrets = credentials.redaction_values(session=boto)
 
@@ -191,10 +203,8 @@ def open_session(env: EnvConfig | None, *, local: bool, profile: str | None,
             "duration": role.session_duration,
             "external_id": role.external_id,
         }
-        run._set_role(credentials.assume_role(boto, endpoint=run.endpoint, ca_bundle=run._ca_bundle,
-                                              **run._role_args))
-        caller = credentials.resolve_caller(run.boto_session(), endpoint=run.endpoint,
-                                            ca_bundle=run._ca_bundle)
+        run._set_role(credentials.assume_role(boto, endpoint=run.endpoint, ca_bundle=run._ca_bundle, **run._role_args))
+        caller = credentials.resolve_caller(run.boto_session(), endpoint=run.endpoint, ca_bundle=run._ca_bundle)
         run.account_id, run.caller_arn = caller.account, caller.arn
 
     if guard and env is not None:
@@ -206,5 +216,7 @@ def open_session(env: EnvConfig | None, *, local: bool, profile: str | None,
 def _test_keys() -> dict[str, str]:
     from orchestrator.emulator import TEST_CREDENTIALS
 
-    return {"access_key": TEST_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            "secret_key": TEST_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]}
+    return {
+        "access_key": TEST_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        "secret_key": TEST_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    }

@@ -37,15 +37,20 @@ def assert_backend_complete(emu: Emu, kms_key: str) -> None:
     assert rule["ApplyServerSideEncryptionByDefault"] == want
     assert rule["BucketKeyEnabled"] is True
     block = s3.get_public_access_block(Bucket=BUCKET)["PublicAccessBlockConfiguration"]
-    assert block == {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
-                     "RestrictPublicBuckets": True}
+    assert block == {
+        "BlockPublicAcls": True,
+        "IgnorePublicAcls": True,
+        "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": True,
+    }
     owner = s3.get_bucket_ownership_controls(Bucket=BUCKET)["OwnershipControls"]["Rules"]
     assert owner == [{"ObjectOwnership": "BucketOwnerEnforced"}]
     policy = json.loads(s3.get_bucket_policy(Bucket=BUCKET)["Policy"])
     by_sid = {s["Sid"]: s for s in policy["Statement"]}
     assert by_sid["DenyInsecureTransport"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert by_sid["DenyUnencryptedUploads"]["Condition"] == {
-        "StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}}
+        "StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}
+    }
     rules = s3.get_bucket_lifecycle_configuration(Bucket=BUCKET)["Rules"]
     [ours] = [r for r in rules if r["ID"] == backend.LIFECYCLE_RULE_ID]
     assert ours["Status"] == "Enabled" and ours["NoncurrentVersionExpiration"]["NoncurrentDays"] == 90
@@ -113,16 +118,16 @@ def test_lock_mode_dynamodb_creates_the_table(fresh_emu: Emu, monkeypatch: pytes
     again = backend.bootstrap(env, _local_session(env))
     assert again.changed is False and again.drift == []
 
-    ddb.update_continuous_backups(TableName=result.lock_table,
-                                  PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": False})
+    ddb.update_continuous_backups(
+        TableName=result.lock_table, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": False}
+    )
     drifted = backend.bootstrap(env, _local_session(env))
     assert any("point-in-time recovery" in d for d in drifted.drift)
     repaired = backend.bootstrap(env, _local_session(env), repair=True)
     assert repaired.changed and not repaired.drift
 
 
-def test_cross_account_principals_get_bucket_and_key_access(fresh_emu: Emu,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cross_account_principals_get_bucket_and_key_access(fresh_emu: Emu, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ORCH_STATE_DIR", str(fresh_emu.state_root))
     state = ENV.state.model_copy(update={"cross_account_principals": ["222222222222"]})
     env = ENV.model_copy(update={"state": state})
@@ -130,18 +135,24 @@ def test_cross_account_principals_get_bucket_and_key_access(fresh_emu: Emu,
     policy = json.loads(fresh_emu.client("s3").get_bucket_policy(Bucket=BUCKET)["Policy"])
     grants = [s for s in policy["Statement"] if s["Sid"].startswith("CrossAccount")]
     assert grants and all(s["Principal"] == {"AWS": ["arn:aws:iam::222222222222:root"]} for s in grants)
-    key_policy = json.loads(fresh_emu.client("kms").get_key_policy(KeyId=result.kms_key,
-                                                                   PolicyName="default")["Policy"])
+    key_policy = json.loads(
+        fresh_emu.client("kms").get_key_policy(KeyId=result.kms_key, PolicyName="default")["Policy"]
+    )
     assert "CrossAccountStateUse" in {s["Sid"] for s in key_policy["Statement"]}
 
 
 def test_policy_denies_unencrypted_uploads_and_accepts_the_backends(fresh_emu: Emu, tmp_path: Path) -> None:
-    """The emulator evaluates the bucket policy's conditions (see orchestrator.emulator_server)."""
+    """The emulator evaluates the bucket policy's conditions (see orchestrator.emulator_patches.s3_policy)."""
     bootstrap_cli(fresh_emu, tmp_path)
     s3 = fresh_emu.client("s3")
     alias_arn = f"arn:aws:kms:ap-northeast-2:123456789012:{ENV.state.kms_alias}"  # what root.hcl sends
-    s3.put_object(Bucket=BUCKET, Key="eks-prod/x/terraform.tfstate", Body=b"{}",
-                  ServerSideEncryption="aws:kms", SSEKMSKeyId=alias_arn)
+    s3.put_object(
+        Bucket=BUCKET,
+        Key="eks-prod/x/terraform.tfstate",
+        Body=b"{}",
+        ServerSideEncryption="aws:kms",
+        SSEKMSKeyId=alias_arn,
+    )
     with pytest.raises(ClientError) as denied:
         s3.put_object(Bucket=BUCKET, Key="eks-prod/x/plain", Body=b"{}")
     assert denied.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
@@ -149,14 +160,17 @@ def test_policy_denies_unencrypted_uploads_and_accepts_the_backends(fresh_emu: E
 
 
 def test_wrong_config_value_names_file_and_field(tmp_path: Path) -> None:
-    text = (ENV.path.read_text().replace("lock_mode: s3", "lock_mode: redis"))
+    text = ENV.path.read_text().replace("lock_mode: s3", "lock_mode: redis")
     bad = tmp_path / "env.yaml"
     bad.write_text(text)
     with pytest.raises(ConfigError) as err:
         load_env_file(bad)
     assert str(bad) in str(err.value) and "state.lock_mode" in str(err.value)
-    bad.write_text(ENV.path.read_text().replace("lock_table: orch-tflock-eks-prod", "lock_table: null")
-                   .replace("lock_mode: s3", "lock_mode: both"))
+    bad.write_text(
+        ENV.path.read_text()
+        .replace("lock_table: orch-tflock-eks-prod", "lock_table: null")
+        .replace("lock_mode: s3", "lock_mode: both")
+    )
     with pytest.raises(ConfigError, match="lock_table is required"):
         load_env_file(bad)
 
@@ -170,8 +184,11 @@ def test_plain_moto_gets_no_policy_and_says_so(tmp_path: Path) -> None:
     from orchestrator import emulator
 
     port = emulator.free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         endpoint = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30

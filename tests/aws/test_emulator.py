@@ -21,7 +21,8 @@ def test_up_status_down(tmp_path: Path) -> None:
     assert up.returncode == 0, up.stderr
     info = json.loads(up.stdout)
     try:
-        assert set(info) == {"endpoint", "pid", "account_id"}
+        assert set(info) == {"endpoint", "pid", "account_id", "proxy"}
+        assert info["proxy"].startswith("http://127.0.0.1:")
         assert info["endpoint"].startswith("https://127.0.0.1:") and info["account_id"] == "123456789012"
         local = tmp_path / ".orch" / "local"
         assert (local / "moto.pid").read_text().strip() == str(info["pid"])

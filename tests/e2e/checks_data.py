@@ -16,7 +16,7 @@ def assert_aurora_cluster(
     instance_class: str = "db.r6g.large",
     instances: int = 2,
     backup_retention: int = 7,
-    performance_insights: bool = True,
+    kms_key_arn: str | None = None,
 ) -> dict[str, Any]:
     cluster = rds.describe_db_clusters(DBClusterIdentifier=cluster_id)["DBClusters"][0]
     assert cluster["Engine"] == "aurora-mysql"
@@ -39,7 +39,10 @@ def assert_aurora_cluster(
     assert len({i["AvailabilityZone"] for i in described}) == min(instances, 2), "writer and reader share an AZ"
     for instance in described:
         assert instance["PubliclyAccessible"] is False
-        assert instance.get("PerformanceInsightsEnabled", False) is performance_insights
+        assert instance["PerformanceInsightsEnabled"] is True
+        assert instance["PerformanceInsightsRetentionPeriod"] == 7
+        if kms_key_arn:
+            assert instance["PerformanceInsightsKMSKeyId"] == kms_key_arn
         assert instance["MonitoringInterval"] > 0
         assert instance["AutoMinorVersionUpgrade"] is True
     return cluster
@@ -79,6 +82,7 @@ def assert_efs(efs: Any, fs_id: str, subnet_ids: list[str]) -> None:
     assert fs["KmsKeyId"].startswith("arn:aws:kms:")
     targets = efs.describe_mount_targets(FileSystemId=fs_id)["MountTargets"]
     assert sorted(t["SubnetId"] for t in targets) == sorted(subnet_ids)
+    assert efs.describe_backup_policy(FileSystemId=fs_id)["BackupPolicy"]["Status"] == "ENABLED"
     policy = json.loads(efs.describe_file_system_policy(FileSystemId=fs_id)["Policy"])
     assert any(
         s["Effect"] == "Deny" and s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
@@ -95,6 +99,25 @@ def assert_bucket_hardened(s3: Any, bucket: str, *, kms: bool) -> None:
     owner = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"][0]
     assert owner["ObjectOwnership"] == "BucketOwnerEnforced"
     assert "aws:SecureTransport" in s3.get_bucket_policy(Bucket=bucket)["Policy"]
+
+
+def assert_bucket_tags(s3: Any, bucket: str, expected: dict[str, str]) -> None:
+    tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=bucket)["TagSet"]}
+    assert expected.items() <= tags.items(), tags
+    assert tags.get("Name") == bucket
+
+
+def assert_access_logging(s3: Any, bucket: str, *, target_bucket: str, prefix: str) -> None:
+    logging = s3.get_bucket_logging(Bucket=bucket)["LoggingEnabled"]
+    assert logging == {"TargetBucket": target_bucket, "TargetPrefix": prefix}
+
+
+def assert_alarms(cloudwatch: Any, names: list[str], topic_arn: str) -> None:
+    alarms = cloudwatch.describe_alarms(AlarmNames=names)["MetricAlarms"]
+    assert sorted(a["AlarmName"] for a in alarms) == sorted(names)
+    for alarm in alarms:
+        assert alarm["AlarmActions"] == [topic_arn], alarm["AlarmName"]
+        assert alarm["ActionsEnabled"] is True
 
 
 # ----------------------------------------------------------------------------- fixtures

@@ -15,9 +15,12 @@ from pathlib import Path
 import pytest
 import yaml
 from checks_data import (
+    assert_access_logging,
+    assert_alarms,
     assert_aurora_cluster,
     assert_auth_token_secret,
     assert_bucket_hardened,
+    assert_bucket_tags,
     assert_efs,
     assert_master_secret,
     assert_redis_replication_group,
@@ -46,8 +49,18 @@ from e2e_platform import ENV_NAME, REPO, Platform, failed_units
 
 pytestmark = [pytest.mark.engines, pytest.mark.emulator, pytest.mark.slow, pytest.mark.timeout(3600)]
 
-LAYERS = ["00-foundation", "10-networking", "20-security", "30-eks-cluster", "40-nodegroups", "50-addons",
-          "60-database", "70-cache", "80-storage", "90-monitoring"]
+LAYERS = [
+    "00-foundation",
+    "10-networking",
+    "20-security",
+    "30-eks-cluster",
+    "40-nodegroups",
+    "50-addons",
+    "60-database",
+    "70-cache",
+    "80-storage",
+    "90-monitoring",
+]
 
 
 def test_bootstrap_created_the_state_backend(platform: Platform) -> None:
@@ -64,9 +77,16 @@ def test_every_layer_applies_in_dependency_order(platform: Platform) -> None:
     assert results == dict.fromkeys(LAYERS, "applied"), results
     started = {u["path"]: u["started_at"] for u in report["units"]}
     finished = {u["path"]: u["finished_at"] for u in report["units"]}
-    graph = json.loads(subprocess.run([sys.executable, "-m", "orchestrator.cli", "graph", "--env", ENV_NAME,
-                                       "--format", "json"], cwd=REPO, env=platform.env, capture_output=True,
-                                      text=True, check=True).stdout)
+    graph = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "orchestrator.cli", "graph", "--env", ENV_NAME, "--format", "json"],
+            cwd=REPO,
+            env=platform.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     for unit in graph["units"]:
         for dep in unit["dependencies"]:
             assert finished[dep] <= started[unit["path"]], f"{unit['path']} started before {dep} finished"
@@ -80,9 +100,16 @@ def test_second_plan_shows_no_changes(platform: Platform) -> None:
 
 
 def test_graph_orders_the_eks_layers(platform: Platform) -> None:
-    graph = json.loads(subprocess.run([sys.executable, "-m", "orchestrator.cli", "graph", "--env", ENV_NAME,
-                                       "--format", "json"], cwd=REPO, env=platform.env, capture_output=True,
-                                      text=True, check=True).stdout)
+    graph = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "orchestrator.cli", "graph", "--env", ENV_NAME, "--format", "json"],
+            cwd=REPO,
+            env=platform.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     order = [u["path"] for u in graph["units"]]
     deps = {u["path"]: set(u["dependencies"]) for u in graph["units"]}
     assert order.index("10-networking") > order.index("00-foundation")
@@ -104,14 +131,23 @@ def test_eks_cluster_node_groups_and_irsa(platform: Platform) -> None:
         assert_launch_template_hardened(ec2, group["launchTemplate"]["id"])
     assert groups["system"]["taints"] == [{"key": "CriticalAddonsOnly", "value": "true", "effect": "NO_SCHEDULE"}]
     assert_irsa_role(iam, f"{CLUSTER_NAME}-vpc-cni", "system:serviceaccount:kube-system:aws-node")
-    assert_irsa_role(iam, f"{CLUSTER_NAME}-load-balancer-controller",
-                     "system:serviceaccount:kube-system:aws-load-balancer-controller")
+    assert_irsa_role(
+        iam,
+        f"{CLUSTER_NAME}-load-balancer-controller",
+        "system:serviceaccount:kube-system:aws-load-balancer-controller",
+    )
 
 
 def test_validate_is_offline_and_passes_for_every_layer(platform: Platform) -> None:
-    proc = subprocess.run([sys.executable, "-m", "orchestrator.cli", "validate", "--env", ENV_NAME, "--all",
-                           "--json"], cwd=REPO, env=platform.env, capture_output=True, text=True, timeout=1800,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "orchestrator.cli", "validate", "--env", ENV_NAME, "--all", "--json"],
+        cwd=REPO,
+        env=platform.env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
     report = json.loads(proc.stdout)
     invalid = {u["path"]: u["diagnostics"] for u in report["units"] if not u["valid"]}
     assert proc.returncode == 0 and not invalid, invalid or proc.stderr
@@ -154,15 +190,27 @@ def test_security_group_rules(platform: Platform) -> None:
     check_security_groups(platform.client("ec2"), platform.outputs["10-networking"], platform.outputs["20-security"])
 
 
-# The switches local mode sets (what the emulator cannot do); expectations follow them.
+# The switches local mode sets (what the emulator cannot do). Issue 7 allows exactly one for
+# the data layers (60-80): the ElastiCache parameter group.
 OVERRIDES = yaml.safe_load((REPO / "environments/LIVE/eks-prod/emulator-overrides.yaml").read_text()) or {}
+DATA_LAYER_SWITCHES = {"create_cache_parameter_group"}
+
+
+def test_data_layers_switch_off_only_the_cache_parameter_group() -> None:
+    data_inputs: set[str] = set()
+    # The modules 60-database, 70-cache and 80-storage are made of.
+    for module in ("rds-aurora", "elasticache-redis", "efs", "s3-bucket", "storage"):
+        text = (REPO / "terraform/modules" / module / "variables.tf").read_text()
+        data_inputs |= {name for name in OVERRIDES if f'variable "{name}"' in text}
+    assert data_inputs == DATA_LAYER_SWITCHES, sorted(data_inputs)
 
 
 def test_aurora_cluster(platform: Platform) -> None:
     assert platform.apply_rc == 0, failed_units(platform.apply_report)
     db = platform.outputs["60-database"]
-    cluster = assert_aurora_cluster(platform.client("rds"), db["cluster_id"],
-                                    performance_insights=OVERRIDES.get("enable_performance_insights", True))
+    cluster = assert_aurora_cluster(
+        platform.client("rds"), db["cluster_id"], kms_key_arn=platform.outputs["00-foundation"]["kms_key_arns"]["rds"]
+    )
     assert cluster["Endpoint"] == db["cluster_endpoint"]
     assert cluster["MasterUserSecret"]["SecretArn"] == db["master_user_secret_arn"]
     assert_master_secret(platform.client("secretsmanager"), db["master_user_secret_arn"])
@@ -186,9 +234,23 @@ def test_efs_and_buckets(platform: Platform) -> None:
     storage = platform.outputs["80-storage"]
     assert_efs(platform.client("efs"), storage["efs_id"], platform.outputs["10-networking"]["private_subnet_ids"])
     buckets = storage["bucket_names"]
-    if OVERRIDES.get("create_s3_buckets", True) is False:
-        assert buckets == {}, "local mode must not create buckets it cannot read back"
-        return
     assert set(buckets) >= {"logs", "artifacts"}
+    s3 = platform.client("s3")
     for purpose, name in buckets.items():
-        assert_bucket_hardened(platform.client("s3"), name, kms=purpose != "logs")
+        assert_bucket_hardened(s3, name, kms=purpose != "logs")
+        assert_bucket_tags(s3, name, {"Project": "orch-eks", "Environment": "prod", "Layer": "80-storage"})
+        if purpose != "logs":
+            assert_access_logging(s3, name, target_bucket=buckets["logs"], prefix=f"s3-access/{purpose}/")
+
+
+def test_metric_alarms(platform: Platform) -> None:
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    monitoring = platform.outputs["90-monitoring"]
+    db, cache = platform.outputs["60-database"], platform.outputs["70-cache"]
+    expected = (
+        2 * len(db["instance_ids"])
+        + 2 * len(cache["member_clusters"])
+        + len(platform.outputs["10-networking"]["nat_gateway_ids"])
+    )
+    assert len(monitoring["alarm_names"]) == expected
+    assert_alarms(platform.client("cloudwatch"), monitoring["alarm_names"], monitoring["alarm_topic_arn"])

@@ -31,8 +31,11 @@ locals {
   # Services the stack calls; in local mode each is pointed at the emulator.
   local_services = [
     "acm", "autoscaling", "cloudwatch", "dynamodb", "ec2", "efs", "eks", "elasticache", "elb", "elbv2",
-    "events", "iam", "kms", "logs", "rds", "s3", "secretsmanager", "sns", "sqs", "ssm", "sts",
+    "events", "iam", "kms", "logs", "rds", "s3", "s3control", "secretsmanager", "sns", "sqs", "ssm", "sts",
   ]
+  # S3 Control prefixes the endpoint's host with the account id ("123456789012.127.0.0.1"), which
+  # no resolver knows; the emulator's CONNECT proxy carries those calls (loopback hosts bypass it).
+  local_proxy = get_env("ORCH_LOCAL_PROXY", "")
 }
 
 remote_state {
@@ -94,6 +97,9 @@ generate "provider" {
       skip_credentials_validation = true
       skip_metadata_api_check     = true
       skip_region_validation      = true
+    %{if local.local_proxy != ""~}
+      https_proxy                 = "${local.local_proxy}"
+    %{endif~}
       endpoints {
     %{for svc in local.local_services~}
         ${svc} = "${local.local_endpoint}"

@@ -37,13 +37,16 @@ resource "aws_efs_mount_target" "this" {
 }
 
 resource "aws_efs_backup_policy" "this" {
-  count = var.create_backup_policy ? 1 : 0
-
   file_system_id = aws_efs_file_system.this.id
 
   backup_policy {
-    status = "ENABLED"
+    status = var.enable_backups ? "ENABLED" : "DISABLED"
   }
+}
+
+moved {
+  from = aws_efs_backup_policy.this[0]
+  to   = aws_efs_backup_policy.this
 }
 
 data "aws_iam_policy_document" "this" {

@@ -81,9 +81,9 @@ variable "transition_to_ia" {
   }
 }
 
-variable "create_backup_policy" {
+variable "enable_backups" {
   type        = bool
-  description = "Manage the EFS backup policy (ENABLED: daily AWS Backup). false only for the local emulator, which lacks PutBackupPolicy."
+  description = "Daily automatic AWS Backup of the file system (backup policy ENABLED); false sets it DISABLED. Turn off only where another backup plan covers the file system."
   default     = true
 }
 

@@ -79,7 +79,7 @@ variable "cloudwatch_observability_addon_version" {
 
 variable "create_metric_alarms" {
   type        = bool
-  description = "Create the CloudWatch metric alarms. false only for the local emulator, which does not serve the smithy RPCv2 (CBOR) protocol the provider's CloudWatch client uses for PutMetricAlarm."
+  description = "Create the CloudWatch metric alarms (Aurora, Redis, NAT gateways) that notify the alarm topic."
   default     = true
 }
 

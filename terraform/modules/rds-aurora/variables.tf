@@ -247,7 +247,7 @@ variable "monitoring_interval" {
 
 variable "enable_performance_insights" {
   type        = bool
-  description = "Performance Insights on every instance (encrypted with kms_key_arn). false only for the local emulator, whose CreateDBInstance ignores the Performance Insights settings of Aurora instances."
+  description = "Performance Insights on every instance, encrypted with kms_key_arn (plan.md: Performance Insights on)."
   default     = true
 }
 

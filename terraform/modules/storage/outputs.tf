@@ -15,10 +15,10 @@ output "efs_mount_target_ids" {
 
 output "bucket_names" {
   description = "Bucket names by purpose (logs plus var.buckets)."
-  value       = merge({ for l in module.logs : "logs" => l.id }, { for k, b in module.bucket : k => b.id })
+  value       = merge({ logs = module.logs.id }, { for k, b in module.bucket : k => b.id })
 }
 
 output "bucket_arns" {
   description = "Bucket ARNs by purpose."
-  value       = merge({ for l in module.logs : "logs" => l.arn }, { for k, b in module.bucket : k => b.arn })
+  value       = merge({ logs = module.logs.arn }, { for k, b in module.bucket : k => b.arn })
 }

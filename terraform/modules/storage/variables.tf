@@ -33,21 +33,15 @@ variable "s3_kms_key_arn" {
   description = "ARN of the S3 KMS key (SSE-KMS of every bucket except the log bucket)."
 }
 
-variable "create_efs_backup_policy" {
+variable "enable_efs_backups" {
   type        = bool
-  description = "Manage the EFS backup policy (ENABLED). false only for the local emulator, which lacks PutBackupPolicy."
-  default     = true
-}
-
-variable "create_s3_buckets" {
-  type        = bool
-  description = "Create the S3 buckets. false only for the local emulator, where bucket tags do not round-trip (S3 Control ListTagsForResource on <account-id>.<endpoint> cannot be served; the GetBucketTagging fallback returns none), so every plan would change them."
+  description = "Daily AWS Backup of the EFS file system (its backup policy ENABLED). Turn off only where another backup plan covers it."
   default     = true
 }
 
 variable "enable_s3_access_logging" {
   type        = bool
-  description = "Send the server access logs of every bucket to the log bucket. false only for the local emulator, whose PutBucketLogging demands log-delivery ACL grants that a BucketOwnerEnforced bucket cannot hold (AWS accepts the bucket-policy grant the log bucket has)."
+  description = "Send the server access logs of every bucket to the log bucket (plan.md: access logging on every bucket)."
   default     = true
 }
 

@@ -1,0 +1,19 @@
+"""What the embedded emulator adds to moto, one module per AWS service.
+
+Each module's `install()` patches moto in the emulator process (never in orch's own process).
+A patch exists where moto misses an API or behaves unlike AWS in a way the modules cannot avoid;
+the reason is written in the module. What no patch can reasonably cover is switched off by an
+input in `environments/LIVE/eks-prod/emulator-overrides.yaml` instead, with its reason there.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+# Order matters only where two patches wrap the same moto function; each wraps what it finds.
+PATCHES = ("s3_policy", "s3", "s3control_proxy", "efs", "rds", "ec2", "elasticache", "cloudwatch")
+
+
+def install_all() -> None:
+    for name in PATCHES:
+        import_module(f"{__name__}.{name}").install()
