@@ -13,18 +13,14 @@ locals {
 
   modules = "${get_parent_terragrunt_dir()}/../terraform/modules"
 
-  local_endpoint = get_env("ORCH_LOCAL_ENDPOINT", "")
-  is_local       = local.local_endpoint != ""
-  account_id     = local.is_local ? get_env("ORCH_LOCAL_ACCOUNT_ID", "123456789012") : local.env.account_id
-  region         = local.env.region
-  lock_mode      = try(local.env.state.lock_mode, "s3")
+  local_mode = read_terragrunt_config("${get_parent_terragrunt_dir()}/../environments/local-mode.hcl").locals
+  is_local   = local.local_mode.enabled
+  account_id = local.is_local ? local.local_mode.account_id : local.env.account_id
+  region     = local.env.region
+  lock_mode  = try(local.env.state.lock_mode, "s3")
 
   tags = merge(local.env.tags, { Layer = "bootstrap-${local.layer}", ManagedBy = "terragrunt" })
 
-  local_services = ["dynamodb", "iam", "kms", "s3", "s3control", "sts"]
-  # S3 Control prefixes the endpoint's host with the account id ("123456789012.127.0.0.1"), which
-  # no resolver knows; the emulator's CONNECT proxy carries those calls (loopback hosts bypass it).
-  local_proxy = get_env("ORCH_LOCAL_PROXY", "")
 }
 
 remote_state {
@@ -45,18 +41,7 @@ remote_state {
     },
     # Optional settings as filtered for-expressions: a conditional `x ? {..} : {}` is a type error in HCL.
     { for k, v in { dynamodb_table = local.env.state.lock_table } : k => v if contains(["dynamodb", "both"], local.lock_mode) },
-    { for k, v in {
-      endpoints = {
-        s3       = local.local_endpoint
-        sts      = local.local_endpoint
-        dynamodb = local.local_endpoint
-        iam      = local.local_endpoint
-      }
-      use_path_style              = true
-      skip_credentials_validation = true
-      skip_metadata_api_check     = true
-      skip_region_validation      = true
-    } : k => v if local.is_local },
+    { for k, v in local.local_mode.backend_config : k => v if local.is_local },
   )
 }
 
@@ -72,20 +57,7 @@ generate "provider" {
       default_tags {
         tags = ${jsonencode(local.tags)}
       }
-    %{if local.is_local~}
-      s3_use_path_style           = true
-      skip_credentials_validation = true
-      skip_metadata_api_check     = true
-      skip_region_validation      = true
-    %{if local.local_proxy != ""~}
-      https_proxy                 = "${local.local_proxy}"
-    %{endif~}
-      endpoints {
-    %{for svc in local.local_services~}
-        ${svc} = "${local.local_endpoint}"
-    %{endfor~}
-      }
-    %{endif~}
+      ${local.is_local ? indent(2, local.local_mode.provider_settings) : "# real AWS: default endpoints"}
     }
   EOT
 }

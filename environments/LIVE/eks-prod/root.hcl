@@ -10,15 +10,21 @@ locals {
 
   # Local mode: orch (`orch --local`) points every AWS call at its embedded emulator and
   # maps the environment's account to the emulator's. Real AWS runs never set these.
-  local_endpoint = get_env("ORCH_LOCAL_ENDPOINT", "")
-  is_local       = local.local_endpoint != ""
-  account_id     = local.is_local ? get_env("ORCH_LOCAL_ACCOUNT_ID", "123456789012") : local.env.account_id
-  region         = local.env.region
+  local_mode = read_terragrunt_config("${get_parent_terragrunt_dir()}/../../local-mode.hcl").locals
+  is_local   = local.local_mode.enabled
+  account_id = local.is_local ? local.local_mode.account_id : local.env.account_id
+  region     = local.env.region
 
   # orch assumes the execution role itself (with an account guard) and exports the
   # short-lived credentials; the provider assumes it only when Terragrunt runs alone.
   role_arn        = try(local.env.execution_role.arn, null) == null ? "" : local.env.execution_role.arn
   provider_assume = local.role_arn != "" && get_env("ORCH_ROLE_ASSUMED", "") == "" && !local.is_local
+  external_id     = try(local.env.execution_role.external_id, null)
+  assume_role_block = join("\n", concat(
+    ["assume_role {", "  role_arn     = \"${local.role_arn}\"", "  session_name = \"terragrunt-${local.layer}\""],
+    local.external_id == null ? [] : ["  external_id  = \"${local.external_id}\""],
+    ["}"],
+  ))
 
   lock_mode = try(local.env.state.lock_mode, "s3")
 
@@ -28,14 +34,6 @@ locals {
 
   tags = merge(local.env.tags, { Layer = local.layer })
 
-  # Services the stack calls; in local mode each is pointed at the emulator.
-  local_services = [
-    "acm", "autoscaling", "cloudwatch", "dynamodb", "ec2", "efs", "eks", "elasticache", "elb", "elbv2",
-    "events", "iam", "kms", "logs", "rds", "s3", "s3control", "secretsmanager", "sns", "sqs", "ssm", "sts",
-  ]
-  # S3 Control prefixes the endpoint's host with the account id ("123456789012.127.0.0.1"), which
-  # no resolver knows; the emulator's CONNECT proxy carries those calls (loopback hosts bypass it).
-  local_proxy = get_env("ORCH_LOCAL_PROXY", "")
 }
 
 remote_state {
@@ -58,18 +56,7 @@ remote_state {
     },
     # Optional settings as filtered for-expressions: a conditional `x ? {..} : {}` is a type error in HCL.
     { for k, v in { dynamodb_table = local.env.state.lock_table } : k => v if contains(["dynamodb", "both"], local.lock_mode) },
-    { for k, v in {
-      endpoints = {
-        s3       = local.local_endpoint
-        sts      = local.local_endpoint
-        dynamodb = local.local_endpoint
-        iam      = local.local_endpoint
-      }
-      use_path_style              = true
-      skip_credentials_validation = true
-      skip_metadata_api_check     = true
-      skip_region_validation      = true
-    } : k => v if local.is_local },
+    { for k, v in local.local_mode.backend_config : k => v if local.is_local },
   )
 }
 
@@ -80,32 +67,11 @@ generate "provider" {
     provider "aws" {
       region              = "${local.region}"
       allowed_account_ids = ["${local.account_id}"]
-    %{if local.provider_assume~}
-      assume_role {
-        role_arn     = "${local.role_arn}"
-        session_name = "terragrunt-${local.layer}"
-    %{if try(local.env.execution_role.external_id, null) != null~}
-        external_id  = "${local.env.execution_role.external_id}"
-    %{endif~}
-      }
-    %{endif~}
+      ${local.provider_assume ? indent(2, local.assume_role_block) : "# credentials: the caller's, or the execution role orch assumed"}
       default_tags {
         tags = ${jsonencode(local.tags)}
       }
-    %{if local.is_local~}
-      s3_use_path_style           = true
-      skip_credentials_validation = true
-      skip_metadata_api_check     = true
-      skip_region_validation      = true
-    %{if local.local_proxy != ""~}
-      https_proxy                 = "${local.local_proxy}"
-    %{endif~}
-      endpoints {
-    %{for svc in local.local_services~}
-        ${svc} = "${local.local_endpoint}"
-    %{endfor~}
-      }
-    %{endif~}
+      ${local.is_local ? indent(2, local.local_mode.provider_settings) : "# real AWS: default endpoints"}
     }
   EOT
 }
