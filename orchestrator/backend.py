@@ -500,3 +500,25 @@ def bootstrap(env: EnvConfig, session: RunSession, repair: bool = False) -> Boot
         raise BackendError(f"bootstrap of {env.name} failed: {_code(exc)}: "
                            f"{exc.response.get('Error', {}).get('Message', '')}") from None
     return run.result
+
+
+def require_state_bucket(env: EnvConfig, session: RunSession, local: bool = False) -> None:
+    """Refuse a plan/apply/drift before any engine runs when the state bucket does not exist.
+
+    Without it Terragrunt fails every unit with its own hint (`--backend-bootstrap`), which would
+    create a bucket without orch's hardening; the fix is `orch bootstrap`. Anything but a clear
+    "not found" (denied, throttled, offline) is left for the engine to report.
+    """
+    from botocore.exceptions import BotoCoreError
+
+    bucket = env.state.bucket
+    try:
+        session.client("s3").head_bucket(Bucket=bucket)
+    except ClientError as exc:
+        if _code(exc) in ("404", "NoSuchBucket", "NotFound"):
+            where = "the local emulator" if local else f"account {session.account_id or env.account_id}"
+            command = f"orch {'--local ' if local else ''}bootstrap --env {env.name}"
+            raise BackendError(f"state bucket {bucket} does not exist in {where}",
+                               hint=f"create the state backend first: {command}") from None
+    except BotoCoreError:
+        return

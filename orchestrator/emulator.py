@@ -28,6 +28,7 @@ import contextlib
 import fcntl
 import json
 import os
+import shutil
 import signal
 import socket
 import ssl
@@ -318,6 +319,11 @@ def _start(state_dir: Path, *, port: int | None, account_id: str | None, timeout
     )
 
 
+def terragrunt_cache_dir(status: EmulatorStatus, state_dir: Path | None = None) -> Path:
+    """Terragrunt's download dir for local runs against this emulator (see session.open_session)."""
+    return (state_dir or default_state_dir()) / "tg-cache" / str(status.port)
+
+
 def ensure_running(state_dir: Path | None = None) -> EmulatorStatus:
     """The running emulator (ORCH_LOCAL_ENDPOINT or the recorded one), else start one."""
     external = os.environ.get("ORCH_LOCAL_ENDPOINT")
@@ -353,4 +359,6 @@ def stop(state_dir: Path | None = None, timeout: float = 10.0) -> bool:
     for name in ("state.json", "moto.pid"):
         with contextlib.suppress(FileNotFoundError):
             (state_dir / name).unlink()
+    # Source copies initialised against this emulator's (now gone) endpoint.
+    shutil.rmtree(state_dir / "tg-cache", ignore_errors=True)
     return was_running

@@ -208,6 +208,11 @@ def open_workspace(
         ws.selected = ws.graph.paths
     if session is None:
         session = _session_for(env_name, local, profile, guard)
+        if env_name is not None and guard:
+            from orchestrator.backend import require_state_bucket
+            from orchestrator.config import load_env
+
+            require_state_bucket(load_env(env_name), session, local=local)
     ws.session = session
     ws.env = build_env(session, engine)
     return ws
@@ -425,7 +430,7 @@ class _Run:
         initialised directory is the one (`terragrunt info print` would say the same but
         prints nothing while a dependency has no outputs, and costs a process per unit).
         """
-        return latest_initialised_dir(self.unit_dir(path))
+        return latest_initialised_dir(self.unit_dir(path), self.tg.env.get("TG_DOWNLOAD_DIR"))
 
     def error_text(self, path: str, result: CallResult) -> str:
         """The engine's first error with its detail lines (from this call's part of the log)."""
@@ -490,17 +495,28 @@ class _Run:
         return self.call(path, ["apply", "-input=false", str(planfile)])
 
 
-def latest_initialised_dir(unit_dir: Path) -> Path:
-    """The unit's directory or its .terragrunt-cache copy that was initialised most recently.
+def terragrunt_copies_dir(unit_dir: Path, download_dir: str | Path | None = None) -> Path:
+    """Where Terragrunt keeps a unit's source copies: `<unit>/.terragrunt-cache/<sha1(unit)>`, or
+    `<TG_DOWNLOAD_DIR>/<sha1(unit)>` (Terragrunt's own layout: internal/tf/source.go)."""
+    import base64
+    import hashlib
 
-    Only Terragrunt's source copies count (`.terragrunt-cache/<hash>/<hash>/` with a
-    `.terragrunt-source-version`), not the temporary directories Terragrunt creates there
-    while reading a dependency's outputs.
+    canonical = str(unit_dir.resolve())
+    encoded = base64.urlsafe_b64encode(hashlib.sha1(canonical.encode()).digest()).decode().rstrip("=")
+    return (Path(download_dir) if download_dir else unit_dir / ".terragrunt-cache") / encoded
+
+
+def latest_initialised_dir(unit_dir: Path, download_dir: str | Path | None = None) -> Path:
+    """The unit's directory or its Terragrunt source copy that was initialised most recently.
+
+    Only Terragrunt's source copies count (`<hash>/` with a `.terragrunt-source-version`, under
+    the unit's .terragrunt-cache or TG_DOWNLOAD_DIR), not the temporary directories Terragrunt
+    creates there while reading a dependency's outputs.
     """
     candidates = [unit_dir] if (unit_dir / ".terraform").is_dir() else []
-    cache = unit_dir / ".terragrunt-cache"
+    cache = terragrunt_copies_dir(unit_dir, download_dir)
     if cache.is_dir():
-        for version in cache.glob("*/*/.terragrunt-source-version"):
+        for version in cache.glob("*/.terragrunt-source-version"):
             copy = version.parent
             candidates += [p.parent for p in copy.rglob(".terraform") if p.is_dir()
                            and ".terraform" not in p.parent.relative_to(copy).parts]

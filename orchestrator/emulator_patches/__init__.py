@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from importlib import import_module
 
-# Order matters only where two patches wrap the same moto function; each wraps what it finds.
-PATCHES = ("s3_policy", "s3", "s3control_proxy", "efs", "rds", "ec2", "elasticache", "cloudwatch")
+# Order matters where patches wrap the same moto function (the WSGI entry point): each wraps what it
+# finds, so a later one runs first. `retries` is outermost (a replayed answer runs nothing below it);
+# `request_log` is innermost (it sees the answer every request really got).
+PATCHES = (
+    "request_log", "s3_policy", "s3", "s3control_proxy", "efs", "rds", "ec2", "elasticache", "cloudwatch",
+    "retries",
+)
 
 
 def install_all() -> None:

@@ -67,3 +67,27 @@ def test_port_and_account_options(tmp_path: Path) -> None:
     finally:
         assert emulator.stop(state)
     assert emulator.status(state) is None
+
+
+@pytest.mark.engines
+def test_plans_keep_working_after_the_emulator_restarts(tmp_path: Path) -> None:
+    """A restarted emulator listens on another port, so the backend block changes; Terragrunt does
+    not re-run init for that. Local runs keep their source copies per emulator port, so the plan
+    after a restart initialises afresh instead of failing with "Backend initialization required",
+    and the units' own .terragrunt-cache (real AWS) is left alone."""
+    env = clean_env(tmp_path, ORCH_STATE_DIR=str(tmp_path / ".orch"), ORCH_RUNS_DIR=str(tmp_path / "runs"))
+    try:
+        for _ in range(2):
+            assert (up := run_orch(["local", "up"], env)).returncode == 0, up.stderr
+            boot = run_orch(["--local", "bootstrap", "--env", "eks-prod"], env, timeout=300)
+            assert boot.returncode == 0, boot.stderr
+            plan = run_orch(["--local", "plan", "--env", "eks-prod", "--layer", "00-foundation", "--json"], env,
+                            timeout=600)
+            assert plan.returncode == 0, plan.stdout[-3000:] + plan.stderr[-3000:]
+            assert json.loads(plan.stdout)["units"][0]["result"] == "changes"
+            port = json.loads((tmp_path / ".orch/local/state.json").read_text())["port"]
+            assert list((tmp_path / ".orch/local/tg-cache" / str(port)).glob("*/*/.terragrunt-source-version"))
+            assert (down := run_orch(["local", "down"], env)).returncode == 0, down.stderr
+            assert not (tmp_path / ".orch/local/tg-cache").exists()
+    finally:
+        run_orch(["local", "down"], env)

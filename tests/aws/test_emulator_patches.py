@@ -316,3 +316,52 @@ def test_provider_tags_buckets_and_plans_no_changes(fresh_emu: Emu, engine_env: 
     tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket="provider-logs")["TagSet"]}
     assert tags == {"Name": "provider-logs", "Team": "sre", "Project": "orch-eks"}
     assert s3.get_bucket_logging(Bucket="provider-data")["LoggingEnabled"]["TargetPrefix"] == "s3-access/data/"
+
+
+def test_a_retried_call_is_not_carried_out_twice(fresh_emu: Emu) -> None:
+    """An SDK retry (same amz-sdk-invocation-id, attempt=2) of a create that already succeeded gets
+    the first answer instead of InvalidPermission.Duplicate; a new call repeating it still fails."""
+    import ssl
+    import urllib.error
+    import urllib.request
+
+    ec2 = fresh_emu.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    group = ec2.create_security_group(GroupName="retried", Description="retries", VpcId=vpc)["GroupId"]
+    sent: list[Any] = []
+    ec2.meta.events.register("before-send.ec2.AuthorizeSecurityGroupEgress", lambda request, **_: sent.append(request))
+    rule = [{"IpProtocol": "tcp", "FromPort": 53, "ToPort": 53, "IpRanges": [{"CidrIp": "10.9.0.0/16"}]}]
+    first = ec2.authorize_security_group_egress(GroupId=group, IpPermissions=rule)["SecurityGroupRules"]
+    [request] = sent
+    context = ssl.create_default_context(cafile=fresh_emu.status.ca_bundle)
+
+    def resend(**headers: str) -> tuple[int, bytes]:
+        merged = {k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}
+        merged.update(headers)
+        body = request.body.encode() if isinstance(request.body, str) else request.body
+        replay = urllib.request.Request(request.url, data=body, headers=merged, method="POST")
+        try:
+            with urllib.request.urlopen(replay, context=context, timeout=10) as resp:
+                return resp.status, resp.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+    status, body = resend(**{"amz-sdk-request": "attempt=2; max=3"})
+    assert status == 200, body
+    assert first[0]["SecurityGroupRuleId"].encode() in body
+    status, body = resend(**{"amz-sdk-request": "attempt=1; max=3",
+                             "amz-sdk-invocation-id": "00000000-0000-4000-8000-000000000000"})
+    assert status == 400 and b"InvalidPermission.Duplicate" in body
+    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group]}])["SecurityGroupRules"]
+    assert sum(1 for r in rules if r.get("FromPort") == 53) == 1
+
+
+def test_failed_requests_are_logged_with_their_action_and_attempt(fresh_emu: Emu) -> None:
+    ec2 = fresh_emu.client("ec2")
+    with pytest.raises(ClientError):
+        ec2.describe_security_groups(GroupIds=["sg-0000000000000000f"])
+    assert fresh_emu.status.log
+    lines = [ln for ln in Path(fresh_emu.status.log).read_text().splitlines()
+             if ln.startswith("orch-emulator") and " DescribeSecurityGroups " in ln]
+    assert lines and " 400 " in lines[-1] and "[attempt=1;" in lines[-1] and "invocation=" in lines[-1]
+    assert "sg-0000000000000000f" not in lines[-1]  # the request itself is never logged

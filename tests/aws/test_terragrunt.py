@@ -34,6 +34,7 @@ def live_copy(tmp_path: Path, engine_env: dict[str, str]) -> Path:
     env_dir.mkdir(parents=True)
     for name in ("root.hcl", "emulator-overrides.yaml"):
         shutil.copy(LIVE / name, env_dir / name)
+    shutil.copy(REPO / "environments" / "local-mode.hcl", tmp_path / "environments" / "local-mode.hcl")
     config = yaml.safe_load((LIVE / "env.yaml").read_text())
     config["execution_role"]["arn"] = "arn:aws:iam::111111111111:role/orch-terraform-execution"
     (env_dir / "env.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
