@@ -15,6 +15,7 @@ test-fast:      ## unit tests only (no engines, no emulator)
 
 lint:           ## ruff, tofu fmt, module docs, checkov
 	.venv/bin/ruff check orchestrator tests scripts benchmarks
+	.venv/bin/ruff format --check orchestrator tests scripts benchmarks
 	.venv/bin/tofu fmt -check -recursive terraform environments bootstrap
 	cd environments && ../.venv/bin/terragrunt hcl format --check
 	cd bootstrap && ../.venv/bin/terragrunt hcl format --check

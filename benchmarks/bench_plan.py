@@ -31,8 +31,7 @@ FIXTURE = REPO / "tests" / "fixtures" / "stacks" / "dag"
 
 def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
     started = time.perf_counter()
-    proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False,
-                          stdin=subprocess.DEVNULL)
+    proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL)
     elapsed = time.perf_counter() - started
     if proc.returncode not in (0, 2):
         sys.exit(f"{' '.join(argv)} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
@@ -40,9 +39,7 @@ def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--parallelism", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--stack", type=Path, default=FIXTURE)
@@ -57,8 +54,17 @@ def main() -> None:
         shutil.copytree(args.stack, orch_dir)
         shutil.copytree(args.stack, tg_dir)
         orch_cmd = [orch, "plan", "--dir", str(orch_dir), "--all", "--parallelism", str(args.parallelism)]
-        tg_cmd = [terragrunt, "run", "--all", "--non-interactive", "--parallelism", str(args.parallelism),
-                  "--", "plan", "-input=false"]
+        tg_cmd = [
+            terragrunt,
+            "run",
+            "--all",
+            "--non-interactive",
+            "--parallelism",
+            str(args.parallelism),
+            "--",
+            "plan",
+            "-input=false",
+        ]
         # Warm-up: init and source copies for both.
         timed(orch_cmd, orch_dir, env)
         timed(tg_cmd, tg_dir, env)

@@ -106,26 +106,37 @@ class _Run:
     # -- desired state --------------------------------------------------------------------------------
 
     def principal_arns(self) -> list[str]:
-        return [p if p.startswith("arn:") else f"arn:{self.partition}:iam::{p}:root"
-                for p in self.state.cross_account_principals]
+        return [
+            p if p.startswith("arn:") else f"arn:{self.partition}:iam::{p}:root"
+            for p in self.state.cross_account_principals
+        ]
 
     def key_policy(self) -> dict[str, Any]:
-        statements: list[dict[str, Any]] = [{
-            "Sid": "AccountAdministersKey",
-            "Effect": "Allow",
-            "Principal": {"AWS": f"arn:{self.partition}:iam::{self.account}:root"},
-            "Action": "kms:*",
-            "Resource": "*",
-        }]
-        if self.state.cross_account_principals:
-            statements.append({
-                "Sid": "CrossAccountStateUse",
+        statements: list[dict[str, Any]] = [
+            {
+                "Sid": "AccountAdministersKey",
                 "Effect": "Allow",
-                "Principal": {"AWS": self.principal_arns()},
-                "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
-                           "kms:DescribeKey"],
+                "Principal": {"AWS": f"arn:{self.partition}:iam::{self.account}:root"},
+                "Action": "kms:*",
                 "Resource": "*",
-            })
+            }
+        ]
+        if self.state.cross_account_principals:
+            statements.append(
+                {
+                    "Sid": "CrossAccountStateUse",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": self.principal_arns()},
+                    "Action": [
+                        "kms:Encrypt",
+                        "kms:Decrypt",
+                        "kms:ReEncrypt*",
+                        "kms:GenerateDataKey*",
+                        "kms:DescribeKey",
+                    ],
+                    "Resource": "*",
+                }
+            )
         return {"Version": "2012-10-17", "Statement": statements}
 
     def bucket_policy(self) -> dict[str, Any]:
@@ -192,12 +203,15 @@ class _Run:
                 raise BackendError(f"kms:DescribeKey {alias} failed: {_code(exc)}") from None
             meta = None
         if meta is None:
-            meta = self.call("kms:CreateKey", self.kms.create_key,
-                             Description=f"Terraform state of {self.env.name} ({self.state.bucket})",
-                             KeyUsage="ENCRYPT_DECRYPT", KeySpec="SYMMETRIC_DEFAULT",
-                             Policy=json.dumps(self.key_policy()),
-                             Tags=[{"TagKey": k, "TagValue": v} for k, v in sorted(self.env.tags.items())],
-                             )["KeyMetadata"]
+            meta = self.call(
+                "kms:CreateKey",
+                self.kms.create_key,
+                Description=f"Terraform state of {self.env.name} ({self.state.bucket})",
+                KeyUsage="ENCRYPT_DECRYPT",
+                KeySpec="SYMMETRIC_DEFAULT",
+                Policy=json.dumps(self.key_policy()),
+                Tags=[{"TagKey": k, "TagValue": v} for k, v in sorted(self.env.tags.items())],
+            )["KeyMetadata"]
             self.call("kms:CreateAlias", self.kms.create_alias, AliasName=alias, TargetKeyId=meta["KeyId"])
             self.call("kms:EnableKeyRotation", self.kms.enable_key_rotation, KeyId=meta["KeyId"])
             self.created(f"KMS key {meta['Arn']} ({alias}, rotation on)")
@@ -214,21 +228,29 @@ class _Run:
             self.drifted(f"KMS key {alias} is {state} (want Enabled)", fix_state)
         rotation = self.call("kms:GetKeyRotationStatus", self.kms.get_key_rotation_status, KeyId=key_id)
         if not rotation.get("KeyRotationEnabled"):
-            self.drifted(f"KMS key {alias} rotation is off",
-                         lambda: self.call("kms:EnableKeyRotation", self.kms.enable_key_rotation,
-                                           KeyId=key_id))
+            self.drifted(
+                f"KMS key {alias} rotation is off",
+                lambda: self.call("kms:EnableKeyRotation", self.kms.enable_key_rotation, KeyId=key_id),
+            )
         if self.state.cross_account_principals:
-            policy = json.loads(self.call("kms:GetKeyPolicy", self.kms.get_key_policy, KeyId=key_id,
-                                          PolicyName="default")["Policy"])
+            policy = json.loads(
+                self.call("kms:GetKeyPolicy", self.kms.get_key_policy, KeyId=key_id, PolicyName="default")["Policy"]
+            )
             have = {s.get("Sid"): s for s in policy.get("Statement", [])}
             want = self.key_policy()["Statement"][1]
             if have.get("CrossAccountStateUse", {}).get("Principal") != want["Principal"]:
                 merged = [s for s in policy.get("Statement", []) if s.get("Sid") != "CrossAccountStateUse"]
                 merged.append(want)
-                self.drifted(f"KMS key {alias} policy does not grant the cross-account principals",
-                             lambda: self.call("kms:PutKeyPolicy", self.kms.put_key_policy, KeyId=key_id,
-                                               PolicyName="default",
-                                               Policy=json.dumps({**policy, "Statement": merged})))
+                self.drifted(
+                    f"KMS key {alias} policy does not grant the cross-account principals",
+                    lambda: self.call(
+                        "kms:PutKeyPolicy",
+                        self.kms.put_key_policy,
+                        KeyId=key_id,
+                        PolicyName="default",
+                        Policy=json.dumps({**policy, "Statement": merged}),
+                    ),
+                )
         return key_arn
 
     def key_arn_of(self, key_ref: str | None) -> str | None:
@@ -250,8 +272,9 @@ class _Run:
         except ClientError as exc:
             code = _code(exc)
             if code in ("403", "AccessDenied", "Forbidden"):
-                raise BackendError(f"bucket {bucket} exists but this identity cannot reach it "
-                                   f"(owned by another account, or denied)") from None
+                raise BackendError(
+                    f"bucket {bucket} exists but this identity cannot reach it (owned by another account, or denied)"
+                ) from None
             if code not in ("404", "NoSuchBucket", "NotFound"):
                 raise BackendError(f"s3:HeadBucket {bucket} failed: {code}") from None
             kwargs: dict[str, Any] = {"Bucket": bucket, "ObjectOwnership": "BucketOwnerEnforced"}
@@ -272,19 +295,34 @@ class _Run:
 
         # Versioning
         def set_versioning() -> None:
-            self.call("s3:PutBucketVersioning", s3.put_bucket_versioning, Bucket=bucket,
-                      VersioningConfiguration={"Status": "Enabled"})
+            self.call(
+                "s3:PutBucketVersioning",
+                s3.put_bucket_versioning,
+                Bucket=bucket,
+                VersioningConfiguration={"Status": "Enabled"},
+            )
 
-        apply("bucket versioning is not Enabled", set_versioning,
-              lambda: s3.get_bucket_versioning(Bucket=bucket).get("Status") == "Enabled")
+        apply(
+            "bucket versioning is not Enabled",
+            set_versioning,
+            lambda: s3.get_bucket_versioning(Bucket=bucket).get("Status") == "Enabled",
+        )
 
         # Public access block
-        block = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
-                 "RestrictPublicBuckets": True}
+        block = {
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        }
 
         def set_block() -> None:
-            self.call("s3:PutPublicAccessBlock", s3.put_public_access_block, Bucket=bucket,
-                      PublicAccessBlockConfiguration=block)
+            self.call(
+                "s3:PutPublicAccessBlock",
+                s3.put_public_access_block,
+                Bucket=bucket,
+                PublicAccessBlockConfiguration=block,
+            )
 
         def block_ok() -> bool:
             try:
@@ -299,8 +337,12 @@ class _Run:
 
         # Object ownership
         def set_ownership() -> None:
-            self.call("s3:PutBucketOwnershipControls", s3.put_bucket_ownership_controls, Bucket=bucket,
-                      OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+            self.call(
+                "s3:PutBucketOwnershipControls",
+                s3.put_bucket_ownership_controls,
+                Bucket=bucket,
+                OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            )
 
         def ownership_ok() -> bool:
             try:
@@ -315,11 +357,22 @@ class _Run:
 
         # Default encryption
         def set_encryption() -> None:
-            self.call("s3:PutBucketEncryption", s3.put_bucket_encryption, Bucket=bucket,
-                      ServerSideEncryptionConfiguration={"Rules": [{
-                          "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
-                                                                 "KMSMasterKeyID": key_arn},
-                          "BucketKeyEnabled": True}]})
+            self.call(
+                "s3:PutBucketEncryption",
+                s3.put_bucket_encryption,
+                Bucket=bucket,
+                ServerSideEncryptionConfiguration={
+                    "Rules": [
+                        {
+                            "ApplyServerSideEncryptionByDefault": {
+                                "SSEAlgorithm": "aws:kms",
+                                "KMSMasterKeyID": key_arn,
+                            },
+                            "BucketKeyEnabled": True,
+                        }
+                    ]
+                },
+            )
 
         def encryption_ok() -> bool:
             try:
@@ -331,9 +384,11 @@ class _Run:
             if len(rules) != 1:
                 return False
             default = rules[0].get("ApplyServerSideEncryptionByDefault", {})
-            return (default.get("SSEAlgorithm") == "aws:kms"
-                    and self.key_arn_of(default.get("KMSMasterKeyID")) == key_arn
-                    and rules[0].get("BucketKeyEnabled") is True)
+            return (
+                default.get("SSEAlgorithm") == "aws:kms"
+                and self.key_arn_of(default.get("KMSMasterKeyID")) == key_arn
+                and rules[0].get("BucketKeyEnabled") is True
+            )
 
         apply(f"default encryption is not SSE-KMS with {self.state.kms_alias}", set_encryption, encryption_ok)
 
@@ -344,8 +399,12 @@ class _Run:
             except ClientError:
                 rules = []
             rules = [r for r in rules if r.get("ID") != LIFECYCLE_RULE_ID] + [self.lifecycle_rule()]
-            self.call("s3:PutBucketLifecycleConfiguration", s3.put_bucket_lifecycle_configuration,
-                      Bucket=bucket, LifecycleConfiguration={"Rules": rules})
+            self.call(
+                "s3:PutBucketLifecycleConfiguration",
+                s3.put_bucket_lifecycle_configuration,
+                Bucket=bucket,
+                LifecycleConfiguration={"Rules": rules},
+            )
 
         def lifecycle_ok() -> bool:
             try:
@@ -357,20 +416,19 @@ class _Run:
             want = self.lifecycle_rule()
             for rule in rules:
                 if rule.get("ID") == LIFECYCLE_RULE_ID:
-                    return (rule.get("Status") == "Enabled"
-                            and rule.get("NoncurrentVersionExpiration", {}).get("NoncurrentDays")
-                            == want["NoncurrentVersionExpiration"]["NoncurrentDays"]
-                            and rule.get("AbortIncompleteMultipartUpload")
-                            == want["AbortIncompleteMultipartUpload"])
+                    return (
+                        rule.get("Status") == "Enabled"
+                        and rule.get("NoncurrentVersionExpiration", {}).get("NoncurrentDays")
+                        == want["NoncurrentVersionExpiration"]["NoncurrentDays"]
+                        and rule.get("AbortIncompleteMultipartUpload") == want["AbortIncompleteMultipartUpload"]
+                    )
             return False
 
-        apply("lifecycle rule expiring noncurrent versions is missing or different", set_lifecycle,
-              lifecycle_ok)
+        apply("lifecycle rule expiring noncurrent versions is missing or different", set_lifecycle, lifecycle_ok)
 
         # Tags
         def set_tags() -> None:
-            self.call("s3:PutBucketTagging", s3.put_bucket_tagging, Bucket=bucket,
-                      Tagging={"TagSet": self.tag_set()})
+            self.call("s3:PutBucketTagging", s3.put_bucket_tagging, Bucket=bucket, Tagging={"TagSet": self.tag_set()})
 
         def tags_ok() -> bool:
             try:
@@ -387,8 +445,7 @@ class _Run:
         want_policy = self.bucket_policy()
 
         def set_policy() -> None:
-            self.call("s3:PutBucketPolicy", s3.put_bucket_policy, Bucket=bucket,
-                      Policy=json.dumps(want_policy))
+            self.call("s3:PutBucketPolicy", s3.put_bucket_policy, Bucket=bucket, Policy=json.dumps(want_policy))
 
         def policy_ok() -> bool:
             try:
@@ -402,15 +459,22 @@ class _Run:
         if self.session.local and not self.session.emulator_enforces_policies:
             # A plain moto server treats every conditional Deny as unconditional (and plain HTTP is
             # never "secure transport"): the policy would lock everybody out of the state.
-            self.unverifiable("bucket policy not applied: this emulator is not orch's (`orch local up` "
-                              "runs one that evaluates policy conditions over HTTPS)")
+            self.unverifiable(
+                "bucket policy not applied: this emulator is not orch's (`orch local up` "
+                "runs one that evaluates policy conditions over HTTPS)"
+            )
         else:
-            apply("bucket policy (TLS only, encrypted uploads, cross-account access) is missing or different",
-                  set_policy, policy_ok)
+            apply(
+                "bucket policy (TLS only, encrypted uploads, cross-account access) is missing or different",
+                set_policy,
+                policy_ok,
+            )
 
         if created:
-            self.created(f"S3 bucket {bucket} (versioning, SSE-KMS, public access block, owner enforced, "
-                         f"TLS-only and encrypted-upload policy, noncurrent-version lifecycle, tags)")
+            self.created(
+                f"S3 bucket {bucket} (versioning, SSE-KMS, public access block, owner enforced, "
+                f"TLS-only and encrypted-upload policy, noncurrent-version lifecycle, tags)"
+            )
 
     # -- DynamoDB -------------------------------------------------------------------------------------
 
@@ -427,43 +491,69 @@ class _Run:
                 raise BackendError(f"dynamodb:DescribeTable {table} failed: {_code(exc)}") from None
             desc = None
         if desc is None:
-            self.call("dynamodb:CreateTable", ddb.create_table, TableName=table,
-                      BillingMode="PAY_PER_REQUEST",
-                      AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}],
-                      KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
-                      SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": key_arn},
-                      DeletionProtectionEnabled=True,
-                      Tags=[{"Key": k, "Value": v} for k, v in sorted(self.env.tags.items())])
+            self.call(
+                "dynamodb:CreateTable",
+                ddb.create_table,
+                TableName=table,
+                BillingMode="PAY_PER_REQUEST",
+                AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}],
+                KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
+                SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": key_arn},
+                DeletionProtectionEnabled=True,
+                Tags=[{"Key": k, "Value": v} for k, v in sorted(self.env.tags.items())],
+            )
             _wait_active(ddb, table)
-            self.call("dynamodb:UpdateContinuousBackups", ddb.update_continuous_backups, TableName=table,
-                      PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+            self.call(
+                "dynamodb:UpdateContinuousBackups",
+                ddb.update_continuous_backups,
+                TableName=table,
+                PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
+            )
             self.created(f"DynamoDB lock table {table} (PAY_PER_REQUEST, SSE-KMS, point-in-time recovery)")
             return table
 
         if [k.get("AttributeName") for k in desc.get("KeySchema", [])] != ["LockID"]:
-            raise BackendError(f"DynamoDB table {table} exists with another key schema "
-                               "(want hash key LockID)")
+            raise BackendError(f"DynamoDB table {table} exists with another key schema (want hash key LockID)")
         if desc.get("BillingModeSummary", {}).get("BillingMode") != "PAY_PER_REQUEST":
-            self.drifted(f"lock table {table} is not PAY_PER_REQUEST",
-                         lambda: (self.call("dynamodb:UpdateTable", ddb.update_table, TableName=table,
-                                            BillingMode="PAY_PER_REQUEST"), _wait_active(ddb, table)))
+            self.drifted(
+                f"lock table {table} is not PAY_PER_REQUEST",
+                lambda: (
+                    self.call("dynamodb:UpdateTable", ddb.update_table, TableName=table, BillingMode="PAY_PER_REQUEST"),
+                    _wait_active(ddb, table),
+                ),
+            )
         sse = desc.get("SSEDescription")
-        if sse is None or sse.get("Status") not in ("ENABLED", "UPDATING") or sse.get("SSEType") != "KMS" or (
-                self.key_arn_of(sse.get("KMSMasterKeyArn")) != key_arn):
-            self.drifted(f"lock table {table} is not encrypted with the state key",
-                         lambda: self.call("dynamodb:UpdateTable", ddb.update_table, TableName=table,
-                                           SSESpecification={"Enabled": True, "SSEType": "KMS",
-                                                             "KMSMasterKeyId": key_arn}))
-        backups = self.call("dynamodb:DescribeContinuousBackups", ddb.describe_continuous_backups,
-                            TableName=table)["ContinuousBackupsDescription"]
+        if (
+            sse is None
+            or sse.get("Status") not in ("ENABLED", "UPDATING")
+            or sse.get("SSEType") != "KMS"
+            or (self.key_arn_of(sse.get("KMSMasterKeyArn")) != key_arn)
+        ):
+            self.drifted(
+                f"lock table {table} is not encrypted with the state key",
+                lambda: self.call(
+                    "dynamodb:UpdateTable",
+                    ddb.update_table,
+                    TableName=table,
+                    SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": key_arn},
+                ),
+            )
+        backups = self.call("dynamodb:DescribeContinuousBackups", ddb.describe_continuous_backups, TableName=table)[
+            "ContinuousBackupsDescription"
+        ]
         pitr = backups.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus")
         if pitr is None:
             self.unverifiable(f"point-in-time recovery of {table}")
         elif pitr != "ENABLED":
-            self.drifted(f"point-in-time recovery of lock table {table} is off",
-                         lambda: self.call("dynamodb:UpdateContinuousBackups", ddb.update_continuous_backups,
-                                           TableName=table, PointInTimeRecoverySpecification={
-                                               "PointInTimeRecoveryEnabled": True}))
+            self.drifted(
+                f"point-in-time recovery of lock table {table} is off",
+                lambda: self.call(
+                    "dynamodb:UpdateContinuousBackups",
+                    ddb.update_continuous_backups,
+                    TableName=table,
+                    PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
+                ),
+            )
         return table
 
 
@@ -497,8 +587,9 @@ def bootstrap(env: EnvConfig, session: RunSession, repair: bool = False) -> Boot
         run.ensure_bucket(key_arn)
         run.result.lock_table = run.ensure_table(key_arn)
     except ClientError as exc:
-        raise BackendError(f"bootstrap of {env.name} failed: {_code(exc)}: "
-                           f"{exc.response.get('Error', {}).get('Message', '')}") from None
+        raise BackendError(
+            f"bootstrap of {env.name} failed: {_code(exc)}: {exc.response.get('Error', {}).get('Message', '')}"
+        ) from None
     return run.result
 
 
@@ -518,7 +609,8 @@ def require_state_bucket(env: EnvConfig, session: RunSession, local: bool = Fals
         if _code(exc) in ("404", "NoSuchBucket", "NotFound"):
             where = "the local emulator" if local else f"account {session.account_id or env.account_id}"
             command = f"orch {'--local ' if local else ''}bootstrap --env {env.name}"
-            raise BackendError(f"state bucket {bucket} does not exist in {where}",
-                               hint=f"create the state backend first: {command}") from None
+            raise BackendError(
+                f"state bucket {bucket} does not exist in {where}", hint=f"create the state backend first: {command}"
+            ) from None
     except BotoCoreError:
         return

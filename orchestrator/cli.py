@@ -51,7 +51,9 @@ def _version_callback(value: bool) -> None:
 def global_options(
     ctx: typer.Context,
     local: bool = typer.Option(
-        False, "--local", envvar="ORCH_LOCAL",
+        False,
+        "--local",
+        envvar="ORCH_LOCAL",
         help="Target the embedded AWS emulator (moto), starting it when needed.",
     ),
     profile: str | None = typer.Option(

@@ -63,8 +63,9 @@ def bootstrap(
         console.print(f"[bold]bootstrap {env.name}[/bold] ({where}, {result.region})")
         console.print(f"  bucket     {result.bucket}")
         console.print(f"  kms key    {result.kms_key}")
-        console.print(f"  lock       {env.state.lock_mode}"
-                      + (f" (table {result.lock_table})" if result.lock_table else ""))
+        console.print(
+            f"  lock       {env.state.lock_mode}" + (f" (table {result.lock_table})" if result.lock_table else "")
+        )
         for action in result.actions:
             colour = "yellow" if action.startswith(("drift", "unverifiable")) else "green"
             console.print(f"  [{colour}]{action}[/{colour}]", highlight=False)
@@ -88,8 +89,7 @@ def local_up(
     if as_json:
         typer.echo(json.dumps(status.to_json(), indent=2))
     else:
-        typer.echo(f"emulator up: {status.endpoint} (pid {status.pid}, account {status.account_id}, "
-                   f"log {status.log})")
+        typer.echo(f"emulator up: {status.endpoint} (pid {status.pid}, account {status.account_id}, log {status.log})")
 
 
 @local_app.command("down")
@@ -111,8 +111,9 @@ def local_status(as_json: bool = typer.Option(False, "--json", help="Print the s
 
     status = emulator.status()
     if as_json:
-        typer.echo(json.dumps(status.to_json() if status else
-                              {"endpoint": None, "pid": None, "account_id": None}, indent=2))
+        typer.echo(
+            json.dumps(status.to_json() if status else {"endpoint": None, "pid": None, "account_id": None}, indent=2)
+        )
     elif status:
         typer.echo(f"emulator running: {status.endpoint} (pid {status.pid}, account {status.account_id})")
     else:

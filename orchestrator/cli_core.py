@@ -28,28 +28,35 @@ DirOpt = typer.Option(None, "--dir", help="Directory of units (a stack).", rich_
 EnvOpt = typer.Option(None, "--env", help="Environment: environments/LIVE/NAME.", rich_help_panel="Where")
 AllOpt = typer.Option(False, "--all", help="Every unit.", rich_help_panel="Selection")
 LayerOpt = typer.Option(
-    None, "--layer", "-l", help="A layer by exact name or unique prefix (e.g. 30); repeatable.",
+    None,
+    "--layer",
+    "-l",
+    help="A layer by exact name or unique prefix (e.g. 30); repeatable.",
     rich_help_panel="Selection",
 )
-WithDepsOpt = typer.Option(False, "--with-dependencies", help="Add the units they depend on.",
-                           rich_help_panel="Selection")
-WithDependentsOpt = typer.Option(False, "--with-dependents", help="Add the units that depend on them.",
-                                 rich_help_panel="Selection")
+WithDepsOpt = typer.Option(
+    False, "--with-dependencies", help="Add the units they depend on.", rich_help_panel="Selection"
+)
+WithDependentsOpt = typer.Option(
+    False, "--with-dependents", help="Add the units that depend on them.", rich_help_panel="Selection"
+)
 ChangedOpt = typer.Option(
-    None, "--changed-since", metavar="GIT_REF",
+    None,
+    "--changed-since",
+    metavar="GIT_REF",
     help="Units whose files or modules changed since GIT_REF, plus their dependents.",
     rich_help_panel="Selection",
 )
 ParallelOpt = typer.Option(4, "--parallelism", "-p", min=1, help="Units run at once.", rich_help_panel="Run")
-FailFastOpt = typer.Option(False, "--fail-fast", help="Stop scheduling after the first failure.",
-                           rich_help_panel="Run")
+FailFastOpt = typer.Option(False, "--fail-fast", help="Stop scheduling after the first failure.", rich_help_panel="Run")
 JsonOpt = typer.Option(False, "--json", help="Print the run report as JSON on stdout.", rich_help_panel="Run")
 EngineOpt = typer.Option(
-    None, "--engine", help="tofu (default) or terraform, or a path to the binary (also TG_TF_PATH).",
+    None,
+    "--engine",
+    help="tofu (default) or terraform, or a path to the binary (also TG_TF_PATH).",
     rich_help_panel="Run",
 )
-RunsDirOpt = typer.Option(None, "--runs-dir", help="Where runs are kept (default .orch/runs).",
-                          rich_help_panel="Run")
+RunsDirOpt = typer.Option(None, "--runs-dir", help="Where runs are kept (default .orch/runs).", rich_help_panel="Run")
 
 
 def _opts(ctx: typer.Context) -> GlobalOptions:
@@ -61,16 +68,28 @@ def _workspace(ctx, stack_dir, env, selection: Selection | None, engine, runs_di
 
     g = _opts(ctx)
     return operations.open_workspace(
-        stack_dir=stack_dir, env_name=env, selection=selection, local=g.local, profile=g.profile,
-        engine=engine, runs_root=runs_dir, select=select, guard=guard,
+        stack_dir=stack_dir,
+        env_name=env,
+        selection=selection,
+        local=g.local,
+        profile=g.profile,
+        engine=engine,
+        runs_root=runs_dir,
+        select=select,
+        guard=guard,
     )
 
 
 def _run_options(ctx, parallelism: int, fail_fast: bool, engine: str | None, detailed: bool = False):
     from orchestrator.operations import RunOptions
 
-    return RunOptions(parallelism=parallelism, fail_fast=fail_fast, verbose=_opts(ctx).verbose,
-                      engine=engine, detailed_exitcode=detailed)
+    return RunOptions(
+        parallelism=parallelism,
+        fail_fast=fail_fast,
+        verbose=_opts(ctx).verbose,
+        engine=engine,
+        detailed_exitcode=detailed,
+    )
 
 
 def _emit(ws, report: RunReport, as_json: bool) -> None:
@@ -84,12 +103,18 @@ def _emit(ws, report: RunReport, as_json: bool) -> None:
     raise typer.Exit(report.exit_code)
 
 
-def _selection(all_: bool, layer: list[str] | None, with_deps: bool, with_dependents: bool,
-               changed: str | None) -> Selection:
+def _selection(
+    all_: bool, layer: list[str] | None, with_deps: bool, with_dependents: bool, changed: str | None
+) -> Selection:
     from orchestrator.selection import Selection
 
-    return Selection(all=all_, layers=list(layer or []), with_dependencies=with_deps,
-                     with_dependents=with_dependents, changed_since=changed)
+    return Selection(
+        all=all_,
+        layers=list(layer or []),
+        with_dependencies=with_deps,
+        with_dependents=with_dependents,
+        changed_since=changed,
+    )
 
 
 # ----------------------------------------------------------------- commands
@@ -133,8 +158,7 @@ def plan_cmd(
     """
     from orchestrator import operations
 
-    ws = _workspace(ctx, stack_dir, env, _selection(all_, layer, with_deps, with_dependents, changed),
-                    engine, runs_dir)
+    ws = _workspace(ctx, stack_dir, env, _selection(all_, layer, with_deps, with_dependents, changed), engine, runs_dir)
     report = operations.plan(ws, _run_options(ctx, parallelism, fail_fast, engine, detailed))
     _emit(ws, report, as_json)
 
@@ -173,15 +197,17 @@ def apply_cmd(
 
     def confirm(plan_report: RunReport) -> bool:
         render_table(plan_report, console)
-        console.print(f"saved plans of run {plan_report.run_id} ({ws.runs_root / plan_report.run_id})",
-                      soft_wrap=True)
+        console.print(f"saved plans of run {plan_report.run_id} ({ws.runs_root / plan_report.run_id})", soft_wrap=True)
         if not sys.stdin.isatty():
-            raise OrchError("apply needs confirmation but stdin is not a terminal",
-                            hint="review the plan, then re-run with --auto-approve")
+            raise OrchError(
+                "apply needs confirmation but stdin is not a terminal",
+                hint="review the plan, then re-run with --auto-approve",
+            )
         return typer.confirm(f"Apply these plans to {ws.name}?", default=False, err=True)
 
-    report = operations.apply(ws, opts, run_id=run_id, auto_approve=auto_approve,
-                              allow_destroy=allow_destroy, confirm=confirm)
+    report = operations.apply(
+        ws, opts, run_id=run_id, auto_approve=auto_approve, allow_destroy=allow_destroy, confirm=confirm
+    )
     _emit(ws, report, as_json)
 
 
@@ -198,13 +224,13 @@ def drift_cmd(
     as_json: bool = JsonOpt,
     engine: str | None = EngineOpt,
     runs_dir: Path | None = RunsDirOpt,
-    notify_sns: str | None = typer.Option(None, "--notify-sns", metavar="TOPIC_ARN",
-                                          help="Publish the summary to this SNS topic when not in sync."),
-    slack_env: str | None = typer.Option(None, "--slack-webhook-env", metavar="VAR",
-                                         help="Post the summary to the Slack webhook URL in this variable."),
-    notify_always: bool = typer.Option(
-        False, "--notify-always", help="Notify even when all units are in sync."
+    notify_sns: str | None = typer.Option(
+        None, "--notify-sns", metavar="TOPIC_ARN", help="Publish the summary to this SNS topic when not in sync."
     ),
+    slack_env: str | None = typer.Option(
+        None, "--slack-webhook-env", metavar="VAR", help="Post the summary to the Slack webhook URL in this variable."
+    ),
+    notify_always: bool = typer.Option(False, "--notify-always", help="Notify even when all units are in sync."),
 ) -> None:
     """Detect drift: plan with refresh and classify each unit from its plan JSON.
 
@@ -213,12 +239,16 @@ def drift_cmd(
     """
     from orchestrator import notify, operations
 
-    ws = _workspace(ctx, stack_dir, env, _selection(all_, layer, with_deps, with_dependents, changed),
-                    engine, runs_dir)
+    ws = _workspace(ctx, stack_dir, env, _selection(all_, layer, with_deps, with_dependents, changed), engine, runs_dir)
     report = operations.drift(ws, _run_options(ctx, parallelism, False, engine))
     if (notify_sns or slack_env) and (report.exit_code != 0 or notify_always):
-        notify.send(report, sns_topic=notify_sns, slack_env=slack_env, session=ws.session,
-                    region=ws.env.get("AWS_REGION") or ws.env.get("AWS_DEFAULT_REGION"))
+        notify.send(
+            report,
+            sns_topic=notify_sns,
+            slack_env=slack_env,
+            session=ws.session,
+            region=ws.env.get("AWS_REGION") or ws.env.get("AWS_DEFAULT_REGION"),
+        )
     _emit(ws, report, as_json)
 
 
@@ -244,19 +274,21 @@ def destroy_cmd(
     """
     from orchestrator import operations
 
-    ws = _workspace(ctx, stack_dir, env, _selection(all_, layer, with_deps, with_dependents, None),
-                    engine, runs_dir)
+    ws = _workspace(ctx, stack_dir, env, _selection(all_, layer, with_deps, with_dependents, None), engine, runs_dir)
 
     def confirm_name(name: str) -> str:
         if not sys.stdin.isatty():
-            raise OrchError("destroy needs confirmation but stdin is not a terminal",
-                            hint="re-run with --auto-approve")
+            raise OrchError("destroy needs confirmation but stdin is not a terminal", hint="re-run with --auto-approve")
         typer.echo(f"Units to destroy (in this order): {', '.join(reversed(ws.selected))}", err=True)
         return typer.prompt(f"Type {name!r} to destroy", err=True)
 
-    report = operations.destroy(ws, _run_options(ctx, parallelism, fail_fast, engine),
-                                allow_destroy=allow_destroy, auto_approve=auto_approve,
-                                confirm_name=confirm_name)
+    report = operations.destroy(
+        ws,
+        _run_options(ctx, parallelism, fail_fast, engine),
+        allow_destroy=allow_destroy,
+        auto_approve=auto_approve,
+        confirm_name=confirm_name,
+    )
     _emit(ws, report, as_json)
 
 
@@ -270,9 +302,7 @@ def validate_cmd(
     with_dependents: bool = WithDependentsOpt,
     changed: str | None = ChangedOpt,
     parallelism: int = ParallelOpt,
-    as_json: bool = typer.Option(
-        False, "--json", help='Print {"units": [{"path", "valid", "diagnostics"}]}.'
-    ),
+    as_json: bool = typer.Option(False, "--json", help='Print {"units": [{"path", "valid", "diagnostics"}]}.'),
     engine: str | None = EngineOpt,
     runs_dir: Path | None = RunsDirOpt,
 ) -> None:

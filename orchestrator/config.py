@@ -143,9 +143,7 @@ def load_env_file(path: Path) -> EnvConfig:
     try:
         config = EnvConfig.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}" for err in exc.errors())
         raise ConfigError(f"{path}: {problems}") from None
     config.path = path
     return config

@@ -71,8 +71,7 @@ class RoleCredentials(BaseModel):
         return (self.expiration - (now or datetime.now(UTC))).total_seconds()
 
     def secrets(self) -> list[str]:
-        return [self.access_key_id, self.secret_access_key.get_secret_value(),
-                self.session_token.get_secret_value()]
+        return [self.access_key_id, self.secret_access_key.get_secret_value(), self.session_token.get_secret_value()]
 
 
 def default_session_name(explicit: str | None = None) -> str:
@@ -91,12 +90,23 @@ def default_session_name(explicit: str | None = None) -> str:
     return name if len(name) >= 2 else "orch-session"
 
 
-def base_session(profile: str | None, region: str, *, access_key: str | None = None,
-                 secret_key: str | None = None, session_token: str | None = None) -> boto3.Session:
+def base_session(
+    profile: str | None,
+    region: str,
+    *,
+    access_key: str | None = None,
+    secret_key: str | None = None,
+    session_token: str | None = None,
+) -> boto3.Session:
     """The caller's session: `profile`, explicit keys, or the default chain."""
     try:
-        return boto3.Session(profile_name=profile, region_name=region, aws_access_key_id=access_key,
-                             aws_secret_access_key=secret_key, aws_session_token=session_token)
+        return boto3.Session(
+            profile_name=profile,
+            region_name=region,
+            aws_access_key_id=access_key,
+            aws_secret_access_key=secret_key,
+            aws_session_token=session_token,
+        )
     except ProfileNotFound:
         raise CredentialsError(
             f"AWS profile {profile!r} not found in ~/.aws/config or ~/.aws/credentials "
@@ -104,32 +114,34 @@ def base_session(profile: str | None, region: str, *, access_key: str | None = N
         ) from None
 
 
-def client(session: boto3.Session, service: str, endpoint: str | None = None,
-           ca_bundle: str | None = None):
-    return session.client(service, endpoint_url=endpoint, verify=ca_bundle if ca_bundle else None,
-                          config=BOTO_CONFIG)
+def client(session: boto3.Session, service: str, endpoint: str | None = None, ca_bundle: str | None = None):
+    return session.client(service, endpoint_url=endpoint, verify=ca_bundle if ca_bundle else None, config=BOTO_CONFIG)
 
 
 def _credential_failure(exc: Exception, profile: str | None) -> CredentialsError:
     where = f"profile {profile!r}" if profile else "the default chain"
     if isinstance(exc, NoCredentialsError):
         if profile:
-            return CredentialsError(f"no AWS credentials in profile {profile!r} (~/.aws/config, "
-                                    "~/.aws/credentials, SSO cache)")
+            return CredentialsError(
+                f"no AWS credentials in profile {profile!r} (~/.aws/config, ~/.aws/credentials, SSO cache)"
+            )
         return CredentialsError(LOOKED_FOR)
     if isinstance(exc, PartialCredentialsError):
         return CredentialsError(f"incomplete AWS credentials from {where}: {exc}")
     if isinstance(exc, TokenRetrievalError):
-        return CredentialsError(f"AWS SSO session for {where} expired or missing",
-                                hint=f"aws sso login{' --profile ' + profile if profile else ''}")
+        return CredentialsError(
+            f"AWS SSO session for {where} expired or missing",
+            hint=f"aws sso login{' --profile ' + profile if profile else ''}",
+        )
     if isinstance(exc, ClientError):
         code = exc.response.get("Error", {}).get("Code", "")
         return CredentialsError(f"AWS rejected the credentials from {where}: {code}")
     return CredentialsError(f"could not use AWS credentials from {where}: {type(exc).__name__}")
 
 
-def resolve_caller(session: boto3.Session, *, endpoint: str | None = None, ca_bundle: str | None = None,
-                   profile: str | None = None) -> CallerIdentity:
+def resolve_caller(
+    session: boto3.Session, *, endpoint: str | None = None, ca_bundle: str | None = None, profile: str | None = None
+) -> CallerIdentity:
     """sts:GetCallerIdentity for `session`; CredentialsError with one clear line when it fails."""
     try:
         if session.get_credentials() is None:
@@ -140,12 +152,18 @@ def resolve_caller(session: boto3.Session, *, endpoint: str | None = None, ca_bu
     return CallerIdentity(account=out["Account"], arn=out["Arn"], user_id=out["UserId"])
 
 
-def assume_role(session: boto3.Session, role_arn: str, *, session_name: str, duration: int = 3600,
-                external_id: str | None = None, endpoint: str | None = None,
-                ca_bundle: str | None = None) -> RoleCredentials:
+def assume_role(
+    session: boto3.Session,
+    role_arn: str,
+    *,
+    session_name: str,
+    duration: int = 3600,
+    external_id: str | None = None,
+    endpoint: str | None = None,
+    ca_bundle: str | None = None,
+) -> RoleCredentials:
     """sts:AssumeRole from the caller's identity (chaining caps the duration at 1 h on AWS)."""
-    kwargs: dict[str, object] = {"RoleArn": role_arn, "RoleSessionName": session_name,
-                                 "DurationSeconds": duration}
+    kwargs: dict[str, object] = {"RoleArn": role_arn, "RoleSessionName": session_name, "DurationSeconds": duration}
     if external_id:
         kwargs["ExternalId"] = external_id
     sts = client(session, "sts", endpoint, ca_bundle)
@@ -156,8 +174,15 @@ def assume_role(session: boto3.Session, role_arn: str, *, session_name: str, dur
         message = error.get("Message", "")
         if "DurationSeconds exceeds" in message and duration > 3600:
             # Role chaining (or the role's MaxSessionDuration) limits sessions to 1 hour.
-            return assume_role(session, role_arn, session_name=session_name, duration=3600,
-                               external_id=external_id, endpoint=endpoint, ca_bundle=ca_bundle)
+            return assume_role(
+                session,
+                role_arn,
+                session_name=session_name,
+                duration=3600,
+                external_id=external_id,
+                endpoint=endpoint,
+                ca_bundle=ca_bundle,
+            )
         raise CredentialsError(
             f"cannot assume {role_arn} as {session_name}: {error.get('Code', 'error')}: {message}"
         ) from None
@@ -167,13 +192,19 @@ def assume_role(session: boto3.Session, role_arn: str, *, session_name: str, dur
     expiration = creds["Expiration"]
     if expiration.tzinfo is None:
         expiration = expiration.replace(tzinfo=UTC)
-    return RoleCredentials(access_key_id=creds["AccessKeyId"], secret_access_key=creds["SecretAccessKey"],
-                           session_token=creds["SessionToken"], expiration=expiration,
-                           role_arn=role_arn, session_name=session_name)
+    return RoleCredentials(
+        access_key_id=creds["AccessKeyId"],
+        secret_access_key=creds["SecretAccessKey"],
+        session_token=creds["SessionToken"],
+        expiration=expiration,
+        role_arn=role_arn,
+        session_name=session_name,
+    )
 
 
-def guard_account(identity: CallerIdentity, expected: str, *, env_name: str, source: str = "env.yaml",
-                  local: bool = False) -> None:
+def guard_account(
+    identity: CallerIdentity, expected: str, *, env_name: str, source: str = "env.yaml", local: bool = False
+) -> None:
     """Refuse to go on unless the credentials are the environment's account."""
     if identity.account == expected:
         return

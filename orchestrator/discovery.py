@@ -131,8 +131,9 @@ def discover(stack_dir: Path, binary: str, env: dict[str, str]) -> Discovered:
             if i.get("type", "unit") == "unit" and is_unit_path(i["path"]) and i["path"] not in units
         ]
         with ThreadPoolExecutor(max_workers=4) as pool:
-            rendered = dict(zip(lost, pool.map(lambda r: _render_dependencies(binary, stack, r, env), lost),
-                                strict=True))
+            rendered = dict(
+                zip(lost, pool.map(lambda r: _render_dependencies(binary, stack, r, env), lost), strict=True)
+            )
         for rel, deps in rendered.items():
             units[rel] = Unit(
                 path=rel,
@@ -144,8 +145,6 @@ def discover(stack_dir: Path, binary: str, env: dict[str, str]) -> Discovered:
     for rel, unit in list(units.items()):
         inside = [d for d in unit.dependencies if d in units]
         outside = [d for d in unit.dependencies if d not in units]
-        units[rel] = unit.model_copy(
-            update={"dependencies": inside, "external": sorted({*unit.external, *outside})}
-        )
+        units[rel] = unit.model_copy(update={"dependencies": inside, "external": sorted({*unit.external, *outside})})
     graph = make_graph(stack, list(units.values()))
     return Discovered(graph=graph, files=files)

@@ -124,17 +124,29 @@ def render(report: DoctorReport, console: Console) -> None:
         table.add_row(name, "[green]ok[/green]", f"{info['version']}  {info['path']}")
     for name, info in report.providers.items():
         table.add_row(f"provider {name}", "[green]ok[/green]", info["version"])
-    table.add_row("CLI config", "[green]ok[/green]" if report.cli_config else "[yellow]none[/yellow]",
-                  report.cli_config or "providers come from the registry (needs internet)")
+    table.add_row(
+        "CLI config",
+        "[green]ok[/green]" if report.cli_config else "[yellow]none[/yellow]",
+        report.cli_config or "providers come from the registry (needs internet)",
+    )
     deps = ", ".join(f"{k} {v}" for k, v in report.python.items() if v)
     table.add_row("python deps", "[green]ok[/green]", deps)
     aws_ok = report.aws.get("status") == "ok"
-    table.add_row("AWS identity", "[green]ok[/green]" if aws_ok else "[yellow]-[/yellow]",
-                  report.aws.get("identity") or report.aws.get("status", ""))
+    table.add_row(
+        "AWS identity",
+        "[green]ok[/green]" if aws_ok else "[yellow]-[/yellow]",
+        report.aws.get("identity") or report.aws.get("status", ""),
+    )
     emu = report.emulator
-    table.add_row("local emulator", "[green]ok[/green]" if emu.get("available") else "[red]missing[/red]",
-                  f"running at {emu['endpoint']}" if emu.get("endpoint") else "moto installed, not running"
-                  if emu.get("available") else "pip install 'moto[server]'")
+    table.add_row(
+        "local emulator",
+        "[green]ok[/green]" if emu.get("available") else "[red]missing[/red]",
+        f"running at {emu['endpoint']}"
+        if emu.get("endpoint")
+        else "moto installed, not running"
+        if emu.get("available")
+        else "pip install 'moto[server]'",
+    )
     for item in report.missing:
         table.add_row(item, "[red]missing[/red]", "")
     console.print(table)

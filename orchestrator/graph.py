@@ -112,9 +112,7 @@ def topological(units: list[Unit]) -> list[Unit]:
 
 
 def make_graph(root: Path, units: list[Unit]) -> Graph:
-    normalized = [
-        u.model_copy(update={"dependencies": sorted(set(u.dependencies))}) for u in units
-    ]
+    normalized = [u.model_copy(update={"dependencies": sorted(set(u.dependencies))}) for u in units]
     return Graph(root=root, units=topological(normalized))
 
 

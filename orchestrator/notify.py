@@ -32,8 +32,14 @@ def message(report: RunReport) -> str:
     return "\n".join(lines)
 
 
-def publish_sns(report: RunReport, topic_arn: str, *, session: RunSession | None = None,
-                region: str | None = None, endpoint_url: str | None = None) -> str:
+def publish_sns(
+    report: RunReport,
+    topic_arn: str,
+    *,
+    session: RunSession | None = None,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+) -> str:
     """Publish the drift summary; returns the SNS MessageId."""
     import boto3
 
@@ -74,8 +80,14 @@ def post_slack(report: RunReport, env_var: str) -> None:
         response.read()
 
 
-def send(report: RunReport, *, sns_topic: str | None = None, slack_env: str | None = None,
-         session: RunSession | None = None, region: str | None = None) -> list[str]:
+def send(
+    report: RunReport,
+    *,
+    sns_topic: str | None = None,
+    slack_env: str | None = None,
+    session: RunSession | None = None,
+    region: str | None = None,
+) -> list[str]:
     """Send every configured notification; a failure is reported, not raised (the report matters more)."""
     problems = []
     if sns_topic:

@@ -179,8 +179,7 @@ def open_workspace(
     elif engine in ("tofu", "terraform"):
         require_tool(engine)
     elif not Path(engine).is_file():
-        raise OrchError(f"--engine {engine}: no such file",
-                        hint="use tofu, terraform or a path to the binary")
+        raise OrchError(f"--engine {engine}: no such file", hint="use tofu, terraform or a path to the binary")
     # Discovery and selection first (cheap, offline): a wrong --layer fails before any AWS call.
     discovered = discover(directory, terragrunt, build_env(session or RunSession(), engine))
     selection = selection or Selection(all=True)
@@ -198,9 +197,7 @@ def open_workspace(
         changed: set[str] | None = None
         if selection.changed_since:
             files = changed_files(directory, selection.changed_since)
-            sources = {
-                unit: [_relpath(p, directory) for p in paths] for unit, paths in ws.sources().items()
-            }
+            sources = {unit: [_relpath(p, directory) for p in paths] for unit, paths in ws.sources().items()}
             reads = {unit: [*f.includes, *f.reading] for unit, f in discovered.files.items()}
             changed = units_for_files(ws.graph, files, sources, reads)
         ws.selected = select_units(ws.graph, selection, changed)
@@ -269,13 +266,17 @@ def unit_sources(ws: Workspace) -> dict[str, list[Path]]:
         unit_dir = ws.stack_dir / path
         proc = subprocess.run(
             [ws.terragrunt, "render", "--json", "--non-interactive"],
-            cwd=unit_dir, env=ws.env, capture_output=True, text=True, check=False,
+            cwd=unit_dir,
+            env=ws.env,
+            capture_output=True,
+            text=True,
+            check=False,
             stdin=subprocess.DEVNULL,
         )
         if proc.returncode != 0 or "{" not in proc.stdout:
             return None
         try:
-            data = json.loads(proc.stdout[proc.stdout.index("{"):])
+            data = json.loads(proc.stdout[proc.stdout.index("{") :])
         except json.JSONDecodeError:
             return None
         source = ((data.get("terraform") or {}).get("source")) or ""
@@ -373,8 +374,13 @@ class _Run:
         if self._devnull is not None:
             self._devnull.close()
 
-    def schedule(self, work: Callable[[str], UnitResult], waits_for: dict[str, set[str]],
-                 order: list[str] | None = None, skip_below_failures: bool = True) -> dict[str, UnitResult]:
+    def schedule(
+        self,
+        work: Callable[[str], UnitResult],
+        waits_for: dict[str, set[str]],
+        order: list[str] | None = None,
+        skip_below_failures: bool = True,
+    ) -> dict[str, UnitResult]:
         return run_dag(
             order or self.units,
             waits_for,
@@ -398,11 +404,16 @@ class _Run:
                 f"no engine process is left running. Resume with: {resume}"
             )
         if report.interrupted:
-            locks = [str(p) for u in report.units if u.result == Result.INTERRUPTED
-                     for p in self.unit_dir(u.path).rglob("*.tfstate.lock.info")]
+            locks = [
+                str(p)
+                for u in report.units
+                if u.result == Result.INTERRUPTED
+                for p in self.unit_dir(u.path).rglob("*.tfstate.lock.info")
+            ]
             if locks:
                 report.resume = (report.resume or "") + (
-                    "\nA state lock is still held: " + ", ".join(locks)
+                    "\nA state lock is still held: "
+                    + ", ".join(locks)
                     + " (check that no engine runs, then `terragrunt force-unlock` in that unit)"
                 )
         report.exit_code = report.compute_exit_code()
@@ -438,7 +449,7 @@ class _Run:
             return "interrupted"
         text = self.log(path).read_text(errors="replace")
         if "\n$ " in text:  # this call's part: from the last command header on
-            text = text[text.rindex("\n$ "):]
+            text = text[text.rindex("\n$ ") :]
         lines = [_strip_log_prefix(ln) for ln in text.splitlines()]
         start = next((i for i, ln in enumerate(lines) if ln.startswith(("Error:", "ERROR"))), None)
         if start is None:
@@ -471,8 +482,9 @@ class _Run:
             result.result = Result.INTERRUPTED if call.interrupted else Result.FAILED
             result.error = self.error_text(path, call)
             return result
-        show = self.tg.run_engine(self.workdir(path), ["show", "-json", str(planfile)], self.log(path),
-                                  label=path, capture_stdout=True)
+        show = self.tg.run_engine(
+            self.workdir(path), ["show", "-json", str(planfile)], self.log(path), label=path, capture_stdout=True
+        )
         if not show.ok:
             result.result = Result.INTERRUPTED if show.interrupted else Result.FAILED
             result.error = self.error_text(path, show)
@@ -518,8 +530,11 @@ def latest_initialised_dir(unit_dir: Path, download_dir: str | Path | None = Non
     if cache.is_dir():
         for version in cache.glob("*/.terragrunt-source-version"):
             copy = version.parent
-            candidates += [p.parent for p in copy.rglob(".terraform") if p.is_dir()
-                           and ".terraform" not in p.parent.relative_to(copy).parts]
+            candidates += [
+                p.parent
+                for p in copy.rglob(".terraform")
+                if p.is_dir() and ".terraform" not in p.parent.relative_to(copy).parts
+            ]
 
     def last_used(directory: Path) -> float:
         try:
@@ -601,7 +616,7 @@ def validate(ws: Workspace, opts: RunOptions | None = None) -> RunReport:
             result.error = "interrupted"
             return _finish(result)
         try:
-            data = json.loads(call.stdout[call.stdout.index("{"):])
+            data = json.loads(call.stdout[call.stdout.index("{") :])
         except (ValueError, json.JSONDecodeError):
             problem = {"severity": "error", "summary": run.error_text(path, call)}
             data = {"valid": False, "diagnostics": [problem]}
@@ -616,8 +631,12 @@ def validate(ws: Workspace, opts: RunOptions | None = None) -> RunReport:
         # into skip_outputs on every dependency block, so the typed mock outputs stand in).
         # Its own download dir: a unit's usual .terragrunt-cache remembers its S3 backend, which
         # `init -backend=false` would keep using (and ask credentials for).
-        run.tg.env = {**run.tg.env, "ORCH_OFFLINE": "1", "TF_CLI_ARGS_init": "-backend=false -input=false",
-                      "TG_DOWNLOAD_DIR": str(ws.runs_root.parent / "validate-cache")}
+        run.tg.env = {
+            **run.tg.env,
+            "ORCH_OFFLINE": "1",
+            "TF_CLI_ARGS_init": "-backend=false -input=false",
+            "TG_DOWNLOAD_DIR": str(ws.runs_root.parent / "validate-cache"),
+        }
         results = run.schedule(work, {})
         return run.finish(results, resume=_cli_selection(ws, "validate"))
 
@@ -625,8 +644,7 @@ def validate(ws: Workspace, opts: RunOptions | None = None) -> RunReport:
 def validate_json(report: RunReport) -> dict:
     return {
         "units": [
-            {"path": u.path, "valid": u.result == Result.VALID, "diagnostics": u.diagnostics}
-            for u in report.units
+            {"path": u.path, "valid": u.result == Result.VALID, "diagnostics": u.diagnostics} for u in report.units
         ]
     }
 
@@ -684,9 +702,7 @@ def apply(
         raise OrchError(f"plan run {source.run_id} did not finish for every unit; nothing applied")
     destructive = destructive_units(source)
     if destructive and not allow_destroy:
-        raise RefusedError(
-            destroy_refusal(destructive), hint="review the plan; add --allow-destroy to apply it"
-        )
+        raise RefusedError(destroy_refusal(destructive), hint="review the plan; add --allow-destroy to apply it")
     pending = [u for u in source.units if u.result == Result.CHANGES or u.used_mocks]
     if pending and not auto_approve and (confirm is None or not confirm(source)):
         raise RefusedError("apply not confirmed; nothing applied", hint="use --auto-approve in CI")

@@ -36,8 +36,9 @@ def _line(path: str, result: UnitResult) -> str:
 class Progress:
     """Receives scheduler events; thread-safe."""
 
-    def __init__(self, units: list[str], *, stream: TextIO | None = None, live: bool | None = None,
-                 title: str = "orch") -> None:
+    def __init__(
+        self, units: list[str], *, stream: TextIO | None = None, live: bool | None = None, title: str = "orch"
+    ) -> None:
         self.stream = stream or sys.stderr
         self.units = units
         self.title = title
@@ -52,8 +53,7 @@ class Progress:
     def __enter__(self) -> Progress:
         if self.live_mode:
             console = Console(file=self.stream)
-            self._live = Live(get_renderable=self._table, console=console, refresh_per_second=4,
-                              transient=False)
+            self._live = Live(get_renderable=self._table, console=console, refresh_per_second=4, transient=False)
             self._live.__enter__()
         return self
 
@@ -110,8 +110,6 @@ class Progress:
                     style = "cyan"
                 else:
                     elapsed = self._elapsed.get(unit, 0.0)
-                    style = {"failed": "red", "skipped": "dim", "waiting": "dim", "not-run": "dim"}.get(
-                        status, "green"
-                    )
+                    style = {"failed": "red", "skipped": "dim", "waiting": "dim", "not-run": "dim"}.get(status, "green")
                 table.add_row(unit, Text(status, style=style), f"{elapsed:.1f}s" if elapsed else "")
         return table

@@ -223,9 +223,7 @@ def markdown(report: RunReport) -> str:
         if s and s.replace:
             cells[3] = f"**{s.replace}**"
         result = f"{_ICONS.get(unit.result, '')} {unit.result.value}".strip()
-        lines.append(
-            f"| `{_md(unit.path)}` | {result} | " + " | ".join(cells) + f" | {unit.duration:.1f}s |"
-        )
+        lines.append(f"| `{_md(unit.path)}` | {result} | " + " | ".join(cells) + f" | {unit.duration:.1f}s |")
     destructive = [u for u in report.units if u.summary and u.summary.destructive]
     if destructive:
         lines += ["", "#### ⚠️ Deletes and replacements", ""]
@@ -250,8 +248,7 @@ def markdown(report: RunReport) -> str:
         if mocked:
             lines.append(
                 "- planned with mock dependency outputs (their dependencies have no outputs yet; "
-                "`orch apply` plans them again after the dependencies apply): "
-                + ", ".join(f"`{p}`" for p in mocked)
+                "`orch apply` plans them again after the dependencies apply): " + ", ".join(f"`{p}`" for p in mocked)
             )
     lines.append("")
     return "\n".join(lines)

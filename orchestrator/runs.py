@@ -98,8 +98,11 @@ def latest_plan_run(runs_root: Path, units: list[str], fp: str, stack_dir: Path)
             continue
         if [u.path for u in report.units] != units:
             continue
-        if report.run_id in applied or report.fingerprint != fp or report.interrupted or any(
-            u.failed for u in report.units
+        if (
+            report.run_id in applied
+            or report.fingerprint != fp
+            or report.interrupted
+            or any(u.failed for u in report.units)
         ):
             return None  # the newest plan of this selection is stale or broken: plan again
         return report

@@ -54,7 +54,9 @@ def run_dag(
             result = UnitResult(path=path, result=Result.NOT_RUN, reason="interrupted before it started")
         except Exception as exc:  # a bug or an I/O error in one unit must not stop the others
             result = UnitResult(
-                path=path, result=Result.FAILED, error=f"{type(exc).__name__}: {exc}",
+                path=path,
+                result=Result.FAILED,
+                error=f"{type(exc).__name__}: {exc}",
                 reason=traceback.format_exc(limit=3),
             )
         if result.started_at is None:
@@ -77,15 +79,18 @@ def run_dag(
                 for path in list(pending):
                     if len(running) >= max(1, parallelism):
                         break
-                    bad = [d for d in waits[path] if d in results and not results[d].ok
-                           and skip_below_failures]
+                    bad = [d for d in waits[path] if d in results and not results[d].ok and skip_below_failures]
                     if bad:
                         pending.remove(path)
                         first = bad[0]
-                        finish(path, UnitResult(
-                            path=path, result=Result.SKIPPED,
-                            reason=f"{first} {results[first].result.value}",
-                        ))
+                        finish(
+                            path,
+                            UnitResult(
+                                path=path,
+                                result=Result.SKIPPED,
+                                reason=f"{first} {results[first].result.value}",
+                            ),
+                        )
                         continue
                     if all(d in results for d in waits[path]):
                         pending.remove(path)

@@ -62,9 +62,7 @@ def resolve_layer(graph: Graph, name: str) -> set[str]:
         if len(matches) != 1:
             what = "ambiguous layer" if matches else "unknown layer"
             options = matches or layers
-            raise SelectionError(
-                f"{what} {name!r}; valid layers: {', '.join(options) or '(none)'}"
-            )
+            raise SelectionError(f"{what} {name!r}; valid layers: {', '.join(options) or '(none)'}")
         chosen = matches[0]
     return {u.path for u in graph.units if u.layer == chosen}
 
@@ -144,9 +142,7 @@ def changed_files(stack_dir: Path, ref: str) -> list[str]:
     stack_dir = stack_dir.resolve()
 
     def git(*args: str) -> str:
-        proc = subprocess.run(
-            ["git", *args], cwd=stack_dir, capture_output=True, text=True, check=False
-        )
+        proc = subprocess.run(["git", *args], cwd=stack_dir, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             raise SelectionError(f"git {' '.join(args)} failed: {proc.stderr.strip() or proc.stdout.strip()}")
         return proc.stdout

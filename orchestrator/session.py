@@ -159,11 +159,11 @@ def open_session(
                 # restarts on another port; its state is throwaway, so re-initialise without asking
                 # to migrate. Never set for real AWS, where a changed backend must stop the run.
                 "TF_CLI_ARGS_init": "-reconfigure",
-            # Terragrunt runs `init` only when providers or the module source changed, never because
-            # the backend block did; so local runs keep their own source copies, one set per emulator
-            # port. A restarted emulator gets freshly initialised copies, and the units'
-            # .terragrunt-cache stays initialised for real AWS (`orch local down` removes these).
-            "TG_DOWNLOAD_DIR": str(emulator.terragrunt_cache_dir(status)),
+                # Terragrunt runs `init` only when providers or the module source changed, never because
+                # the backend block did; so local runs keep their own source copies, one set per emulator
+                # port. A restarted emulator gets freshly initialised copies, and the units'
+                # .terragrunt-cache stays initialised for real AWS (`orch local down` removes these).
+                "TG_DOWNLOAD_DIR": str(emulator.terragrunt_cache_dir(status)),
                 **emulator.TEST_CREDENTIALS,
             }
         )

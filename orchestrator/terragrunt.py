@@ -94,11 +94,19 @@ class Terragrunt:
         With capture_stdout, stdout is returned (not logged) and only stderr is logged.
         """
         argv = [self.binary, *args, "--non-interactive"]
-        return self._exec(argv, unit_dir, log, label=label, capture_stdout=capture_stdout,
-                          timeout=timeout, allow_when_cancelled=allow_when_cancelled)
+        return self._exec(
+            argv,
+            unit_dir,
+            log,
+            label=label,
+            capture_stdout=capture_stdout,
+            timeout=timeout,
+            allow_when_cancelled=allow_when_cancelled,
+        )
 
-    def run_engine(self, workdir: Path, args: list[str], log: Path, *, label: str = "",
-                   capture_stdout: bool = False) -> CallResult:
+    def run_engine(
+        self, workdir: Path, args: list[str], log: Path, *, label: str = "", capture_stdout: bool = False
+    ) -> CallResult:
         """Run OpenTofu/Terraform itself (e.g. `show -json PLAN`) in a Terragrunt working directory."""
         return self._exec([self.engine, *args], workdir, log, label=label, capture_stdout=capture_stdout)
 

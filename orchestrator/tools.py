@@ -117,8 +117,7 @@ def require_tool(name: str) -> ToolInfo:
     minimum = MIN_VERSIONS.get(name)
     if minimum and info.version_tuple < minimum:
         raise ToolMissingError(
-            f"{name} {info.version} at {info.path} is older than the supported "
-            f"{'.'.join(map(str, minimum))}",
+            f"{name} {info.version} at {info.path} is older than the supported {'.'.join(map(str, minimum))}",
             hint="run ./scripts/setup.sh to build the pinned version",
         )
     return info

@@ -57,8 +57,13 @@ def _cell(text: str) -> str:
 
 
 def render(module: Path) -> str:
-    lines = [BEGIN, "## Inputs", "", "| Name | Description | Type | Default | Required |",
-             "|------|-------------|------|---------|:--------:|"]
+    lines = [
+        BEGIN,
+        "## Inputs",
+        "",
+        "| Name | Description | Type | Default | Required |",
+        "|------|-------------|------|---------|:--------:|",
+    ]
     for name, body in sorted(_blocks(module, "variable")):
         has_default = "default" in body
         default = f"`{_cell(_default(body['default']))}`" if has_default else "n/a"

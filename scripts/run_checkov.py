@@ -52,9 +52,26 @@ def run(dirs: list[Path]) -> tuple[int, int, list[str]]:
     lines: list[str] = []
     for d in dirs:
         proc = subprocess.run(
-            [checkov_bin(), "-d", str(d), "--framework", "terraform", "--output", "json", "--quiet",
-             "--compact", "--skip-download", "--skip-path", r"\.terragrunt-cache", "--skip-path", r"\.terraform"],
-            capture_output=True, text=True, cwd=REPO, env={**os.environ, "BC_SKIP_MAPPING": "TRUE"},
+            [
+                checkov_bin(),
+                "-d",
+                str(d),
+                "--framework",
+                "terraform",
+                "--output",
+                "json",
+                "--quiet",
+                "--compact",
+                "--skip-download",
+                "--skip-path",
+                r"\.terragrunt-cache",
+                "--skip-path",
+                r"\.terraform",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            env={**os.environ, "BC_SKIP_MAPPING": "TRUE"},
             check=False,
         )
         out = proc.stdout.strip()

@@ -14,7 +14,15 @@ from importlib import import_module
 # finds, so a later one runs first. `retries` is outermost (a replayed answer runs nothing below it);
 # `request_log` is innermost (it sees the answer every request really got).
 PATCHES = (
-    "request_log", "s3_policy", "s3", "s3control_proxy", "efs", "rds", "ec2", "elasticache", "cloudwatch",
+    "request_log",
+    "s3_policy",
+    "s3",
+    "s3control_proxy",
+    "efs",
+    "rds",
+    "ec2",
+    "elasticache",
+    "cloudwatch",
     "retries",
 )
 

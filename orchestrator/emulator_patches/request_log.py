@@ -29,8 +29,12 @@ def install() -> None:
         def respond(status: str, headers: Any, *args: Any) -> Any:
             code = int(status.split(" ", 1)[0])
             if code >= 400 or (attempt and not attempt.startswith("attempt=1;") and attempt != "attempt=1"):
-                print(f"orch-emulator {time.strftime('%H:%M:%S')} {code} {action} [{attempt or 'no sdk attempt'}] "
-                      f"invocation={environ.get('HTTP_AMZ_SDK_INVOCATION_ID', '-')}", file=sys.stderr, flush=True)
+                print(
+                    f"orch-emulator {time.strftime('%H:%M:%S')} {code} {action} [{attempt or 'no sdk attempt'}] "
+                    f"invocation={environ.get('HTTP_AMZ_SDK_INVOCATION_ID', '-')}",
+                    file=sys.stderr,
+                    flush=True,
+                )
             return start_response(status, headers, *args)
 
         return original_call(self, environ, respond)

@@ -49,8 +49,12 @@ def install() -> None:
                 stored = _answers.get(invocation)
             if stored is not None:
                 status, headers, body = stored
-                print(f"orch-emulator {time.strftime('%H:%M:%S')} replayed {status.split(' ', 1)[0]} for retried "
-                      f"invocation={invocation}", file=sys.stderr, flush=True)
+                print(
+                    f"orch-emulator {time.strftime('%H:%M:%S')} replayed {status.split(' ', 1)[0]} for retried "
+                    f"invocation={invocation}",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 start_response(status, headers)
                 return [body]
 

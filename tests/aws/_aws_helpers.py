@@ -20,18 +20,28 @@ REGION = "ap-northeast-2"
 
 def clean_env(home: Path, **extra: str) -> dict[str, str]:
     """The environment of a child `orch`: no real AWS settings, a throwaway HOME."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("AWS_", "ORCH_", "BUILD_TAG", "TF_", "TG_"))}
-    env.update(HOME=str(home), AWS_CONFIG_FILE=str(home / "no-aws-config"),
-               AWS_SHARED_CREDENTIALS_FILE=str(home / "no-aws-credentials"),
-               AWS_EC2_METADATA_DISABLED="true", PYTHONUNBUFFERED="1")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ORCH_", "BUILD_TAG", "TF_", "TG_"))}
+    env.update(
+        HOME=str(home),
+        AWS_CONFIG_FILE=str(home / "no-aws-config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(home / "no-aws-credentials"),
+        AWS_EC2_METADATA_DISABLED="true",
+        PYTHONUNBUFFERED="1",
+    )
     env.update(extra)
     return env
 
 
 def run_orch(args: list[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "orchestrator.cli", *args], env=env, cwd=REPO,
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "orchestrator.cli", *args],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 class Emu:
@@ -47,8 +57,9 @@ class Emu:
 
     def client(self, service: str, **creds: Any) -> Any:
         kwargs = {"aws_access_key_id": "test", "aws_secret_access_key": "test", **creds}
-        return boto3.client(service, endpoint_url=self.endpoint, region_name=REGION,
-                            verify=self.status.ca_bundle, **kwargs)
+        return boto3.client(
+            service, endpoint_url=self.endpoint, region_name=REGION, verify=self.status.ca_bundle, **kwargs
+        )
 
     def reset(self) -> None:
         import ssl

@@ -20,8 +20,7 @@ ROLE = "arn:aws:iam::111111111111:role/orch-terraform-execution"
 
 
 def with_role(external_id: str | None = None, duration: int = 3600) -> EnvConfig:
-    role = ENV.execution_role.model_copy(update={"arn": ROLE, "external_id": external_id,
-                                                 "session_duration": duration})
+    role = ENV.execution_role.model_copy(update={"arn": ROLE, "external_id": external_id, "session_duration": duration})
     return ENV.model_copy(update={"execution_role": role})
 
 
@@ -29,8 +28,10 @@ def test_emulator_with_another_account_is_refused(tmp_path: Path) -> None:
     state = tmp_path / "state"
     emulator.start(state / "local", account_id="999999999999")
     try:
-        out = run_orch(["--local", "bootstrap", "--env", "eks-prod", "--json"],
-                       clean_env(tmp_path, ORCH_STATE_DIR=str(state), ORCH_LOCAL_ACCOUNT_ID="123456789012"))
+        out = run_orch(
+            ["--local", "bootstrap", "--env", "eks-prod", "--json"],
+            clean_env(tmp_path, ORCH_STATE_DIR=str(state), ORCH_LOCAL_ACCOUNT_ID="123456789012"),
+        )
     finally:
         emulator.stop(state / "local")
     assert out.returncode == 1
@@ -40,8 +41,12 @@ def test_emulator_with_another_account_is_refused(tmp_path: Path) -> None:
 
 def test_real_mode_guard_compares_with_env_account(emu: Emu, monkeypatch: pytest.MonkeyPatch) -> None:
     """Not local: the caller (here the emulator, through AWS_ENDPOINT_URL) must be env.account_id."""
-    for key, value in {"AWS_ENDPOINT_URL": emu.endpoint, "AWS_CA_BUNDLE": emu.status.ca_bundle,
-                       "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}.items():
+    for key, value in {
+        "AWS_ENDPOINT_URL": emu.endpoint,
+        "AWS_CA_BUNDLE": emu.status.ca_bundle,
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+    }.items():
         monkeypatch.setenv(key, value)
     with pytest.raises(AccountMismatchError) as err:
         open_session(ENV, local=False, profile=None, guard=True)
@@ -68,16 +73,20 @@ def test_role_is_assumed_and_reaches_the_engine_env(emu: Emu, monkeypatch: pytes
     monkeypatch.setenv("BUILD_TAG", "jenkins-eks-prod-42")
     run = open_session(with_role(external_id="ext-123"), local=True, profile=None, guard=True)
     assert run.role_arn == "arn:aws:iam::123456789012:role/orch-terraform-execution"  # mapped account
-    assert run.caller_arn == ("arn:aws:sts::123456789012:assumed-role/orch-terraform-execution/"
-                              "orch-jenkins-eks-prod-42")
+    assert run.caller_arn == (
+        "arn:aws:sts::123456789012:assumed-role/orch-terraform-execution/orch-jenkins-eks-prod-42"
+    )
     env = run.env
     assert env["ORCH_ROLE_ASSUMED"] == "1" and env["ORCH_LOCAL_ENDPOINT"] == emu.endpoint
     assert env["ORCH_LOCAL_ACCOUNT_ID"] == "123456789012" and env["AWS_SESSION_TOKEN"]
     assert env["AWS_SECRET_ACCESS_KEY"] in run.secrets and env["AWS_SESSION_TOKEN"] in run.secrets
     # the engine identity is the role
-    sts = emu.client("sts", aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-                     aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-                     aws_session_token=env["AWS_SESSION_TOKEN"])
+    sts = emu.client(
+        "sts",
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=env["AWS_SESSION_TOKEN"],
+    )
     assert "assumed-role/orch-terraform-execution" in sts.get_caller_identity()["Arn"]
     # nothing orch keeps on disk holds them
     assert scan_for_secrets([emu.state_root], run.secrets) == []

@@ -81,8 +81,9 @@ def test_plans_keep_working_after_the_emulator_restarts(tmp_path: Path) -> None:
             assert (up := run_orch(["local", "up"], env)).returncode == 0, up.stderr
             boot = run_orch(["--local", "bootstrap", "--env", "eks-prod"], env, timeout=300)
             assert boot.returncode == 0, boot.stderr
-            plan = run_orch(["--local", "plan", "--env", "eks-prod", "--layer", "00-foundation", "--json"], env,
-                            timeout=600)
+            plan = run_orch(
+                ["--local", "plan", "--env", "eks-prod", "--layer", "00-foundation", "--json"], env, timeout=600
+            )
             assert plan.returncode == 0, plan.stdout[-3000:] + plan.stderr[-3000:]
             assert json.loads(plan.stdout)["units"][0]["result"] == "changes"
             port = json.loads((tmp_path / ".orch/local/state.json").read_text())["port"]

@@ -349,8 +349,9 @@ def test_a_retried_call_is_not_carried_out_twice(fresh_emu: Emu) -> None:
     status, body = resend(**{"amz-sdk-request": "attempt=2; max=3"})
     assert status == 200, body
     assert first[0]["SecurityGroupRuleId"].encode() in body
-    status, body = resend(**{"amz-sdk-request": "attempt=1; max=3",
-                             "amz-sdk-invocation-id": "00000000-0000-4000-8000-000000000000"})
+    status, body = resend(
+        **{"amz-sdk-request": "attempt=1; max=3", "amz-sdk-invocation-id": "00000000-0000-4000-8000-000000000000"}
+    )
     assert status == 400 and b"InvalidPermission.Duplicate" in body
     rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group]}])["SecurityGroupRules"]
     assert sum(1 for r in rules if r.get("FromPort") == 53) == 1
@@ -361,7 +362,10 @@ def test_failed_requests_are_logged_with_their_action_and_attempt(fresh_emu: Emu
     with pytest.raises(ClientError):
         ec2.describe_security_groups(GroupIds=["sg-0000000000000000f"])
     assert fresh_emu.status.log
-    lines = [ln for ln in Path(fresh_emu.status.log).read_text().splitlines()
-             if ln.startswith("orch-emulator") and " DescribeSecurityGroups " in ln]
+    lines = [
+        ln
+        for ln in Path(fresh_emu.status.log).read_text().splitlines()
+        if ln.startswith("orch-emulator") and " DescribeSecurityGroups " in ln
+    ]
     assert lines and " 400 " in lines[-1] and "[attempt=1;" in lines[-1] and "invocation=" in lines[-1]
     assert "sg-0000000000000000f" not in lines[-1]  # the request itself is never logged

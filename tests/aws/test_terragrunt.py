@@ -47,13 +47,13 @@ def live_copy(tmp_path: Path, engine_env: dict[str, str]) -> Path:
     return env_dir
 
 
-def terragrunt(unit: Path, session: RunSession, base: dict[str, str], *args: str,
-               **extra: str) -> subprocess.Popen[str]:
+def terragrunt(
+    unit: Path, session: RunSession, base: dict[str, str], *args: str, **extra: str
+) -> subprocess.Popen[str]:
     session.refresh_if_needed()
     env = {**base, **session.env, **extra}
     command = [str(tools.find_tool("terragrunt")), "run", "--non-interactive", "--", *args]
-    return subprocess.Popen(command, cwd=unit, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+    return subprocess.Popen(command, cwd=unit, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def finish(proc: subprocess.Popen[str], timeout: float = 300) -> tuple[int, str]:
@@ -61,8 +61,9 @@ def finish(proc: subprocess.Popen[str], timeout: float = 300) -> tuple[int, str]
     return proc.returncode, out
 
 
-def test_apply_state_lock_and_role(fresh_emu: Emu, live_copy: Path, engine_env: dict[str, str],
-                                   monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_apply_state_lock_and_role(
+    fresh_emu: Emu, live_copy: Path, engine_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("ORCH_STATE_DIR", str(fresh_emu.state_root))
     env = load_env_file(live_copy / "env.yaml")
     session = open_session(env, local=True, profile=None, guard=True, session_name="orch-test-apply")
@@ -81,12 +82,14 @@ def test_apply_state_lock_and_role(fresh_emu: Emu, live_copy: Path, engine_env: 
     outputs = state["outputs"]
     # the role orch assumed reached Terragrunt and the provider
     assert outputs["caller_arn"]["value"] == (
-        "arn:aws:sts::123456789012:assumed-role/orch-terraform-execution/orch-test-apply")
+        "arn:aws:sts::123456789012:assumed-role/orch-terraform-execution/orch-test-apply"
+    )
     assert outputs["account_id"]["value"] == "123456789012"
 
     # a concurrent apply on the same unit fails on the lock with a clear message
-    holder = terragrunt(unit, session, engine_env, "apply", "-auto-approve",
-                        TF_VAR_hold_seconds="20", TF_VAR_run_id="2")
+    holder = terragrunt(
+        unit, session, engine_env, "apply", "-auto-approve", TF_VAR_hold_seconds="20", TF_VAR_run_id="2"
+    )
     lock_key = f"{key}.tflock"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -104,13 +107,13 @@ def test_apply_state_lock_and_role(fresh_emu: Emu, live_copy: Path, engine_env: 
     assert not s3.list_objects_v2(Bucket=env.state.bucket, Prefix=lock_key).get("KeyCount")
 
     # with a lock timeout, the second apply waits for the first instead of failing
-    holder = terragrunt(unit, session, engine_env, "apply", "-auto-approve",
-                        TF_VAR_hold_seconds="8", TF_VAR_run_id="3")
+    holder = terragrunt(unit, session, engine_env, "apply", "-auto-approve", TF_VAR_hold_seconds="8", TF_VAR_run_id="3")
     while not s3.list_objects_v2(Bucket=env.state.bucket, Prefix=lock_key).get("KeyCount"):
         assert holder.poll() is None
         time.sleep(0.5)
-    code, out = finish(terragrunt(unit, session, engine_env, "apply", "-auto-approve", "-lock-timeout=120s",
-                                  TF_VAR_run_id="3"))
+    code, out = finish(
+        terragrunt(unit, session, engine_env, "apply", "-auto-approve", "-lock-timeout=120s", TF_VAR_run_id="3")
+    )
     assert code == 0, out
     assert finish(holder)[0] == 0
 
@@ -138,8 +141,9 @@ resource "terraform_data" "x" {{
 """
 
 
-def test_backend_policy_admits_the_encrypted_backend_only(fresh_emu: Emu, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_backend_policy_admits_the_encrypted_backend_only(
+    fresh_emu: Emu, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """OpenTofu alone (no provider): state and .tflock PUTs pass the bucket policy only with SSE-KMS."""
     tofu = tools.find_tool("tofu")
     if tofu is None:
@@ -153,26 +157,39 @@ def test_backend_policy_admits_the_encrypted_backend_only(fresh_emu: Emu, tmp_pa
     for name, encryption, ok in (("plain", "encrypt = false", False), ("kms", kms, True)):
         work = tmp_path / name
         work.mkdir()
-        (work / "main.tf").write_text(BACKEND.format(bucket=env.state.bucket, endpoint=fresh_emu.endpoint,
-                                                     encryption=encryption))
-        init = subprocess.run([str(tofu), "init", "-input=false", "-no-color"], cwd=work, env=base,
-                              capture_output=True, text=True, check=False)
+        (work / "main.tf").write_text(
+            BACKEND.format(bucket=env.state.bucket, endpoint=fresh_emu.endpoint, encryption=encryption)
+        )
+        init = subprocess.run(
+            [str(tofu), "init", "-input=false", "-no-color"],
+            cwd=work,
+            env=base,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert init.returncode == 0, init.stdout + init.stderr
-        apply = subprocess.run([str(tofu), "apply", "-auto-approve", "-input=false", "-no-color"], cwd=work,
-                               env=base, capture_output=True, text=True, check=False)
+        apply = subprocess.run(
+            [str(tofu), "apply", "-auto-approve", "-input=false", "-no-color"],
+            cwd=work,
+            env=base,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         output = apply.stdout + apply.stderr
         if ok:
             assert apply.returncode == 0, output
         else:
             assert apply.returncode != 0 and "Error acquiring the state lock" in output and "403" in output
-    head = fresh_emu.client("s3").head_object(Bucket=env.state.bucket,
-                                              Key="eks-prod/tofu-only/terraform.tfstate")
+    head = fresh_emu.client("s3").head_object(Bucket=env.state.bucket, Key="eks-prod/tofu-only/terraform.tfstate")
     assert head["ServerSideEncryption"] == "aws:kms"
 
 
 @pytest.mark.slow
-def test_bootstrap_layers_on_the_emulator(fresh_emu: Emu, engine_env: dict[str, str],
-                                          monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_bootstrap_layers_on_the_emulator(
+    fresh_emu: Emu, engine_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """bootstrap/10-iam-baseline applies in local mode; 00-state-backend imports what orch bootstrap made."""
     monkeypatch.setenv("ORCH_STATE_DIR", str(fresh_emu.state_root))
     env = load_env_file(LIVE / "env.yaml")
@@ -196,10 +213,17 @@ def test_bootstrap_layers_on_the_emulator(fresh_emu: Emu, engine_env: dict[str, 
     state_unit = REPO / "bootstrap" / "00-state-backend"
     key_id = result.kms_key.rsplit("/", 1)[-1]
     imports = [("aws_kms_key.state", key_id), ("aws_kms_alias.state", env.state.kms_alias)] + [
-        (f"{r}.state", env.state.bucket) for r in (
-            "aws_s3_bucket", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_public_access_block",
-            "aws_s3_bucket_versioning", "aws_s3_bucket_server_side_encryption_configuration",
-            "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_policy")]
+        (f"{r}.state", env.state.bucket)
+        for r in (
+            "aws_s3_bucket",
+            "aws_s3_bucket_ownership_controls",
+            "aws_s3_bucket_public_access_block",
+            "aws_s3_bucket_versioning",
+            "aws_s3_bucket_server_side_encryption_configuration",
+            "aws_s3_bucket_lifecycle_configuration",
+            "aws_s3_bucket_policy",
+        )
+    ]
     for address, ident in imports:
         code, out = finish(terragrunt(state_unit, session, base, "import", address, ident))
         assert code == 0, f"{address}: {out}"

@@ -26,5 +26,12 @@ def copy_stack(name: str, dest: Path) -> Path:
 
 def orch(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """`orch ARGS` as a subprocess with pipes (not a TTY), like Jenkins runs it."""
-    return subprocess.run([str(ORCH_BIN), *args], capture_output=True, text=True, check=False,
-                          stdin=subprocess.DEVNULL, env=env, timeout=timeout)
+    return subprocess.run(
+        [str(ORCH_BIN), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        timeout=timeout,
+    )

@@ -23,8 +23,9 @@ def _aws_provider_missing() -> str | None:
 
 @pytest.mark.emulator
 @pytest.mark.skipif(_aws_provider_missing() is not None, reason=str(_aws_provider_missing()))
-def test_drift_detects_changes_made_outside_terraform(tmp_path: Path, moto_endpoint: str,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_drift_detects_changes_made_outside_terraform(
+    tmp_path: Path, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A real `resource_drift`: the SSM parameter is edited in the emulator behind Terraform's back."""
     import boto3
 
@@ -39,8 +40,13 @@ def test_drift_detects_changes_made_outside_terraform(tmp_path: Path, moto_endpo
         return ops.open_workspace(stack_dir=stack, selection=Selection(all=True))
 
     assert ops.apply(workspace(), opts, auto_approve=True).exit_code == 0
-    ssm = boto3.client("ssm", endpoint_url=moto_endpoint, region_name="us-east-1",
-                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    ssm = boto3.client(
+        "ssm",
+        endpoint_url=moto_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
     ssm.put_parameter(Name="/orch/drift-fixture", Value="edited-by-hand", Type="String", Overwrite=True)
     report = ops.drift(workspace(), opts)
     assert report.exit_code == 2

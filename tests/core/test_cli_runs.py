@@ -45,7 +45,11 @@ def test_sigint_stops_gracefully_unlocked_and_reports_truthfully(dag_stack: Path
     env = dict(os.environ, ORCH_FIXTURE_SLOW="20-c", ORCH_FIXTURE_SLEEP="60")
     proc = subprocess.Popen(
         [str(ORCH_BIN), "apply", "--dir", str(dag_stack), "--all", "--auto-approve"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env,
     )
     runs = dag_stack / ".orch" / "runs"
     deadline = time.monotonic() + 120
@@ -81,11 +85,13 @@ def test_sigint_stops_gracefully_unlocked_and_reports_truthfully(dag_stack: Path
 def test_drift_notifies_sns(dag_stack: Path, moto_endpoint: str) -> None:
     import boto3
 
-    creds = {
-        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"
+    creds = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+    kw = {
+        "endpoint_url": moto_endpoint,
+        "region_name": "us-east-1",
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
     }
-    kw = {"endpoint_url": moto_endpoint, "region_name": "us-east-1",
-          "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
     sns, sqs = boto3.client("sns", **kw), boto3.client("sqs", **kw)
     topic = sns.create_topic(Name="orch-drift")["TopicArn"]
     queue = sqs.create_queue(QueueName="drift")["QueueUrl"]
@@ -101,4 +107,3 @@ def test_drift_notifies_sns(dag_stack: Path, moto_endpoint: str) -> None:
     body = json.loads(messages[0]["Body"])
     assert body["Subject"].startswith("orch drift dag: 0 drifted, 1 pending")
     assert "- 10-a: pending-changes" in body["Message"]
-

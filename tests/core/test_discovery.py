@@ -15,7 +15,6 @@ from orchestrator.cli import app
 pytestmark = [pytest.mark.engines, needs_engines]
 
 
-
 def test_graph_json(graph_stack: Path) -> None:
     # A .terragrunt-cache copy of a unit and a hidden directory are not units.
     cache = graph_stack / "20-apps" / "api" / ".terragrunt-cache" / "abc" / "def"
@@ -66,8 +65,12 @@ def test_changed_included_file_selects_its_includers_and_dependents(graph_stack:
     from orchestrator.selection import Selection
 
     def git(*args: str) -> None:
-        subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
-                       cwd=graph_stack, check=True, capture_output=True)
+        subprocess.run(
+            ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
+            cwd=graph_stack,
+            check=True,
+            capture_output=True,
+        )
 
     git("init", "-q")
     git("add", ".")

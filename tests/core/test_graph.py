@@ -29,9 +29,7 @@ def test_topological_order_dependencies_first() -> None:
     order = g.paths
     assert order.index("a") < order.index("b") < order.index("c")
     assert order.index("a") < order.index("d")
-    assert json.loads(render_json(g)) == {
-        "units": [{"path": p, "dependencies": g.unit(p).dependencies} for p in order]
-    }
+    assert json.loads(render_json(g)) == {"units": [{"path": p, "dependencies": g.unit(p).dependencies} for p in order]}
 
 
 def test_cycle_names_every_unit() -> None:

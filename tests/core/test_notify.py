@@ -15,12 +15,19 @@ from orchestrator.report import Result, RunReport, UnitResult, now
 
 
 def drift_report() -> RunReport:
-    report = RunReport(run_id="r1", command="drift", stack_dir="/live/eks-prod", env="eks-prod",
-                       started_at=now(), units=[
-                           UnitResult(path="10-networking", result=Result.IN_SYNC),
-                           UnitResult(path="30-eks-cluster", result=Result.DRIFTED,
-                                      summary=PlanSummary(drift=["aws_eks_cluster.this"])),
-                       ])
+    report = RunReport(
+        run_id="r1",
+        command="drift",
+        stack_dir="/live/eks-prod",
+        env="eks-prod",
+        started_at=now(),
+        units=[
+            UnitResult(path="10-networking", result=Result.IN_SYNC),
+            UnitResult(
+                path="30-eks-cluster", result=Result.DRIFTED, summary=PlanSummary(drift=["aws_eks_cluster.this"])
+            ),
+        ],
+    )
     report.exit_code = report.compute_exit_code()
     return report
 

@@ -29,10 +29,12 @@ def test_counts_and_addresses() -> None:
 
 
 def test_no_changes_and_prior_outputs() -> None:
-    s = summarize({
-        "resource_changes": [rc("a.same", "no-op")],
-        "prior_state": {"values": {"outputs": {"id": {"value": "x"}}}},
-    })
+    s = summarize(
+        {
+            "resource_changes": [rc("a.same", "no-op")],
+            "prior_state": {"values": {"outputs": {"id": {"value": "x"}}}},
+        }
+    )
     assert not s.has_changes and not s.destructive
     assert s.prior_outputs
 
@@ -46,21 +48,30 @@ def test_output_only_changes_count_as_changes() -> None:
 def test_resource_drift_is_reported_separately() -> None:
     drifted = rc("aws_s3_bucket.b", "update")
     drifted["change"].update(before={"tags": {"a": "1"}}, after={"tags": {"a": "2"}})
-    s = summarize({
-        "resource_drift": [drifted],
-        "resource_changes": [rc("aws_s3_bucket.b", "no-op")],
-    })
+    s = summarize(
+        {
+            "resource_drift": [drifted],
+            "resource_changes": [rc("aws_s3_bucket.b", "no-op")],
+        }
+    )
     assert s.drift == ["aws_s3_bucket.b"]
     assert not s.has_changes
 
 
 def test_normalisation_only_drift_is_ignored() -> None:
-    noise = {"address": "aws_ssm_parameter.p", "mode": "managed",
-             "change": {"actions": ["update"], "before": {"value": "x", "tags": None, "tags_all": {}},
-                        "after": {"value": "x", "tags": {}, "tags_all": {}}}}
-    real = {"address": "aws_ssm_parameter.q", "mode": "managed",
-            "change": {"actions": ["update"], "before": {"value": "x"}, "after": {"value": "edited"}}}
+    noise = {
+        "address": "aws_ssm_parameter.p",
+        "mode": "managed",
+        "change": {
+            "actions": ["update"],
+            "before": {"value": "x", "tags": None, "tags_all": {}},
+            "after": {"value": "x", "tags": {}, "tags_all": {}},
+        },
+    }
+    real = {
+        "address": "aws_ssm_parameter.q",
+        "mode": "managed",
+        "change": {"actions": ["update"], "before": {"value": "x"}, "after": {"value": "edited"}},
+    }
     gone = {"address": "aws_ssm_parameter.r", "mode": "managed", "change": {"actions": ["delete"]}}
-    assert summarize({"resource_drift": [noise, real, gone]}).drift == [
-        "aws_ssm_parameter.q", "aws_ssm_parameter.r"
-    ]
+    assert summarize({"resource_drift": [noise, real, gone]}).drift == ["aws_ssm_parameter.q", "aws_ssm_parameter.r"]

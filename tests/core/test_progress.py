@@ -14,8 +14,11 @@ def test_plain_lines_have_no_control_codes() -> None:
     with Progress(["a", "b"], stream=out, title="orch plan") as progress:
         progress.event("a", "start", None)
         progress.verbose_line("a", "tofu: Plan: 1 to add")
-        progress.event("a", "finish", UnitResult(path="a", result=Result.CHANGES, summary=PlanSummary(add=1),
-                                                  used_mocks=True, duration=1.25))
+        progress.event(
+            "a",
+            "finish",
+            UnitResult(path="a", result=Result.CHANGES, summary=PlanSummary(add=1), used_mocks=True, duration=1.25),
+        )
         progress.event("b", "finish", UnitResult(path="b", result=Result.SKIPPED, reason="a failed"))
     text = out.getvalue()
     assert "\x1b" not in text

@@ -15,26 +15,38 @@ def report(command: str = "drift", **kw) -> RunReport:
     units = [
         UnitResult(path="a", result=Result.IN_SYNC, summary=PlanSummary()),
         UnitResult(path="b", result=Result.DRIFTED, summary=PlanSummary(drift=["x.y"])),
-        UnitResult(path="c", result=Result.CHANGES,
-                   summary=PlanSummary(destroy=1, replace=1, deletes=["r.gone"], replaces=["r.new"])),
+        UnitResult(
+            path="c",
+            result=Result.CHANGES,
+            summary=PlanSummary(destroy=1, replace=1, deletes=["r.gone"], replaces=["r.new"]),
+        ),
         UnitResult(path="d", result=Result.FAILED, error="boom"),
         UnitResult(path="e", result=Result.SKIPPED, reason="d failed"),
     ]
-    r = RunReport(run_id="20261126T000000Z-abc", command=command, stack_dir="/s", units=units,
-                  started_at=now(), **kw)
+    r = RunReport(run_id="20261126T000000Z-abc", command=command, stack_dir="/s", units=units, started_at=now(), **kw)
     r.exit_code = r.compute_exit_code()
     return r
 
 
 def test_exit_codes() -> None:
     assert report().exit_code == 1  # a failure wins
-    ok = RunReport(run_id="x", command="drift", stack_dir="/s", started_at=now(),
-                   units=[UnitResult(path="a", result=Result.IN_SYNC)])
+    ok = RunReport(
+        run_id="x",
+        command="drift",
+        stack_dir="/s",
+        started_at=now(),
+        units=[UnitResult(path="a", result=Result.IN_SYNC)],
+    )
     assert ok.compute_exit_code() == 0
     ok.units.append(UnitResult(path="b", result=Result.PENDING))
     assert ok.compute_exit_code() == 2
-    plan = RunReport(run_id="x", command="plan", stack_dir="/s", started_at=now(),
-                     units=[UnitResult(path="a", result=Result.CHANGES)])
+    plan = RunReport(
+        run_id="x",
+        command="plan",
+        stack_dir="/s",
+        started_at=now(),
+        units=[UnitResult(path="a", result=Result.CHANGES)],
+    )
     assert plan.compute_exit_code() == 0
     plan.detailed_exitcode = True
     assert plan.compute_exit_code() == 2

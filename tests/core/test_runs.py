@@ -70,8 +70,7 @@ def test_apply_runs_the_saved_plans_and_never_mock_outputs(dag_stack: Path) -> N
     # The module changes after the plan was saved: apply must still apply what was planned.
     module = dag_stack / "modules" / "data" / "main.tf"
     module.write_text(module.read_text() + '\nresource "terraform_data" "added_after_plan" {}\n')
-    applied = ops.apply(ws(dag_stack, layers=["10-a", "20-c"]), OPTS, run_id=planned.run_id,
-                        auto_approve=True)
+    applied = ops.apply(ws(dag_stack, layers=["10-a", "20-c"]), OPTS, run_id=planned.run_id, auto_approve=True)
     assert applied.exit_code == 0, applied.to_json()
     assert applied.from_run == planned.run_id
     assert state_outputs(dag_stack / "10-a") == {"value": "v1"}
@@ -183,8 +182,12 @@ def test_validate_json(dag_stack: Path) -> None:
 
 def test_changed_since_selects_changed_unit_and_dependents(dag_stack: Path) -> None:
     def git(*args: str) -> None:
-        subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
-                       cwd=dag_stack, check=True, capture_output=True)
+        subprocess.run(
+            ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
+            cwd=dag_stack,
+            check=True,
+            capture_output=True,
+        )
 
     git("init", "-q")
     git("add", ".")
@@ -206,8 +209,9 @@ def test_secrets_are_redacted_from_logs_plan_json_and_reports(dag_stack: Path) -
 
     secret = "hunter2-very-secret"
     (dag_stack / "10-a" / "value.txt").write_text(secret + "\n")
-    workspace = ops.open_workspace(stack_dir=dag_stack, selection=Selection(layers=["10-a"]),
-                                   session=RunSession(secrets=[secret]))
+    workspace = ops.open_workspace(
+        stack_dir=dag_stack, selection=Selection(layers=["10-a"]), session=RunSession(secrets=[secret])
+    )
     report = ops.plan(workspace, RunOptions(quiet=True, verbose=True))
     out = run_dir(dag_stack, report)
     texts = [p.read_text(errors="replace") for p in out.rglob("*") if p.is_file() and p.name != "tfplan"]

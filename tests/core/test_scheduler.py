@@ -22,6 +22,7 @@ def worker(fail: set[str] = frozenset(), delay: float = 0.05, log: list | None =
             log.append(("end", path, time.monotonic()))
         result = Result.FAILED if path in fail else Result.APPLIED
         return UnitResult(path=path, result=result, started_at=started, finished_at=now())
+
     return work
 
 
@@ -70,8 +71,7 @@ def test_parallelism_bound() -> None:
 
 
 def test_fail_fast_stops_scheduling() -> None:
-    results = run_dag(["a", "b", "c"], {}, worker(fail={"a"}, delay=0.02), parallelism=1,
-                      fail_fast=True, poll=0.01)
+    results = run_dag(["a", "b", "c"], {}, worker(fail={"a"}, delay=0.02), parallelism=1, fail_fast=True, poll=0.01)
     assert results["a"].result == Result.FAILED
     assert {results["b"].result, results["c"].result} == {Result.NOT_RUN}
     assert "fail-fast" in results["b"].reason

@@ -54,7 +54,11 @@ def test_changed_files_map_to_units_and_dependents() -> None:
     changed = units_for_files(GRAPH, ["../modules/vpc/main.tf"], {"10-networking": ["../modules/vpc"]})
     sel = Selection(changed_since="HEAD~1")
     assert select_units(GRAPH, sel, changed) == [
-        "10-networking", "30-eks-cluster", "31-eks-addons", "40-apps/api", "40-apps/web"
+        "10-networking",
+        "30-eks-cluster",
+        "31-eks-addons",
+        "40-apps/api",
+        "40-apps/web",
     ]
     # A shared file above the units touches all of them; a README does not.
     assert units_for_files(GRAPH, ["root.hcl"]) == set(GRAPH.paths)
@@ -64,7 +68,10 @@ def test_changed_files_map_to_units_and_dependents() -> None:
 def git(cwd: Path, *args: str) -> str:
     return subprocess.run(
         ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
-        cwd=cwd, check=True, capture_output=True, text=True,
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
 
 

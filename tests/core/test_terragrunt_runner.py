@@ -13,15 +13,19 @@ from orchestrator.terragrunt import Interrupted, Terragrunt
 
 def test_output_goes_to_the_log_redacted_and_stdout_can_be_captured(tmp_path: Path) -> None:
     lines: list[tuple[str, str]] = []
-    tg = Terragrunt("/bin/sh", {"PATH": "/usr/bin:/bin"}, secrets=["s3cret-token"],
-                    verbose=lambda unit, line: lines.append((unit, line)))
+    tg = Terragrunt(
+        "/bin/sh",
+        {"PATH": "/usr/bin:/bin"},
+        secrets=["s3cret-token"],
+        verbose=lambda unit, line: lines.append((unit, line)),
+    )
     log = tmp_path / "u" / "terragrunt.log"
     result = tg.run(tmp_path, ["-c", "echo out s3cret-token; echo err >&2"], log, label="u")
     assert result.ok
     text = log.read_text()
     assert "out ***" in text and "err" in text and "s3cret-token" not in text
     assert ("u", "out ***") in lines
-    captured = tg.run(tmp_path, ["-c", 'echo \'{"a": 1}\''], log, capture_stdout=True)
+    captured = tg.run(tmp_path, ["-c", "echo '{\"a\": 1}'"], log, capture_stdout=True)
     assert captured.stdout.strip() == '{"a": 1}'
 
 
@@ -30,8 +34,9 @@ def test_first_interrupt_sigint_then_escalates(tmp_path: Path) -> None:
     log = tmp_path / "log"
     box: dict = {}
     # The child ignores SIGINT (like an engine finishing a write): the second Ctrl-C ends it.
-    thread = threading.Thread(target=lambda: box.update(
-        r=tg.run(tmp_path, ["-c", "trap '' INT; sleep 30 & wait"], log)))
+    thread = threading.Thread(
+        target=lambda: box.update(r=tg.run(tmp_path, ["-c", "trap '' INT; sleep 30 & wait"], log))
+    )
     thread.start()
     while tg.running == 0:
         time.sleep(0.01)

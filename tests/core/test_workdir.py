@@ -28,8 +28,15 @@ def make_unit(root: Path) -> Path:
 
 
 def init(unit: Path, env: dict[str, str]) -> None:
-    proc = subprocess.run([str(tools.find_tool("terragrunt")), "init", "--non-interactive"], cwd=unit, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [str(tools.find_tool("terragrunt")), "init", "--non-interactive"],
+        cwd=unit,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

@@ -24,9 +24,7 @@ def assert_cluster(eks, name: str, version: str = "1.35") -> dict:
     cluster = eks.describe_cluster(name=name)["cluster"]
     assert cluster["version"] == version
     assert cluster["status"] == "ACTIVE"
-    enabled = {
-        t for setup in cluster["logging"]["clusterLogging"] if setup.get("enabled") for t in setup["types"]
-    }
+    enabled = {t for setup in cluster["logging"]["clusterLogging"] if setup.get("enabled") for t in setup["types"]}
     assert enabled == LOG_TYPES, f"control-plane log types: {enabled}"
     vpc = cluster["resourcesVpcConfig"]
     assert vpc["endpointPrivateAccess"] is True
@@ -64,9 +62,7 @@ def assert_node_groups(eks, cluster_name: str, expected: dict) -> dict[str, dict
     assert names == {f"{cluster_name}-{k}" for k in expected}, names
     found = {}
     for key, want in expected.items():
-        ng = eks.describe_nodegroup(clusterName=cluster_name, nodegroupName=f"{cluster_name}-{key}")[
-            "nodegroup"
-        ]
+        ng = eks.describe_nodegroup(clusterName=cluster_name, nodegroupName=f"{cluster_name}-{key}")["nodegroup"]
         assert ng["instanceTypes"] == want["instance_types"], key
         assert ng["scalingConfig"]["minSize"] == want["min"], key
         assert ng["scalingConfig"]["maxSize"] == want["max"], key

@@ -42,13 +42,26 @@ class Platform:
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, endpoint_url=self.endpoint, region_name=REGION, verify=self.ca_bundle,
-                            aws_access_key_id="test", aws_secret_access_key="test")
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            verify=self.ca_bundle,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
 
 
 def orch(args: list[str], env: dict[str, str], timeout: int = 3000) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "orchestrator.cli", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "orchestrator.cli", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def _unit_outputs(env: dict[str, str]) -> dict[str, dict[str, Any]]:
@@ -67,8 +80,15 @@ def _unit_outputs(env: dict[str, str]) -> dict[str, dict[str, Any]]:
         os.environ.update(saved)
     outputs: dict[str, dict[str, Any]] = {}
     for unit in sorted(p.parent for p in ENV_DIR.glob("*/terragrunt.hcl")):
-        proc = subprocess.run([str(REPO / ".venv/bin/terragrunt"), "output", "-json", "--non-interactive"],
-                              cwd=unit, env=engine_env, capture_output=True, text=True, timeout=600, check=False)
+        proc = subprocess.run(
+            [str(REPO / ".venv/bin/terragrunt"), "output", "-json", "--non-interactive"],
+            cwd=unit,
+            env=engine_env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
         assert proc.returncode == 0, f"{unit.name}: terragrunt output failed:\n{proc.stderr[-3000:]}"
         outputs[unit.name] = {k: v["value"] for k, v in json.loads(proc.stdout or "{}").items()}
     return outputs
@@ -80,8 +100,13 @@ def platform_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platf
         pytest.skip(reason)
     root = tmp_path_factory.mktemp("platform")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ORCH_", "TG_"))}
-    env.update(ORCH_STATE_DIR=str(root / "state"), ORCH_RUNS_DIR=str(root / "runs"), PYTHONUNBUFFERED="1",
-               AWS_CONFIG_FILE=str(root / "no-aws-config"), AWS_SHARED_CREDENTIALS_FILE=str(root / "no-creds"))
+    env.update(
+        ORCH_STATE_DIR=str(root / "state"),
+        ORCH_RUNS_DIR=str(root / "runs"),
+        PYTHONUNBUFFERED="1",
+        AWS_CONFIG_FILE=str(root / "no-aws-config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(root / "no-creds"),
+    )
 
     up = orch(["--local", "local", "up", "--json"], env, timeout=120)
     assert up.returncode == 0, up.stderr
@@ -93,10 +118,16 @@ def platform_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platf
         applied = orch(["--local", "apply", "--env", ENV_NAME, "--all", "--auto-approve", "--json"], env)
         replan = orch(["--local", "plan", "--env", ENV_NAME, "--all", "--detailed-exitcode", "--json"], env)
         platform = Platform(
-            env=env, endpoint=status["endpoint"], ca_bundle=state.get("ca_bundle"),
-            bootstrap=json.loads(boot.stdout), apply_report=_json_or_stderr(applied), apply_rc=applied.returncode,
-            replan_report=_json_or_stderr(replan), replan_rc=replan.returncode,
-            runs_dir=root / "runs", state_dir=root / "state",
+            env=env,
+            endpoint=status["endpoint"],
+            ca_bundle=state.get("ca_bundle"),
+            bootstrap=json.loads(boot.stdout),
+            apply_report=_json_or_stderr(applied),
+            apply_rc=applied.returncode,
+            replan_report=_json_or_stderr(replan),
+            replan_rc=replan.returncode,
+            runs_dir=root / "runs",
+            state_dir=root / "state",
         )
         if applied.returncode == 0:
             platform.outputs = _unit_outputs(env)

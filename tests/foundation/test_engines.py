@@ -31,9 +31,7 @@ def test_doctor_json_reports_supported_engines_and_aws6(engine_env: dict[str, st
     assert report["missing"] == []
 
 
-def test_tofu_init_and_validate_offline_with_the_real_aws6_provider(
-    engine_env: dict[str, str], tmp_path: Path
-) -> None:
+def test_tofu_init_and_validate_offline_with_the_real_aws6_provider(engine_env: dict[str, str], tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text(
         """
 terraform {
@@ -69,8 +67,14 @@ resource "aws_s3_bucket" "logs" {
 
     # A wrong attribute is caught by the provider's real schema.
     (tmp_path / "main.tf").write_text((tmp_path / "main.tf").read_text().replace("bucket =", "bukket ="))
-    bad = subprocess.run([tofu, "validate", "-json", "-no-color"], cwd=tmp_path, env=engine_env,
-                         capture_output=True, text=True, check=False)
+    bad = subprocess.run(
+        [tofu, "validate", "-json", "-no-color"],
+        cwd=tmp_path,
+        env=engine_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert bad.returncode == 1
     assert "bukket" in bad.stdout
 
@@ -125,16 +129,29 @@ def test_terragrunt_runs_two_units_in_order_and_passes_outputs(engine_env: dict[
     assert json.loads(out.stdout)["cluster"]["value"] == "cluster-in-vpc-from-network"
 
     # Once applied, a plan of both units shows no changes.
-    plan = subprocess.run([tg, "run", "--all", "--non-interactive", "--", "plan", "-detailed-exitcode"],
-                          cwd=stack, env=engine_env, capture_output=True, text=True, check=False)
+    plan = subprocess.run(
+        [tg, "run", "--all", "--non-interactive", "--", "plan", "-detailed-exitcode"],
+        cwd=stack,
+        env=engine_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert plan.returncode == 0, plan.stdout + plan.stderr
 
 
 def test_second_install_rebuilds_nothing(engine_env: dict[str, str], tmp_path: Path) -> None:
     cached = sorted(p for p in tools.cache_dir().rglob("*") if p.is_file() and os.access(p, os.X_OK))
     before = {p: p.stat().st_mtime_ns for p in cached if "/checkov/" not in str(p)}
-    proc = subprocess.run([str(REPO / "scripts/install-tools.sh"), "--venv", str(tmp_path / "venv")],
-                          cwd=REPO, env=engine_env, capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [str(REPO / "scripts/install-tools.sh"), "--venv", str(tmp_path / "venv")],
+        cwd=REPO,
+        env=engine_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "building" not in proc.stderr, proc.stderr
     assert proc.stderr.count(": cached") >= 5, proc.stderr
@@ -145,10 +162,21 @@ def test_second_install_rebuilds_nothing(engine_env: dict[str, str], tmp_path: P
 
 def test_install_without_go_names_the_missing_tool(tmp_path: Path) -> None:
     """An empty cache, no Go and no engine on PATH: one clear line, exit 1."""
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "ORCH_CACHE_DIR": str(tmp_path / "cache"),
-           "ORCH_NO_PATH_TOOLS": "1"}
-    proc = subprocess.run([str(REPO / "scripts/install-tools.sh"), "--only", "tofu", "--venv", str(tmp_path / "v")],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=False)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "ORCH_CACHE_DIR": str(tmp_path / "cache"),
+        "ORCH_NO_PATH_TOOLS": "1",
+    }
+    proc = subprocess.run(
+        [str(REPO / "scripts/install-tools.sh"), "--only", "tofu", "--venv", str(tmp_path / "v")],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 1
     errors = [line for line in proc.stderr.splitlines() if line.startswith("install-tools:")]
     assert len(errors) == 1, proc.stderr

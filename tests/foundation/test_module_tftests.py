@@ -19,10 +19,24 @@ MODULES = sorted(p.parent.name for p in (REPO / "terraform/modules").glob("*/tes
 def test_module_tftests_pass(module: str, engine_env: dict[str, str]) -> None:
     tofu = str(tools.find_tool("tofu"))
     workdir = REPO / "terraform/modules" / module
-    init = subprocess.run([tofu, "init", "-backend=false", "-input=false", "-no-color"], cwd=workdir, env=engine_env,
-                          capture_output=True, text=True, timeout=600, check=False)
+    init = subprocess.run(
+        [tofu, "init", "-backend=false", "-input=false", "-no-color"],
+        cwd=workdir,
+        env=engine_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert init.returncode == 0, init.stdout + init.stderr
-    proc = subprocess.run([tofu, "test", "-no-color"], cwd=workdir, env=engine_env, capture_output=True, text=True,
-                          timeout=900, check=False)
+    proc = subprocess.run(
+        [tofu, "test", "-no-color"],
+        cwd=workdir,
+        env=engine_env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
     assert " passed, 0 failed" in proc.stdout

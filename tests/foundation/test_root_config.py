@@ -17,15 +17,25 @@ import pytest
 from orchestrator import tools
 
 REPO = Path(__file__).resolve().parents[2]
-LOCAL = {"ORCH_LOCAL_ENDPOINT": "https://127.0.0.1:4566", "ORCH_LOCAL_ACCOUNT_ID": "123456789012",
-         "ORCH_LOCAL_PROXY": "http://127.0.0.1:4567"}
+LOCAL = {
+    "ORCH_LOCAL_ENDPOINT": "https://127.0.0.1:4566",
+    "ORCH_LOCAL_ACCOUNT_ID": "123456789012",
+    "ORCH_LOCAL_PROXY": "http://127.0.0.1:4567",
+}
 
 
 def render(unit: Path, env: dict[str, str], **extra: str) -> dict[str, Any]:
     run_env = {k: v for k, v in env.items() if not k.startswith(("ORCH_LOCAL", "ORCH_ROLE"))}
     run_env.update(ORCH_OFFLINE="1", **extra)
-    proc = subprocess.run([str(tools.find_tool("terragrunt")), "render", "--json"], cwd=unit, env=run_env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [str(tools.find_tool("terragrunt")), "render", "--json"],
+        cwd=unit,
+        env=run_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -63,18 +73,24 @@ def test_local_runs_point_every_service_at_the_emulator(engine_env: dict[str, st
 def test_provider_assumes_the_role_only_when_orch_did_not(engine_env: dict[str, str], tmp_path: Path) -> None:
     # A copy of the environment whose env.yaml names an execution role with an external id.
     live = tmp_path / "environments/LIVE/eks-prod"
-    shutil.copytree(REPO / "environments/LIVE/eks-prod", live,
-                    ignore=shutil.ignore_patterns(".terragrunt-cache", ".terraform"))
+    shutil.copytree(
+        REPO / "environments/LIVE/eks-prod", live, ignore=shutil.ignore_patterns(".terragrunt-cache", ".terraform")
+    )
     shutil.copy(REPO / "environments/local-mode.hcl", tmp_path / "environments/local-mode.hcl")
     (tmp_path / "terraform").symlink_to(REPO / "terraform")
     env_yaml = live / "env.yaml"
     text = env_yaml.read_text()
     assert "  arn: null" in text and "  external_id: null" in text
-    env_yaml.write_text(text.replace("  arn: null", "  arn: arn:aws:iam::111111111111:role/orch-terraform-execution", 1)
-                        .replace("  external_id: null", "  external_id: ext-42", 1))
+    env_yaml.write_text(
+        text.replace("  arn: null", "  arn: arn:aws:iam::111111111111:role/orch-terraform-execution", 1).replace(
+            "  external_id: null", "  external_id: ext-42", 1
+        )
+    )
 
     alone = provider(render(live / "30-eks-cluster", engine_env))
-    assert ('  assume_role {\n    role_arn     = "arn:aws:iam::111111111111:role/orch-terraform-execution"\n'
-            '    session_name = "terragrunt-30-eks-cluster"\n    external_id  = "ext-42"\n  }') in alone
+    assert (
+        '  assume_role {\n    role_arn     = "arn:aws:iam::111111111111:role/orch-terraform-execution"\n'
+        '    session_name = "terragrunt-30-eks-cluster"\n    external_id  = "ext-42"\n  }'
+    ) in alone
     by_orch = provider(render(live / "30-eks-cluster", engine_env, ORCH_ROLE_ASSUMED="1"))
     assert "assume_role" not in by_orch
