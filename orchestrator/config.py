@@ -81,6 +81,51 @@ class StateConfig(_Strict):
         return values
 
 
+class EksSettings(_Strict):
+    """Optional `eks:` block read by 30-eks-cluster and 50-addons (absent keys: safe defaults there)."""
+
+    kubernetes_version: str | None = Field(None, pattern=r"^1\.\d{2}$")
+    # Public API endpoint: on only when CIDRs are listed; never the whole internet.
+    public_access_cidrs: list[str] = Field(default_factory=list)
+    # EKS access entries (the roles bootstrap/10-iam-baseline creates, SSO roles, the CI role).
+    admin_role_arns: list[str] = Field(default_factory=list)
+    developer_role_arns: list[str] = Field(default_factory=list)
+    ci_role_arns: list[str] = Field(default_factory=list)
+    # external-dns: the hosted zones it may change and the domains it manages.
+    route53_zone_arns: list[str] = Field(default_factory=list)
+    external_dns_domain_filters: list[str] = Field(default_factory=list)
+
+    @field_validator("public_access_cidrs")
+    @classmethod
+    def _cidrs(cls, values: list[str]) -> list[str]:
+        import ipaddress
+
+        for value in values:
+            try:
+                network = ipaddress.IPv4Network(value)
+            except ValueError:
+                raise ValueError(f"not an IPv4 CIDR: {value!r}") from None
+            if network.prefixlen == 0:
+                raise ValueError(f"{value!r} opens the API endpoint to the internet; list the office/VPN ranges")
+        return values
+
+    @field_validator("admin_role_arns", "developer_role_arns", "ci_role_arns")
+    @classmethod
+    def _roles(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not _ROLE_ARN.match(value):
+                raise ValueError(f"not an IAM role ARN: {value!r}")
+        return values
+
+    @field_validator("route53_zone_arns")
+    @classmethod
+    def _zones(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not re.match(r"^arn:aws[a-z-]*:route53:::hostedzone/[A-Z0-9]+$", value):
+                raise ValueError(f"not a Route 53 hosted zone ARN: {value!r}")
+        return values
+
+
 class EnvConfig(_Strict):
     name: str
     account_id: str
@@ -88,6 +133,7 @@ class EnvConfig(_Strict):
     availability_zones: list[str] = Field(min_length=2)
     execution_role: ExecutionRole = Field(default_factory=ExecutionRole)
     state: StateConfig
+    eks: EksSettings = Field(default_factory=EksSettings)
     tags: dict[str, str]
 
     # Set by the loader, not by the file.

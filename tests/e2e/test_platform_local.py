@@ -117,6 +117,7 @@ def test_graph_orders_the_eks_layers(platform: Platform) -> None:
     assert {"10-networking", "20-security"} <= deps["30-eks-cluster"]
     assert "30-eks-cluster" in deps["40-nodegroups"]
     assert {"30-eks-cluster", "40-nodegroups"} <= deps["50-addons"]
+    assert "40-nodegroups" in deps["90-monitoring"]  # the observability add-on needs nodes
 
 
 def test_eks_cluster_node_groups_and_irsa(platform: Platform) -> None:

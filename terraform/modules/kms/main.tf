@@ -20,24 +20,26 @@ locals {
   partition  = data.aws_partition.current.partition
   root_arn   = "arn:${local.partition}:iam::${local.account_id}:root"
 
-  # The AWS service that uses each key on the caller's behalf (kms:ViaService).
-  via_service = {
-    eks         = "eks"
-    logs        = null # CloudWatch Logs calls KMS as its own service principal (below)
-    ebs         = "ec2"
-    rds         = "rds"
-    elasticache = "elasticache"
-    sns         = "sns"
-    efs         = "elasticfilesystem"
-    s3          = "s3"
+  # The AWS services that use each key on the caller's behalf (kms:ViaService). Secrets Manager
+  # encrypts the secrets that belong to a data store with that store's key: the RDS-managed
+  # master user secret (rds) and the Redis AUTH token (elasticache).
+  via_services = {
+    eks         = ["eks"]
+    logs        = [] # CloudWatch Logs calls KMS as its own service principal (below)
+    ebs         = ["ec2"]
+    rds         = ["rds", "secretsmanager"]
+    elasticache = ["elasticache", "secretsmanager"]
+    sns         = ["sns"]
+    efs         = ["elasticfilesystem"]
+    s3          = ["s3"]
   }
 
   descriptions = {
     eks         = "EKS Kubernetes secrets envelope encryption"
     logs        = "CloudWatch Logs log groups (EKS control plane, VPC flow logs, applications)"
     ebs         = "EBS volumes of EKS nodes and the EBS CSI driver"
-    rds         = "Aurora MySQL storage, snapshots and Performance Insights"
-    elasticache = "ElastiCache Redis at-rest encryption and snapshots"
+    rds         = "Aurora MySQL storage, snapshots, Performance Insights and the master user secret"
+    elasticache = "ElastiCache Redis at-rest encryption, snapshots and the AUTH token secret"
     sns         = "SNS topics for alarms"
     efs         = "EFS file systems for the EFS CSI driver"
     s3          = "S3 buckets of the platform"
@@ -92,7 +94,7 @@ data "aws_iam_policy_document" "key" {
   # Data use through the owning service only, by principals of this account whose IAM
   # policies allow it (e.g. the EKS cluster role, the RDS service, node roles via EC2).
   dynamic "statement" {
-    for_each = local.via_service[each.key] == null ? [] : [local.via_service[each.key]]
+    for_each = length(local.via_services[each.key]) == 0 ? [] : [local.via_services[each.key]]
     content {
       sid       = "UseViaService"
       effect    = "Allow"
@@ -105,7 +107,7 @@ data "aws_iam_policy_document" "key" {
       condition {
         test     = "StringEquals"
         variable = "kms:ViaService"
-        values   = ["${statement.value}.${var.region}.amazonaws.com"]
+        values   = [for service in statement.value : "${service}.${var.region}.amazonaws.com"]
       }
       condition {
         test     = "StringEquals"

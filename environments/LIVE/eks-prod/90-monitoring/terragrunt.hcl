@@ -17,6 +17,11 @@ include "networking" {
   path = "${get_terragrunt_dir()}/../_deps/networking.hcl"
 }
 
+# Order only: the observability add-on runs on nodes (created without them, it stays DEGRADED).
+dependencies {
+  paths = ["../40-nodegroups"]
+}
+
 dependency "eks" {
   config_path  = "../30-eks-cluster"
   skip_outputs = include.root.locals.offline

@@ -45,10 +45,17 @@ run "keys_and_policies" {
   }
   assert {
     condition = alltrue([for p in ["eks", "ebs", "rds", "elasticache", "sns", "efs", "s3"] : contains(
-      [for s in jsondecode(data.aws_iam_policy_document.key[p].json).Statement : s.Condition.StringEquals["kms:ViaService"] if s.Sid == "UseViaService"],
+      flatten([for s in jsondecode(data.aws_iam_policy_document.key[p].json).Statement : [s.Condition.StringEquals["kms:ViaService"]] if s.Sid == "UseViaService"]),
       "${p == "ebs" ? "ec2" : p == "efs" ? "elasticfilesystem" : p}.ap-northeast-2.amazonaws.com"
     )])
     error_message = "Data use goes through the owning service only (kms:ViaService)."
+  }
+  assert {
+    condition = alltrue([for p in ["eks", "ebs", "rds", "elasticache", "sns", "efs", "s3"] : contains(
+      flatten([for s in jsondecode(data.aws_iam_policy_document.key[p].json).Statement : [s.Condition.StringEquals["kms:ViaService"]] if s.Sid == "UseViaService"]),
+      "secretsmanager.ap-northeast-2.amazonaws.com"
+    ) == contains(["rds", "elasticache"], p)])
+    error_message = "Secrets Manager may use the rds key (RDS-managed master secret) and the elasticache key (AUTH token secret), and no other key."
   }
   assert {
     condition = one([
