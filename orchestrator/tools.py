@@ -20,8 +20,10 @@ from orchestrator.errors import ToolMissingError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-# The oldest engine versions orch supports (the plan's tool table).
-MIN_VERSIONS = {"tofu": (1, 10, 0), "terraform": (1, 14, 0), "terragrunt": (0, 96, 0)}
+# The oldest engine versions orch supports. The plan's tool table says OpenTofu >= 1.10, but the
+# elasticache-redis module keeps the AUTH token out of state with an ephemeral resource and a
+# write-only argument, which OpenTofu has from 1.11.
+MIN_VERSIONS = {"tofu": (1, 11, 0), "terraform": (1, 14, 0), "terragrunt": (0, 96, 0)}
 
 _VERSION_RE = re.compile(r"v?(\d+)\.(\d+)\.(\d+)")
 

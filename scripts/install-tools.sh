@@ -33,7 +33,7 @@ log() { printf '[install-tools] %s\n' "$*" >&2; }
 die() { printf 'install-tools: %s\n' "$*" >&2; exit 1; }
 
 # Minimum versions the orchestrator supports; a binary on PATH at or above these is reused.
-declare -A min_version=([tofu]=1.10.0 [terragrunt]=0.96.0)
+declare -A min_version=([tofu]=1.11.0 [terragrunt]=0.96.0)  # tofu 1.11: ephemeral resources (orchestrator/tools.py)
 
 version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
 

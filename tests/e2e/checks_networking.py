@@ -180,6 +180,11 @@ def check_security_groups(ec2: Any, net_outputs: dict[str, Any], sg_outputs: dic
     ids = {k.removesuffix("_security_group_id"): v for k, v in sg_outputs.items() if k.endswith("_security_group_id")}
     assert set(ids) == {"cluster", "node", "alb", "rds", "elasticache", "efs", "bastion"}
     rules = {name: _rules(ec2, gid) for name, gid in ids.items()}
+    # The AWS Load Balancer Controller adds its backend rules to the node ENIs' one cluster-tagged group.
+    cluster_tagged = [
+        g["GroupId"] for g in groups if any(t["Key"].startswith("kubernetes.io/cluster/") for t in g.get("Tags", []))
+    ]
+    assert cluster_tagged == [ids["node"]], cluster_tagged
 
     for name, group_rules in rules.items():
         for r in group_rules:

@@ -25,7 +25,7 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: int = 600) -> s
 def test_doctor_json_reports_supported_engines_and_aws6(engine_env: dict[str, str]) -> None:
     proc = run([str(REPO / ".venv/bin/orch"), "doctor", "--json"], REPO, engine_env, timeout=120)
     report = json.loads(proc.stdout)
-    assert tools.parse_version(report["tools"]["tofu"]["version"]) >= (1, 10, 0)
+    assert tools.parse_version(report["tools"]["tofu"]["version"]) >= (1, 11, 0)
     assert tools.parse_version(report["tools"]["terragrunt"]["version"]) >= (0, 96, 0)
     assert report["providers"]["hashicorp/aws"]["version"].startswith("6.")
     assert report["missing"] == []

@@ -1,5 +1,7 @@
 terraform {
-  required_version = ">= 1.10"
+  # Ephemeral resources and write-only arguments (the AUTH token never reaches state): OpenTofu
+  # 1.11, Terraform 1.11.
+  required_version = ">= 1.11"
 
   required_providers {
     aws = {

@@ -86,7 +86,14 @@ resource "aws_security_group" "this" {
   description = each.value
   vpc_id      = var.vpc_id
 
-  tags = merge(var.tags, { Name = module.naming.security_group_names[each.key], Role = each.key })
+  # The node group is the one group on node ENIs tagged for the cluster: the AWS Load Balancer
+  # Controller adds its backend rules to exactly that group (the launch template attaches only this
+  # group, not EKS's own cluster group, which carries the tag otherwise).
+  tags = merge(
+    var.tags,
+    { Name = module.naming.security_group_names[each.key], Role = each.key },
+    each.key == "node" ? { "kubernetes.io/cluster/${module.naming.cluster_name}" = "owned" } : {},
+  )
 }
 
 resource "aws_vpc_security_group_ingress_rule" "this" {

@@ -15,6 +15,10 @@ run "rule_table" {
     error_message = "cluster, node, alb, rds, elasticache, efs and bastion groups."
   }
   assert {
+    condition     = [for k, g in aws_security_group.this : k if contains(keys(g.tags), "kubernetes.io/cluster/orch-eks-prod")] == ["node"] && aws_security_group.this["node"].tags["kubernetes.io/cluster/orch-eks-prod"] == "owned"
+    error_message = "Only the node group carries the cluster tag the AWS Load Balancer Controller looks for."
+  }
+  assert {
     condition = join(",", sort([for k, r in aws_vpc_security_group_ingress_rule.this : "${r.from_port}" if r.cidr_ipv4 == "0.0.0.0/0"])) == "443,80" && alltrue([
       for k, r in aws_vpc_security_group_ingress_rule.this : startswith(k, "alb_") if r.cidr_ipv4 == "0.0.0.0/0"
     ])
