@@ -73,6 +73,27 @@ class Emu:
         return clean_env(home, ORCH_STATE_DIR=str(self.state_root), **extra)
 
 
+def tofu_runner(work: Path, env: dict[str, str], ca_bundle: str | None) -> Any:
+    """`run("apply", "-auto-approve")`: the real OpenTofu in `work`, trusting the emulator's certificate."""
+    from orchestrator import tools
+
+    tofu = str(tools.find_tool("tofu"))
+    run_env = {**env, "AWS_CA_BUNDLE": str(ca_bundle)} if ca_bundle else dict(env)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [tofu, *args, "-input=false", "-no-color"],
+            cwd=work,
+            env=run_env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    return run
+
+
 def read_json(text: str) -> dict[str, Any]:
     return json.loads(text)
 

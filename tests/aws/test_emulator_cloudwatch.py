@@ -10,7 +10,6 @@ check that every answer came back as CBOR. The last test runs the real OpenTofu 
 from __future__ import annotations
 
 import json
-import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,11 +17,9 @@ from typing import Any
 import boto3
 import botocore.session
 import pytest
-from _aws_helpers import REGION, Emu
+from _aws_helpers import REGION, Emu, tofu_runner
 from botocore.config import Config
 from botocore.exceptions import ClientError
-
-from orchestrator import tools
 
 pytestmark = pytest.mark.emulator
 
@@ -246,21 +243,10 @@ def test_provider_applies_an_alarm_and_plans_no_changes(
     fresh_emu: Emu, engine_env: dict[str, str], tmp_path: Path
 ) -> None:
     """The real AWS provider creates, reads, re-tags and updates an alarm; no plan shows a change."""
-    tofu = str(tools.find_tool("tofu"))
-    env = {**engine_env, "AWS_CA_BUNDLE": str(fresh_emu.status.ca_bundle)}
     work = tmp_path / "alarm"
     work.mkdir()
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [tofu, *args, "-input=false", "-no-color"],
-            cwd=work,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+    run = tofu_runner(work, engine_env, fresh_emu.status.ca_bundle)
 
     def configure(threshold: float, tags: dict[str, str]) -> None:
         hcl_tags = "{ " + ", ".join(f'{k} = "{v}"' for k, v in tags.items()) + " }"

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from _aws_helpers import REGION, Emu
+from _aws_helpers import REGION, Emu, tofu_runner
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from orchestrator import tools
 from orchestrator.emulator_patches.s3 import policy_grants_log_delivery, tags_from_create_body
 from orchestrator.emulator_patches.s3control_proxy import parse_connect
 
@@ -281,19 +279,8 @@ resource "aws_s3_bucket_logging" "data" {{
 def test_provider_tags_buckets_and_plans_no_changes(fresh_emu: Emu, engine_env: dict[str, str], tmp_path: Path) -> None:
     """The AWS provider tags buckets on create, reads the tags back through S3 Control (via the
     proxy), re-tags through S3 Control, and switches on access logging; no plan shows a change."""
-    tofu = str(tools.find_tool("tofu"))
-    env = {**engine_env, "AWS_CA_BUNDLE": str(fresh_emu.status.ca_bundle)}
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [tofu, *args, "-input=false", "-no-color"],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+    run = tofu_runner(tmp_path, engine_env, fresh_emu.status.ca_bundle)
 
     def configure(team: str) -> None:
         (tmp_path / "main.tf").write_text(

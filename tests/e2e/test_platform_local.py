@@ -45,7 +45,7 @@ from checks_networking import (
     check_security_groups,
     check_vpc,
 )
-from e2e_platform import ENV_NAME, REPO, Platform, failed_units
+from e2e_platform import ENV_NAME, REPO, Platform, failed_units, orch
 
 pytestmark = [pytest.mark.engines, pytest.mark.emulator, pytest.mark.slow, pytest.mark.timeout(3600)]
 
@@ -70,6 +70,12 @@ def test_bootstrap_created_the_state_backend(platform: Platform) -> None:
     assert s3.get_bucket_versioning(Bucket=platform.bootstrap["bucket"])["Status"] == "Enabled"
 
 
+def graph_json(platform: Platform) -> dict:
+    proc = orch(["graph", "--env", ENV_NAME, "--format", "json"], platform.env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
 def test_every_layer_applies_in_dependency_order(platform: Platform) -> None:
     report = platform.apply_report
     assert platform.apply_rc == 0, failed_units(report)
@@ -77,16 +83,7 @@ def test_every_layer_applies_in_dependency_order(platform: Platform) -> None:
     assert results == dict.fromkeys(LAYERS, "applied"), results
     started = {u["path"]: u["started_at"] for u in report["units"]}
     finished = {u["path"]: u["finished_at"] for u in report["units"]}
-    graph = json.loads(
-        subprocess.run(
-            [sys.executable, "-m", "orchestrator.cli", "graph", "--env", ENV_NAME, "--format", "json"],
-            cwd=REPO,
-            env=platform.env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    )
+    graph = graph_json(platform)
     for unit in graph["units"]:
         for dep in unit["dependencies"]:
             assert finished[dep] <= started[unit["path"]], f"{unit['path']} started before {dep} finished"
@@ -100,16 +97,7 @@ def test_second_plan_shows_no_changes(platform: Platform) -> None:
 
 
 def test_graph_orders_the_eks_layers(platform: Platform) -> None:
-    graph = json.loads(
-        subprocess.run(
-            [sys.executable, "-m", "orchestrator.cli", "graph", "--env", ENV_NAME, "--format", "json"],
-            cwd=REPO,
-            env=platform.env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    )
+    graph = graph_json(platform)
     order = [u["path"] for u in graph["units"]]
     deps = {u["path"]: set(u["dependencies"]) for u in graph["units"]}
     assert order.index("10-networking") > order.index("00-foundation")
