@@ -17,7 +17,7 @@ import os
 import typer
 from rich.console import Console
 
-from orchestrator.errors import EXIT_CHANGES, ConfigError
+from orchestrator.errors import EXIT_CHANGES, ConfigError, OrchError
 
 local_app = typer.Typer(help="Run the embedded AWS emulator (moto) on 127.0.0.1.", no_args_is_help=True)
 
@@ -112,7 +112,10 @@ def local_status(as_json: bool = typer.Option(False, "--json", help="Print the s
     status = emulator.status()
     if as_json:
         typer.echo(
-            json.dumps(status.to_json() if status else {"endpoint": None, "pid": None, "account_id": None}, indent=2)
+            json.dumps(
+                status.to_json() if status else {"endpoint": None, "pid": None, "account_id": None, "ca_bundle": None},
+                indent=2,
+            )
         )
     elif status:
         typer.echo(f"emulator running: {status.endpoint} (pid {status.pid}, account {status.account_id})")
@@ -120,6 +123,39 @@ def local_status(as_json: bool = typer.Option(False, "--json", help="Print the s
         typer.echo("emulator not running (start it with `orch local up`)")
     if status is None:
         raise typer.Exit(1)
+
+
+@local_app.command("env")
+def local_env(
+    env_name: str | None = typer.Option(None, "--env", help="Take the region from environments/LIVE/NAME/env.yaml."),
+    region: str | None = typer.Option(
+        None, "--region", help="Region (default: --env's, else $AWS_REGION, else us-east-1)."
+    ),
+) -> None:
+    """Print `export` lines that point the AWS CLI and boto3 at the running emulator.
+
+    Use: eval "$(orch local env --env eks-prod)"; then `aws ec2 describe-vpcs` or
+    boto3.client("ec2") reach the emulator (endpoint, its CA bundle, region, test credentials).
+    Exit 1 when no emulator runs.
+    """
+    import os
+    import shlex
+
+    from orchestrator import emulator
+
+    status = emulator.status()
+    if status is None:
+        raise OrchError("no emulator is running", hint="start it with `orch local up`")
+    if region is None and env_name is not None:
+        from orchestrator.config import load_env
+
+        region = load_env(env_name).region
+    region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    # A profile or session token left in the shell would be sent to the emulator, or would win
+    # over the test keys in some SDKs: unset them.
+    lines = ["unset AWS_PROFILE AWS_SESSION_TOKEN AWS_SECURITY_TOKEN"]
+    lines += [f"export {name}={shlex.quote(value)}" for name, value in status.shell_env(region).items()]
+    typer.echo("\n".join(lines))
 
 
 def register(app: typer.Typer) -> None:

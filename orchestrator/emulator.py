@@ -68,7 +68,25 @@ class EmulatorStatus(BaseModel):
     proxy: str | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {"endpoint": self.endpoint, "pid": self.pid, "account_id": self.account_id, "proxy": self.proxy}
+        return {
+            "endpoint": self.endpoint,
+            "pid": self.pid,
+            "account_id": self.account_id,
+            "proxy": self.proxy,
+            "ca_bundle": self.ca_bundle,
+        }
+
+    def shell_env(self, region: str) -> dict[str, str]:
+        """What the AWS CLI and boto3 need to talk to this emulator (`orch local env`)."""
+        env = {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_REGION": region,
+            "AWS_DEFAULT_REGION": region,
+            **TEST_CREDENTIALS,
+        }
+        if self.ca_bundle:
+            env["AWS_CA_BUNDLE"] = self.ca_bundle
+        return env
 
 
 def default_state_dir() -> Path:

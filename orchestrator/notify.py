@@ -24,8 +24,16 @@ def message(report: RunReport) -> str:
     lines = [subject(report), f"run {report.run_id}", ""]
     for unit in report.units:
         line = f"- {unit.path}: {unit.result.value}"
-        if unit.summary and unit.summary.drift:
-            line += " (" + ", ".join(unit.summary.drift) + ")"
+        if unit.summary and unit.summary.drift_details:
+            # Attribute paths, not values: a chat channel needs where to look, not the data.
+            line += (
+                " ("
+                + "; ".join(
+                    f"{f.address}: {', '.join(a.path for a in f.attributes) or f.action}"
+                    for f in unit.summary.drift_details
+                )
+                + ")"
+            )
         if unit.error:
             line += f" — {unit.error[:200]}"
         lines.append(line)

@@ -763,7 +763,61 @@ def apply(
         run.report.from_run = source.run_id
         run.report.fingerprint = source.fingerprint
         results = run.schedule(work, graph_deps, order=units)
+        applied = [p for p, r in results.items() if r.result == Result.APPLIED]
+        if applied and not run.tg.cancelled.is_set():
+            record_refreshed_state(run, refresh_set(ws.graph, applied))
         return run.finish(results, resume=_cli_selection(ws, "apply"))
+
+
+#: `apply -refresh-only` of a unit: writes what the cloud now holds into the state, changes no object.
+REFRESH_ONLY = ["apply", "-refresh-only", "-auto-approve", "-input=false"]
+
+
+def refresh_set(graph: Graph, applied: list[str]) -> list[str]:
+    """The applied units and everything they depend on, in graph order.
+
+    A dependent fills in computed attributes of objects its dependencies own (rules of a
+    security group made in 20-security, say), so those dependencies' states are stale too.
+    """
+    from orchestrator.graph import dependencies_closure
+
+    wanted = dependencies_closure(graph, set(applied))
+    return [p for p in graph.paths if p in wanted]
+
+
+def record_refreshed_state(run: _Run, paths: list[str]) -> None:
+    """After an apply, record the refreshed state of `paths` so drift later means out-of-band.
+
+    An apply saves each object as it was when the engine created or updated it; other
+    resources then fill in its computed attributes (rules into a security group, policies into
+    a role, members into an Aurora cluster, an EIP's association). Without this step the next
+    refreshed plan reports all of that as "changed outside" and the guarded attributes of
+    orchestrator.planfile would call rules the configuration made drift. A refresh-only apply
+    touches no cloud object; it runs right after the apply, so the only out-of-band change it
+    could absorb is one made during the apply itself. A failure here does not undo the apply:
+    it becomes a warning naming the units to refresh (`orch apply` of them again, or a
+    refresh-only apply).
+    """
+    run.progress.message(
+        f"recording the refreshed state of {len(paths)} unit(s) so drift reports only out-of-band changes"
+    )
+
+    def one(path: str) -> str | None:
+        call = run.call(path, REFRESH_ONLY)
+        return None if call.ok else run.error_text(path, call)
+
+    with ThreadPoolExecutor(max_workers=run.opts.parallelism) as pool:
+        errors = dict(zip(paths, pool.map(one, paths), strict=True))
+    run.report.refreshed = [p for p, error in errors.items() if error is None]
+    failed = {p: e for p, e in errors.items() if e is not None}
+    if failed:
+        run.report.warnings.append(
+            "applied, but the refreshed state of "
+            + ", ".join(sorted(failed))
+            + " was not recorded, so their next drift report may show attributes filled in by this apply "
+            + "(run `terragrunt apply -refresh-only` there): "
+            + "; ".join(f"{p}: {e}" for p, e in sorted(failed.items()))
+        )
 
 
 def destroy(

@@ -79,6 +79,10 @@ class RunReport(BaseModel):
     exit_code: int = 0
     resume: str | None = None
     detailed_exitcode: bool = False
+    #: apply: units whose state was refreshed after the apply (see operations.record_refreshed_state).
+    refreshed: list[str] = Field(default_factory=list)
+    #: Things that did not fail the run but need a look (e.g. a refresh that did not finish).
+    warnings: list[str] = Field(default_factory=list)
 
     def unit(self, path: str) -> UnitResult:
         for result in self.units:
@@ -136,8 +140,8 @@ def _detail(unit: UnitResult) -> str:
             parts.append("deletes: " + ", ".join(s.deletes))
         if s.replaces:
             parts.append("replaces: " + ", ".join(s.replaces))
-        if s.drift:
-            parts.append("drifted: " + ", ".join(s.drift))
+        if s.drift_details:
+            parts.append("drifted: " + "; ".join(f.describe() for f in s.drift_details))
     if unit.used_mocks:
         parts.append("planned with mock dependency outputs")
     if unit.reason:
@@ -210,6 +214,8 @@ def markdown(report: RunReport) -> str:
     ]
     if report.interrupted:
         lines += ["", "**Interrupted.** " + (report.resume or "")]
+    for warning in report.warnings:
+        lines += ["", f"**Warning:** {_md(warning)}"]
     lines += [
         "",
         "| Unit | Result | Add | Change | Destroy | Replace | Duration |",
@@ -233,12 +239,26 @@ def markdown(report: RunReport) -> str:
                 lines.append(f"- `{unit.path}`: **delete** `{address}`")
             for address in unit.summary.replaces:
                 lines.append(f"- `{unit.path}`: **replace** `{address}`")
-    drifted = [u for u in report.units if u.summary and u.summary.drift]
+    drifted = [u for u in report.units if u.summary and u.summary.drift_details]
     if drifted:
         lines += ["", "#### Drift (changed outside Terraform)", ""]
         for unit in drifted:
             assert unit.summary is not None
-            lines.append(f"- `{unit.path}`: " + ", ".join(f"`{a}`" for a in unit.summary.drift))
+            for finding in unit.summary.drift_details:
+                lines.append(f"- `{unit.path}`: `{_md(finding.describe())}` ({_md(finding.reason)})")
+    noted = [u for u in report.units if u.summary and u.summary.notes]
+    if noted:
+        lines += [
+            "",
+            "<details><summary>Refresh notes: differences that are not drift "
+            f"({sum(len(u.summary.notes) for u in noted if u.summary)})</summary>",
+            "",
+        ]
+        for unit in noted:
+            assert unit.summary is not None
+            for finding in unit.summary.notes:
+                lines.append(f"- `{unit.path}`: `{_md(finding.describe())}`")
+        lines += ["", "</details>"]
     problems = [u for u in report.units if u.failed or u.result in NOT_DONE]
     mocked = [u.path for u in report.units if u.used_mocks and not u.replanned]
     if problems or mocked:
@@ -292,9 +312,19 @@ def render_table(report: RunReport, console: Console) -> None:
                 console.print(Text(f"  {unit.path}: delete {address}", style="bold red"))
             for address in unit.summary.replaces:
                 console.print(Text(f"  {unit.path}: replace {address}", style="bold red"))
-            for address in unit.summary.drift:
-                console.print(Text(f"  {unit.path}: drifted {address}", style="yellow"))
+            for finding in unit.summary.drift_details:
+                console.print(Text(f"  {unit.path}: drifted {finding.describe()}", style="yellow"))
+            if unit.summary.notes:
+                console.print(
+                    Text(
+                        f"  {unit.path}: {len(unit.summary.notes)} refresh note(s), not drift "
+                        "(computed or ignored attributes; listed in summary.md and report.json)",
+                        style="dim",
+                    )
+                )
         if unit.failed or unit.result in NOT_DONE:
             console.print(Text(f"  {unit.path}: {unit.result.value}: {_detail(unit)}", style="dim"))
+    for warning in report.warnings:
+        console.print(Text(f"warning: {warning}", style="yellow"))
     if report.resume:
         console.print(Text(report.resume, style="bold"))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -21,7 +24,8 @@ def test_up_status_down(tmp_path: Path) -> None:
     assert up.returncode == 0, up.stderr
     info = json.loads(up.stdout)
     try:
-        assert set(info) == {"endpoint", "pid", "account_id", "proxy"}
+        assert set(info) == {"endpoint", "pid", "account_id", "proxy", "ca_bundle"}
+        assert info["ca_bundle"] == str(tmp_path / ".orch" / "local" / "tls" / "cert.pem")
         assert info["proxy"].startswith("http://127.0.0.1:")
         assert info["endpoint"].startswith("https://127.0.0.1:") and info["account_id"] == "123456789012"
         local = tmp_path / ".orch" / "local"
@@ -33,6 +37,25 @@ def test_up_status_down(tmp_path: Path) -> None:
         assert status.returncode == 0 and json.loads(status.stdout) == info
         again = run_orch(["local", "up", "--json"], env)  # already up: same server
         assert json.loads(again.stdout)["pid"] == info["pid"]
+
+        # `eval "$(orch local env)"` then the AWS SDK reaches the emulator over verified TLS,
+        # with no endpoint or certificate given in code.
+        exports = run_orch(["local", "env", "--region", "eu-west-1"], env)
+        assert exports.returncode == 0, exports.stderr
+        probe = (
+            "import boto3; "
+            "print(boto3.client('sts').get_caller_identity()['Account'], boto3.client('ec2').meta.region_name)"
+        )
+        script = f"{exports.stdout}\n{sys.executable} -c {shlex.quote(probe)}"
+        shell = subprocess.run(
+            ["bash", "-c", script],
+            env={**env, "AWS_PROFILE": "someone-real"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert shell.returncode == 0, shell.stderr
+        assert shell.stdout.split() == ["123456789012", "eu-west-1"]
     finally:
         down = run_orch(["local", "down", "--json"], env)
     assert down.returncode == 0 and json.loads(down.stdout) == {"stopped": True}
@@ -42,6 +65,8 @@ def test_up_status_down(tmp_path: Path) -> None:
     assert not emulator._pid_alive(info["pid"])
     status = run_orch(["local", "status", "--json"], env)
     assert status.returncode == 1 and json.loads(status.stdout)["endpoint"] is None
+    none = run_orch(["local", "env"], env)
+    assert none.returncode == 1 and "no emulator is running" in none.stderr and "Traceback" not in none.stderr
 
 
 def test_local_flag_starts_the_emulator_and_leaves_it_running(tmp_path: Path) -> None:

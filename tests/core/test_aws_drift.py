@@ -5,6 +5,7 @@ Needs the hashicorp/aws provider from the mirror (skipped without it).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ def test_drift_detects_changes_made_outside_terraform(
     opts = ops.RunOptions(quiet=True)
 
     def workspace():
-        return ops.open_workspace(stack_dir=stack, selection=Selection(all=True))
+        return ops.open_workspace(stack_dir=stack, selection=Selection(layers=["param"]))
 
     assert ops.apply(workspace(), opts, auto_approve=True).exit_code == 0
     ssm = boto3.client(
@@ -53,3 +54,54 @@ def test_drift_detects_changes_made_outside_terraform(
     unit = report.unit("param")
     assert unit.result.value == "drifted"
     assert unit.summary.drift == ["aws_ssm_parameter.this"]
+
+
+@pytest.mark.emulator
+@pytest.mark.skipif(_aws_provider_missing() is not None, reason=str(_aws_provider_missing()))
+def test_rules_the_configuration_made_are_not_drift_but_a_rule_added_by_hand_is(
+    tmp_path: Path, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Right after apply: in sync (apply recorded the refreshed state). Then a hand-made opening and a
+    hand-edited tag are drift naming the attribute paths; the SG's own rules never are."""
+    import boto3
+
+    from orchestrator import operations as ops
+    from orchestrator.selection import Selection
+
+    stack = copy_stack("aws-drift", tmp_path)
+    monkeypatch.setenv("ORCH_TEST_AWS_ENDPOINT", moto_endpoint)
+    opts = ops.RunOptions(quiet=True)
+
+    def workspace():
+        return ops.open_workspace(stack_dir=stack, selection=Selection(layers=["network"]))
+
+    applied = ops.apply(workspace(), opts, auto_approve=True)
+    assert applied.exit_code == 0 and applied.refreshed == ["network"]
+    clean = ops.drift(workspace(), opts)
+    assert clean.exit_code == 0, clean.unit("network").summary
+    assert clean.unit("network").result.value == "in-sync"
+
+    outputs = json.loads((stack / "network" / "terraform.tfstate").read_text())["outputs"]
+    ec2 = boto3.client(
+        "ec2",
+        endpoint_url=moto_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    ec2.authorize_security_group_ingress(
+        GroupId=outputs["security_group_id"]["value"],
+        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+    )
+    ec2.create_tags(Resources=[outputs["vpc_id"]["value"]], Tags=[{"Key": "Name", "Value": "changed-by-hand"}])
+    report = ops.drift(workspace(), opts)
+    assert report.exit_code == 2
+    unit = report.unit("network")
+    assert unit.result.value == "drifted"
+    found = {f.address: f for f in unit.summary.drift_details}
+    assert set(found) == {"aws_security_group.this", "aws_vpc.this"}
+    (opening,) = found["aws_security_group.this"].attributes
+    assert opening.path == "ingress" and "0.0.0.0/0" in (opening.after or "") and "443" not in (opening.after or "")
+    assert 'tags.Name "orch-drift-fixture" -> "changed-by-hand"' in [
+        a.describe() for a in found["aws_vpc.this"].attributes
+    ]

@@ -10,7 +10,7 @@ import pytest
 
 from orchestrator import notify
 from orchestrator.errors import OrchError
-from orchestrator.planfile import PlanSummary
+from orchestrator.planfile import AttributeChange, DriftFinding, PlanSummary
 from orchestrator.report import Result, RunReport, UnitResult, now
 
 
@@ -24,7 +24,17 @@ def drift_report() -> RunReport:
         units=[
             UnitResult(path="10-networking", result=Result.IN_SYNC),
             UnitResult(
-                path="30-eks-cluster", result=Result.DRIFTED, summary=PlanSummary(drift=["aws_eks_cluster.this"])
+                path="30-eks-cluster",
+                result=Result.DRIFTED,
+                summary=PlanSummary(
+                    drift=["aws_eks_cluster.this"],
+                    drift_details=[
+                        DriftFinding(
+                            address="aws_eks_cluster.this",
+                            attributes=[AttributeChange(path="tags.Owner", before='"a"', after='"b"')],
+                        )
+                    ],
+                ),
             ),
         ],
     )
@@ -53,7 +63,7 @@ def test_slack_webhook(monkeypatch: pytest.MonkeyPatch) -> None:
     server.server_close()
     text = received[0]["text"]
     assert text.startswith("orch drift eks-prod: 1 drifted, 0 pending, 0 failed")
-    assert "- 30-eks-cluster: drifted (aws_eks_cluster.this)" in text
+    assert "- 30-eks-cluster: drifted (aws_eks_cluster.this: tags.Owner)" in text
 
 
 def test_missing_webhook_variable_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:

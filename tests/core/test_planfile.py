@@ -45,7 +45,8 @@ def test_output_only_changes_count_as_changes() -> None:
     assert s.output_changes == ["o"] and s.has_changes
 
 
-def test_resource_drift_is_reported_separately() -> None:
+def test_drift_the_plan_does_not_touch_is_a_note() -> None:
+    """A computed/ignored attribute changed and the plan is a no-op: informational, not drift."""
     drifted = rc("aws_s3_bucket.b", "update")
     drifted["change"].update(before={"tags": {"a": "1"}}, after={"tags": {"a": "2"}})
     s = summarize(
@@ -54,8 +55,10 @@ def test_resource_drift_is_reported_separately() -> None:
             "resource_changes": [rc("aws_s3_bucket.b", "no-op")],
         }
     )
-    assert s.drift == ["aws_s3_bucket.b"]
-    assert not s.has_changes
+    assert s.drift == [] and not s.has_changes
+    assert [(n.address, [a.describe() for a in n.attributes]) for n in s.notes] == [
+        ("aws_s3_bucket.b", ['tags.a "1" -> "2"'])
+    ]
 
 
 def test_normalisation_only_drift_is_ignored() -> None:
@@ -74,4 +77,83 @@ def test_normalisation_only_drift_is_ignored() -> None:
         "change": {"actions": ["update"], "before": {"value": "x"}, "after": {"value": "edited"}},
     }
     gone = {"address": "aws_ssm_parameter.r", "mode": "managed", "change": {"actions": ["delete"]}}
-    assert summarize({"resource_drift": [noise, real, gone]}).drift == ["aws_ssm_parameter.q", "aws_ssm_parameter.r"]
+    reverted = rc("aws_ssm_parameter.q", "update")
+    reverted["change"].update(before={"value": "edited"}, after={"value": "x"})
+    s = summarize(
+        {
+            "resource_drift": [noise, real, gone],
+            "resource_changes": [reverted, rc("aws_ssm_parameter.r", "create")],
+        }
+    )
+    assert s.drift == ["aws_ssm_parameter.q", "aws_ssm_parameter.r"]
+    assert not s.notes
+    assert [f.describe() for f in s.drift_details] == [
+        'aws_ssm_parameter.q: value "x" -> "edited"',
+        "aws_ssm_parameter.r: deleted outside (the plan re-creates it)",
+    ]
+
+
+# The classification tests below feed hand-written plan JSON to pure functions (no engine): the
+# shapes are those of `tofu show -json` (resource_drift, resource_changes, relevant_attributes,
+# *_sensitive masks). The same rules run on real plans in tests/e2e (drift after a whole apply).
+
+
+def _drift(address: str, before: dict, after: dict, **extra: object) -> dict:
+    rtype = address.split(".")[-2] if not address.endswith("]") else address.split("[")[0].split(".")[-2]
+    change = {"actions": ["update"], "before": before, "after": after, **extra}
+    return {"address": address, "mode": "managed", "type": rtype, "change": change}
+
+
+def test_computed_fill_ins_are_notes_but_a_hand_added_ingress_rule_is_drift() -> None:
+    """The review's false alarms (an EIP's association) are notes; a new opening is drift."""
+    eip = _drift("module.vpc.aws_eip.nat[0]", {"association_id": None}, {"association_id": "eipassoc-1"})
+    managed_rule = {"from_port": 443, "to_port": 443, "protocol": "tcp", "cidr_blocks": ["10.0.0.0/16"]}
+    opened = {"from_port": 22, "to_port": 22, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"]}
+    sg = _drift("aws_security_group.nodes", {"ingress": [managed_rule]}, {"ingress": [managed_rule, opened]})
+    plan = {
+        "resource_drift": [eip, sg],
+        "resource_changes": [rc(d["address"], "no-op") for d in (eip, sg)],
+    }
+    s = summarize(plan)
+    assert s.drift == ["aws_security_group.nodes"]
+    (finding,) = s.drift_details
+    assert finding.attributes[0].path == "ingress"
+    assert finding.attributes[0].before is None
+    assert '"from_port":22' in (finding.attributes[0].after or "")
+    assert "guarded" in finding.reason
+    assert [n.address for n in s.notes] == ["module.vpc.aws_eip.nat[0]"]
+    assert not s.has_changes
+
+
+def test_relevant_attributes_make_a_computed_change_drift() -> None:
+    cluster = _drift("aws_rds_cluster.this", {"port": 3306}, {"port": 3307})
+    plan = {
+        "resource_drift": [cluster],
+        "resource_changes": [rc("aws_rds_cluster.this", "no-op"), rc("aws_route53_record.db", "update")],
+        "relevant_attributes": [{"resource": "aws_rds_cluster.this", "attribute": ["port"]}],
+    }
+    s = summarize(plan)
+    assert s.drift == ["aws_rds_cluster.this"] and "relevant_attributes" in s.drift_details[0].reason
+
+
+def test_sensitive_values_never_reach_the_finding() -> None:
+    secret = _drift(
+        "aws_db_instance.x",
+        {"password": "old-secret", "tags": {"a": "1"}},
+        {"password": "new-secret", "tags": {"a": "1"}},
+        before_sensitive={"password": True},
+        after_sensitive={"password": True},
+    )
+    reverted = rc("aws_db_instance.x", "update")
+    reverted["change"].update(after={"password": "old-secret", "tags": {"a": "1"}})
+    s = summarize({"resource_drift": [secret], "resource_changes": [reverted]})
+    text = s.model_dump_json()
+    assert "old-secret" not in text and "new-secret" not in text
+    assert s.drift_details[0].describe() == "aws_db_instance.x: password (sensitive) -> (sensitive)"
+
+
+def test_set_reordering_is_not_a_change() -> None:
+    rules = [{"from_port": 1}, {"from_port": 2}]
+    sg = _drift("aws_security_group.x", {"ingress": rules}, {"ingress": list(reversed(rules))})
+    s = summarize({"resource_drift": [sg], "resource_changes": [rc("aws_security_group.x", "no-op")]})
+    assert not s.drift and not s.notes

@@ -6,7 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from orchestrator.planfile import PlanSummary
+from orchestrator.planfile import AttributeChange, DriftFinding, PlanSummary
 from orchestrator.report import Result, RunReport, UnitResult, junit_xml, markdown, now, write_all
 from orchestrator.terragrunt import redact
 
@@ -14,7 +14,21 @@ from orchestrator.terragrunt import redact
 def report(command: str = "drift", **kw) -> RunReport:
     units = [
         UnitResult(path="a", result=Result.IN_SYNC, summary=PlanSummary()),
-        UnitResult(path="b", result=Result.DRIFTED, summary=PlanSummary(drift=["x.y"])),
+        UnitResult(
+            path="b",
+            result=Result.DRIFTED,
+            summary=PlanSummary(
+                drift=["x.y"],
+                drift_details=[
+                    DriftFinding(
+                        address="x.y",
+                        attributes=[AttributeChange(path="tags.Name", before='"a"', after='"b"')],
+                        reason="the plan reverts it",
+                    )
+                ],
+                notes=[DriftFinding(address="x.z", attributes=[AttributeChange(path="arn", after='"n"')])],
+            ),
+        ),
         UnitResult(
             path="c",
             result=Result.CHANGES,
@@ -62,7 +76,8 @@ def test_junit_and_markdown_name_units_and_addresses(tmp_path: Path) -> None:
     assert "x.y" in cases["b"].find("system-out").text
     md = markdown(r)
     assert "**delete** `r.gone`" in md and "**replace** `r.new`" in md
-    assert "`b`: `x.y`" in md
+    assert '`b`: `x.y: tags.Name "a" -> "b"` (the plan reverts it)' in md
+    assert "Refresh notes: differences that are not drift (1)" in md and '`x.z: arn null -> "n"`' in md
     write_all(r, tmp_path)
     assert json.loads((tmp_path / "report.json").read_text())["units"][1]["result"] == "drifted"
     assert (tmp_path / "summary.md").read_text() == md

@@ -37,6 +37,9 @@ class Platform:
     apply_rc: int
     replan_report: dict[str, Any]
     replan_rc: int
+    #: `orch drift --all` right after the apply: what the nightly job would have said.
+    drift_report: dict[str, Any]
+    drift_rc: int
     runs_dir: Path
     state_dir: Path
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -116,6 +119,7 @@ def platform_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platf
         boot = orch(["--local", "bootstrap", "--env", ENV_NAME, "--json"], env, timeout=300)
         assert boot.returncode == 0, boot.stdout + boot.stderr
         applied = orch(["--local", "apply", "--env", ENV_NAME, "--all", "--auto-approve", "--json"], env)
+        drifted = orch(["--local", "drift", "--env", ENV_NAME, "--all", "--json"], env)
         replan = orch(["--local", "plan", "--env", ENV_NAME, "--all", "--detailed-exitcode", "--json"], env)
         platform = Platform(
             env=env,
@@ -126,6 +130,8 @@ def platform_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platf
             apply_rc=applied.returncode,
             replan_report=_json_or_stderr(replan),
             replan_rc=replan.returncode,
+            drift_report=_json_or_stderr(drifted),
+            drift_rc=drifted.returncode,
             runs_dir=root / "runs",
             state_dir=root / "state",
         )

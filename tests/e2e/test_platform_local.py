@@ -96,6 +96,72 @@ def test_second_plan_shows_no_changes(platform: Platform) -> None:
     assert {u["result"] for u in report["units"]} == {"no-changes"}, failed_units(report)
 
 
+def test_drift_right_after_the_apply_is_clean(platform: Platform) -> None:
+    """The nightly job's first night: nothing changed outside, so exit 0 and every unit in sync.
+
+    Computed attributes other resources filled in (rules in security groups, policies in roles,
+    an EIP's association, an Aurora cluster's members) are at most notes, never drift.
+    """
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    assert set(platform.apply_report["refreshed"]) == set(LAYERS)
+    report = platform.drift_report
+    assert platform.drift_rc == 0, failed_units(report)
+    assert {u["path"]: u["result"] for u in report["units"]} == dict.fromkeys(LAYERS, "in-sync")
+    assert all(not u["summary"]["drift"] for u in report["units"])
+
+
+def _drift_json(platform: Platform, *layers: str) -> tuple[int, dict]:
+    args = ["--local", "drift", "--env", ENV_NAME, "--json"] + [a for layer in layers for a in ("--layer", layer)]
+    proc = orch(args, platform.env)
+    try:
+        return proc.returncode, json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        pytest.fail(f"drift printed no JSON (exit {proc.returncode}): {proc.stderr[-3000:]}")
+
+
+def _findings(report: dict, unit: str) -> list[dict]:
+    (found,) = [u for u in report["units"] if u["path"] == unit]
+    return found["summary"]["drift_details"]
+
+
+def test_drift_names_a_tag_changed_by_hand_and_an_ingress_rule_added_by_hand(platform: Platform) -> None:
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    ec2 = platform.client("ec2")
+    vpc_id = platform.outputs["10-networking"]["vpc_id"]
+    name = next(t["Value"] for t in ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0]["Tags"] if t["Key"] == "Name")
+    bastion = platform.outputs["20-security"]["bastion_security_group_id"]
+    opened = {
+        "IpProtocol": "tcp",
+        "FromPort": 22,
+        "ToPort": 22,
+        "IpRanges": [{"CidrIp": "203.0.113.0/24", "Description": "added by hand"}],
+    }
+    ec2.create_tags(Resources=[vpc_id], Tags=[{"Key": "Name", "Value": "changed-by-hand"}])
+    try:
+        rc, report = _drift_json(platform, "10-networking")
+        assert rc == 2, failed_units(report)
+        (finding,) = [f for f in _findings(report, "10-networking") if f["type"] == "aws_vpc"]
+        paths = {a["path"]: (a["before"], a["after"]) for a in finding["attributes"]}
+        assert paths["tags.Name"] == (json.dumps(name), '"changed-by-hand"'), paths
+        assert finding["reason"] == "the plan reverts it"
+    finally:
+        ec2.create_tags(Resources=[vpc_id], Tags=[{"Key": "Name", "Value": name}])
+
+    ec2.authorize_security_group_ingress(GroupId=bastion, IpPermissions=[opened])
+    try:
+        rc, report = _drift_json(platform, "20-security")
+        assert rc == 2, failed_units(report)
+        (unit,) = report["units"]
+        assert unit["result"] == "drifted", failed_units(report)
+        (finding,) = _findings(report, "20-security")
+        assert finding["type"] == "aws_security_group" and finding["attributes"][0]["path"] == "ingress"
+        assert "203.0.113.0/24" in finding["attributes"][0]["after"]
+    finally:
+        ec2.revoke_security_group_ingress(GroupId=bastion, IpPermissions=[opened])
+    rc, report = _drift_json(platform, "10-networking", "20-security")
+    assert rc == 0, failed_units(report)
+
+
 def test_graph_orders_the_eks_layers(platform: Platform) -> None:
     graph = graph_json(platform)
     order = [u["path"] for u in graph["units"]]
