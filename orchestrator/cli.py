@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -109,6 +110,32 @@ def main() -> None:
     except KeyboardInterrupt:
         err_console.print("interrupted")
         sys.exit(130)
+    except Exception as exc:  # a bug: one line for the user, the traceback in a file for the report
+        where = _write_crash_log(exc)
+        err_console.print(
+            f"[bold red]error:[/bold red] internal error: {type(exc).__name__}: {exc}"
+            + (f" (traceback in {where}; please attach it to a bug report)" if where else ""),
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(1)
+
+
+def _write_crash_log(exc: BaseException) -> str | None:
+    """The traceback in `$ORCH_STATE_DIR` (default <repo>/.orch)/crash-<time>.log; None if unwritable."""
+    import traceback
+    from datetime import UTC, datetime
+
+    from orchestrator.tools import REPO_ROOT
+
+    base = os.environ.get("ORCH_STATE_DIR")
+    path = (Path(base) if base else REPO_ROOT / ".orch") / f"crash-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(traceback.format_exception(exc)))
+    except OSError:
+        return None
+    return str(path)
 
 
 if __name__ == "__main__":  # pragma: no cover
