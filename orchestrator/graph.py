@@ -5,7 +5,9 @@ Edges point from a unit to the units it depends on (`dependency`/`dependencies` 
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -18,18 +20,43 @@ class CycleError(OrchError):
     """The units' dependencies form a cycle."""
 
 
+#: Where `terragrunt stack generate` writes the units of a terragrunt.stack.hcl.
+STACK_DIR = ".terragrunt-stack"
+STACK_FILE = "terragrunt.stack.hcl"
+
+
+def readable_name(path: str) -> str:
+    """A unit path without its `.terragrunt-stack` components: `prod/.terragrunt-stack/vpc` → `prod/vpc`."""
+    parts = [p for p in path.split("/") if p != STACK_DIR]
+    return "/".join(parts) or "."
+
+
 class Unit(BaseModel):
-    """A directory with a terragrunt.hcl; `path` is relative to the stack directory (posix)."""
+    """A directory with a terragrunt.hcl; `path` is relative to the stack directory (posix).
+
+    `path` is the real directory (run directories, logs and the engine use it); `name` is
+    what people read and select: the path without `.terragrunt-stack` components for units
+    generated from a terragrunt.stack.hcl, else the path itself.
+    """
 
     path: str
+    name: str = ""
     dependencies: list[str] = Field(default_factory=list)
     #: Dependencies outside the stack directory (absolute paths), never run by orch.
     external: list[str] = Field(default_factory=list)
+    #: For a generated unit: the catalog unit directory it was copied from and the
+    #: terragrunt.stack.hcl that generated it (relative to the stack directory, may start
+    #: with ../), so that --changed-since maps a change there to this unit.
+    generated_from: list[str] = Field(default_factory=list)
+
+    def model_post_init(self, context: object, /) -> None:
+        if not self.name:
+            self.name = self.path
 
     @property
     def layer(self) -> str:
-        """The first path component: `30-eks-cluster` for `30-eks-cluster` or `30-eks-cluster/x`."""
-        return self.path.split("/", 1)[0]
+        """The first component of the name: `30-eks-cluster` for `30-eks-cluster` or `30-eks-cluster/x`."""
+        return self.name.split("/", 1)[0]
 
 
 class Graph(BaseModel):
@@ -51,8 +78,20 @@ class Graph(BaseModel):
     def digraph(self) -> nx.DiGraph:
         return to_digraph(self.units)
 
+    def names(self) -> dict[str, str]:
+        """Unit path → readable name."""
+        return {u.path: u.name for u in self.units}
+
     def to_json(self) -> dict:
-        return {"units": [{"path": u.path, "dependencies": list(u.dependencies)} for u in self.units]}
+        # "name" only where it differs from "path", so graphs without stacks keep their shape.
+        units = []
+        for unit in self.units:
+            entry: dict[str, object] = {"path": unit.path}
+            if unit.name != unit.path:
+                entry["name"] = unit.name
+            entry["dependencies"] = list(unit.dependencies)
+            units.append(entry)
+        return {"units": units}
 
 
 def to_digraph(units: list[Unit]) -> nx.DiGraph:
@@ -78,32 +117,48 @@ def cycles(units: list[Unit]) -> list[list[str]]:
     return sorted(found)
 
 
-def describe_cycle(units: list[Unit], members: list[str]) -> str:
-    """`a -> b -> c -> a` for one cycle through the members."""
+#: Where a unit declares its dependency on another: (unit path, dependency path) → "file:line".
+Locator = Callable[[str, str], str]
+
+
+def cycle_path(units: list[Unit], members: list[str]) -> list[str]:
+    """Unit paths along one cycle through the members, the first repeated at the end."""
     graph = to_digraph(units).subgraph(members)
     try:
         edges = nx.find_cycle(graph, source=members[0])
-        path = [edges[0][0], *[e[1] for e in edges]]
+        return [edges[0][0], *[e[1] for e in edges]]
     except nx.NetworkXNoCycle:  # pragma: no cover - members come from an SCC
-        path = [*members, members[0]]
-    return " -> ".join(path)
+        return [*members, members[0]]
 
 
-def check_acyclic(units: list[Unit]) -> None:
+def describe_cycle(units: list[Unit], members: list[str]) -> str:
+    """`a -> b -> c -> a` for one cycle through the members (readable names)."""
+    names = {u.path: u.name for u in units}
+    return " -> ".join(names.get(p, p) for p in cycle_path(units, members))
+
+
+def check_acyclic(units: list[Unit], locate: Locator | None = None) -> None:
+    """Raise CycleError naming every unit on a cycle and, with `locate`, the file declaring each edge."""
     found = cycles(units)
-    if found:
-        parts = []
-        for members in found:
-            parts.append(f"{describe_cycle(units, members)} (units: {', '.join(members)})")
-        raise CycleError(
-            "dependency cycle: " + "; ".join(parts),
-            hint="remove one of these dependency or dependencies blocks",
-        )
+    if not found:
+        return
+    names = {u.path: u.name for u in units}
+    parts, places = [], []
+    for members in found:
+        parts.append(f"{describe_cycle(units, members)} (units: {', '.join(names.get(m, m) for m in members)})")
+        if locate is not None:
+            path = cycle_path(units, members)
+            places += [f"{locate(a, b)} ({names.get(a, a)} -> {names.get(b, b)})" for a, b in itertools.pairwise(path)]
+    message = "dependency cycle: " + "; ".join(parts)
+    if places:
+        message += f"; declared in {places[0]}"
+    hint = "remove one of these dependency or dependencies blocks"
+    raise CycleError(message, hint=f"{hint}: {', '.join(places)}" if places else hint)
 
 
-def topological(units: list[Unit]) -> list[Unit]:
+def topological(units: list[Unit], locate: Locator | None = None) -> list[Unit]:
     """Units with dependencies first; ties broken by path so the order is stable."""
-    check_acyclic(units)
+    check_acyclic(units, locate)
     graph = to_digraph(units)
     by_path = {u.path: u for u in units}
     # Reverse so that dependencies come before dependents.
@@ -111,9 +166,9 @@ def topological(units: list[Unit]) -> list[Unit]:
     return [by_path[p] for p in order]
 
 
-def make_graph(root: Path, units: list[Unit]) -> Graph:
+def make_graph(root: Path, units: list[Unit], locate: Locator | None = None) -> Graph:
     normalized = [u.model_copy(update={"dependencies": sorted(set(u.dependencies))}) for u in units]
-    return Graph(root=root, units=topological(normalized))
+    return Graph(root=root, units=topological(normalized, locate))
 
 
 def dependencies_closure(graph: Graph, paths: set[str]) -> set[str]:
@@ -144,12 +199,13 @@ def _quote(text: str) -> str:
 
 
 def render_dot(graph: Graph) -> str:
+    names = graph.names()
     lines = ["digraph units {", "  rankdir=LR;"]
     for unit in graph.units:
-        lines.append(f"  {_quote(unit.path)};")
+        lines.append(f"  {_quote(unit.name)};")
     for unit in graph.units:
         for dep in unit.dependencies:
-            lines.append(f"  {_quote(unit.path)} -> {_quote(dep)};")
+            lines.append(f"  {_quote(unit.name)} -> {_quote(names.get(dep, dep))};")
     lines.append("}")
     return "\n".join(lines)
 
@@ -158,7 +214,7 @@ def render_mermaid(graph: Graph) -> str:
     ids = {u.path: f"u{i}" for i, u in enumerate(graph.units)}
     lines = ["graph LR"]
     for unit in graph.units:
-        lines.append(f'  {ids[unit.path]}["{unit.path}"]')
+        lines.append(f'  {ids[unit.path]}["{unit.name}"]')
     for unit in graph.units:
         for dep in unit.dependencies:
             if dep in ids:
@@ -168,10 +224,11 @@ def render_mermaid(graph: Graph) -> str:
 
 def render_tree(graph: Graph) -> str:
     """Units in order, each with the units it depends on (plain text, no control codes)."""
+    names = graph.names()
     lines = []
     for unit in graph.units:
-        lines.append(unit.path)
-        deps = unit.dependencies + [f"{e} (external)" for e in unit.external]
+        lines.append(unit.name)
+        deps = [names.get(d, d) for d in unit.dependencies] + [f"{e} (external)" for e in unit.external]
         for i, dep in enumerate(deps):
             branch = "└── " if i == len(deps) - 1 else "├── "
             lines.append(f"  {branch}{dep}")

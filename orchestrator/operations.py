@@ -98,6 +98,8 @@ class Workspace(BaseModel):
 
     def fingerprint(self) -> str:
         extra = [p for paths in self.sources().values() for p in paths]
+        # Generated stack units: their catalog directories decide what a saved plan means too.
+        extra += [self.stack_dir / origin for unit in self.graph.units for origin in unit.generated_from]
         return runs.fingerprint(self.stack_dir, extra)
 
 

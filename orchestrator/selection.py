@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from pydantic import BaseModel, Field
 
 from orchestrator.errors import OrchError
-from orchestrator.graph import Graph, dependencies_closure, dependents_closure
+from orchestrator.graph import STACK_DIR, STACK_FILE, Graph, dependencies_closure, dependents_closure
 
 
 class SelectionError(OrchError):
@@ -49,11 +49,17 @@ def layer_names(graph: Graph) -> list[str]:
 
 
 def resolve_layer(graph: Graph, name: str) -> set[str]:
-    """Units of a layer: exact unit path, exact top directory, or a unique prefix of a layer name."""
+    """Units of a layer: exact unit path or name, exact top directory, or a unique prefix of a layer name.
+
+    Layers come from unit names, so a unit generated into `.terragrunt-stack/vpc` is layer `vpc`.
+    """
     name = name.strip().rstrip("/")
     paths = set(graph.paths)
     if name in paths:
         return {name}
+    named = {u.path for u in graph.units if u.name == name}
+    if named:
+        return named
     layers = layer_names(graph)
     if name in layers:
         chosen = name
@@ -105,6 +111,11 @@ def units_for_files(
     unit's local module directory (`sources`: unit → module dirs relative to the stack
     directory, may start with ../) touches that unit, and so does a file the unit includes or
     reads (`reads`: from `terragrunt find --include --reading`).
+
+    A unit generated from a terragrunt.stack.hcl is touched by a change in its catalog unit
+    directory or in that stack file (`Unit.generated_from`). Files inside `.terragrunt-stack`
+    are `terragrunt stack generate`'s copies (untracked unless someone commits them, and
+    rewritten on every run), so they touch nothing by themselves.
     """
     unit_paths = sorted(graph.paths, key=lambda p: -len(p))
     sources = sources or {}
@@ -113,9 +124,13 @@ def units_for_files(
         for item in read:
             readers.setdefault(PurePosixPath(item).as_posix(), set()).add(unit)
     hit: set[str] = set()
+    origins = {u.path: [PurePosixPath(p) for p in u.generated_from] for u in graph.units if u.generated_from}
     for name in files:
         file = PurePosixPath(name)
+        if STACK_DIR in file.parts:
+            continue
         hit |= readers.get(file.as_posix(), set())
+        hit |= {unit for unit, paths in origins.items() if any(_under(file, p) for p in paths)}
         if file.parts and file.parts[0] != "..":
             owner = next((u for u in unit_paths if u == "." or _under(file, PurePosixPath(u))), None)
             if owner is not None:
@@ -123,7 +138,8 @@ def units_for_files(
                 continue
             parent = file.parent
             below = {u for u in graph.paths if _under(PurePosixPath(u), parent)}
-            if file.suffix in (".hcl", ".yaml", ".yml", ".json", ".tfvars"):
+            # A terragrunt.stack.hcl touches the units it generates (above), not its neighbours.
+            if file.suffix in (".hcl", ".yaml", ".yml", ".json", ".tfvars") and file.name != STACK_FILE:
                 hit |= below
         for unit, dirs in sources.items():
             if any(_under(file, PurePosixPath(d)) for d in dirs):

@@ -24,6 +24,16 @@ def graph_stack(tmp_path: Path) -> Path:
     return copy_stack("graph", tmp_path)
 
 
+@pytest.fixture
+def stacks_catalog(tmp_path: Path) -> Path:
+    """Terragrunt Stacks fixture (its root; the stack directory is `live`).
+
+    catalog/units/{db,app} (app depends on db through `values.db_path`) and
+    live/terragrunt.stack.hcl generating both into live/.terragrunt-stack/.
+    """
+    return copy_stack("stacks-catalog", tmp_path)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("ORCH_FIXTURE_FAIL", "ORCH_FIXTURE_SLOW", "ORCH_RUNS_DIR", "ORCH_ENGINE", "TG_TF_PATH"):

@@ -50,6 +50,10 @@ def test_cycle_is_an_error_naming_every_unit(graph_stack: Path) -> None:
     assert "Traceback" not in proc.stderr
     assert "dependency cycle" in proc.stderr
     assert "units: 00-base, 10-network, 20-apps/api, 20-apps/worker, 30-edge" in proc.stderr
+    # The error line names the file declaring an edge of the cycle; the hint names them all.
+    error = next(line for line in proc.stderr.splitlines() if line.startswith("error: "))
+    assert "declared in " in error and "00-base/terragrunt.hcl:6 (00-base -> 30-edge)" in error, error
+    assert "30-edge/terragrunt.hcl:" in proc.stderr
 
 
 def test_unknown_layer_lists_valid_names(graph_stack: Path) -> None:
