@@ -48,7 +48,7 @@ GUARDED_ATTRIBUTES: dict[str, frozenset[str]] = {
 }
 
 SENSITIVE = "(sensitive)"
-_VALUE_WIDTH = 120
+_VALUE_WIDTH = 200
 
 
 class AttributeChange(BaseModel):
@@ -57,8 +57,14 @@ class AttributeChange(BaseModel):
     path: str
     before: str | None = None
     after: str | None = None
+    #: A set-like list (rules, routes) whose elements came or went: `before` holds the removed
+    #: elements, `after` the added ones.
+    elements: bool = False
 
     def describe(self) -> str:
+        if self.elements:
+            parts = [f"-{self.before}" if self.before else "", f"+{self.after}" if self.after else ""]
+            return f"{self.path} " + " ".join(p for p in parts if p)
         return f"{self.path} {self.before if self.before is not None else 'null'} -> " + (
             self.after if self.after is not None else "null"
         )
@@ -233,11 +239,18 @@ def _leaf_changes(before: Any, after: Any, path: Path = ()) -> list[tuple[Path, 
     """
     if before == after:
         return []
+    if isinstance(before, dict) or isinstance(after, dict):
+        before = {} if before is None else before
+        after = {} if after is None else after
     if isinstance(before, dict) and isinstance(after, dict):
         found = []
         for key in sorted(set(before) | set(after)):
             found += _leaf_changes(before.get(key), after.get(key), (*path, key))
         return found
+    if isinstance(before, list) or isinstance(after, list):
+        # _normalized made an empty list None: compare it as the empty list it was.
+        before = [] if before is None else before
+        after = [] if after is None else after
     if isinstance(before, list) and isinstance(after, list):
         if len(before) == len(after) and not all(isinstance(v, dict) for v in before + after):
             found = []
@@ -248,8 +261,12 @@ def _leaf_changes(before: Any, after: Any, path: Path = ()) -> list[tuple[Path, 
         added = [v for v in after if v not in before]
         if not removed and not added:  # same elements, another order: sets read back unordered
             return []
-        return [(path, removed or None, added or None)]
+        return [(path, _Elements(removed), _Elements(added))]
     return [(path, before, after)]
+
+
+class _Elements(list):
+    """The removed or added elements of a set-like list (see _leaf_changes)."""
 
 
 def _value_at(value: Any, path: Path) -> Any:
@@ -305,10 +322,14 @@ def classify_drift(plan: dict[str, Any]) -> tuple[list[DriftFinding], list[Drift
         other: list[AttributeChange] = []
         for path, old, new in _leaf_changes(before, after):
             secret = any(_sensitive(mask, path) for mask in masks)
+            elements = isinstance(old, _Elements)
+            if elements:
+                old, new = old or None, new or None
             item = AttributeChange(
                 path=_format_path(path),
                 before=SENSITIVE if secret else (None if old is None else _compact(old)),
                 after=SENSITIVE if secret else (None if new is None else _compact(new)),
+                elements=elements,
             )
             reason = _drift_reason(path, address, plan_actions, plan_change, after, relevant, guarded)
             if reason:

@@ -309,22 +309,23 @@ def render_table(report: RunReport, console: Console) -> None:
     for unit in report.units:
         if unit.summary:
             for address in unit.summary.deletes:
-                console.print(Text(f"  {unit.path}: delete {address}", style="bold red"))
+                console.print(Text(f"  {unit.path}: delete {address}", style="bold red"), soft_wrap=True)
             for address in unit.summary.replaces:
-                console.print(Text(f"  {unit.path}: replace {address}", style="bold red"))
+                console.print(Text(f"  {unit.path}: replace {address}", style="bold red"), soft_wrap=True)
             for finding in unit.summary.drift_details:
-                console.print(Text(f"  {unit.path}: drifted {finding.describe()}", style="yellow"))
+                console.print(Text(f"  {unit.path}: drifted {finding.describe()}", style="yellow"), soft_wrap=True)
             if unit.summary.notes:
                 console.print(
                     Text(
                         f"  {unit.path}: {len(unit.summary.notes)} refresh note(s), not drift "
                         "(computed or ignored attributes; listed in summary.md and report.json)",
                         style="dim",
-                    )
+                    ),
+                    soft_wrap=True,
                 )
         if unit.failed or unit.result in NOT_DONE:
-            console.print(Text(f"  {unit.path}: {unit.result.value}: {_detail(unit)}", style="dim"))
+            console.print(Text(f"  {unit.path}: {unit.result.value}: {_detail(unit)}", style="dim"), soft_wrap=True)
     for warning in report.warnings:
-        console.print(Text(f"warning: {warning}", style="yellow"))
+        console.print(Text(f"warning: {warning}", style="yellow"), soft_wrap=True)
     if report.resume:
         console.print(Text(report.resume, style="bold"))

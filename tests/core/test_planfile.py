@@ -119,7 +119,7 @@ def test_computed_fill_ins_are_notes_but_a_hand_added_ingress_rule_is_drift() ->
     (finding,) = s.drift_details
     assert finding.attributes[0].path == "ingress"
     assert finding.attributes[0].before is None
-    assert '"from_port":22' in (finding.attributes[0].after or "")
+    assert finding.attributes[0].describe().startswith('ingress +[{"cidr_blocks":["0.0.0.0/0"],"from_port":22')
     assert "guarded" in finding.reason
     assert [n.address for n in s.notes] == ["module.vpc.aws_eip.nat[0]"]
     assert not s.has_changes
@@ -150,6 +150,17 @@ def test_sensitive_values_never_reach_the_finding() -> None:
     text = s.model_dump_json()
     assert "old-secret" not in text and "new-secret" not in text
     assert s.drift_details[0].describe() == "aws_db_instance.x: password (sensitive) -> (sensitive)"
+
+
+def test_a_rule_added_to_a_group_without_rules_reads_as_an_addition() -> None:
+    """Empty lists are normalised to null; the finding must still say what was added, not "null ->"."""
+    opened = {"from_port": 22, "to_port": 22, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"]}
+    sg = _drift("aws_security_group.x", {"ingress": []}, {"ingress": [opened]})
+    s = summarize({"resource_drift": [sg], "resource_changes": [rc("aws_security_group.x", "no-op")]})
+    (change,) = s.drift_details[0].attributes
+    assert change.elements and change.describe() == (
+        'ingress +[{"cidr_blocks":["0.0.0.0/0"],"from_port":22,"protocol":"tcp","to_port":22}]'
+    )
 
 
 def test_set_reordering_is_not_a_change() -> None:

@@ -85,3 +85,19 @@ def test_junit_and_markdown_name_units_and_addresses(tmp_path: Path) -> None:
 
 def test_redact() -> None:
     assert redact("token=AKIAEXAMPLE secret", ["AKIAEXAMPLE", "", "ab"]) == "token=*** secret"
+
+
+def test_terminal_drift_lines_are_not_hard_wrapped() -> None:
+    """Jenkins consoles are not terminals (rich assumes 80 columns): a finding stays one greppable line."""
+    import io
+
+    from rich.console import Console
+
+    from orchestrator.report import render_table
+
+    long_value = '"' + "v" * 150 + '"'
+    r = report()
+    r.units[1].summary.drift_details[0].attributes[0].after = long_value
+    out = io.StringIO()
+    render_table(r, Console(file=out, width=80, force_terminal=False))
+    assert f'  b: drifted x.y: tags.Name "a" -> {long_value}' in out.getvalue().splitlines()
