@@ -32,7 +32,7 @@ from orchestrator.report import Result, RunReport, UnitResult, now, write_all
 from orchestrator.scheduler import run_dag
 from orchestrator.selection import Selection, changed_files, select_units, units_for_files
 from orchestrator.session import RunSession
-from orchestrator.terragrunt import CallResult, Terragrunt, redact
+from orchestrator.terragrunt import CallResult, Interrupted, Terragrunt, redact
 from orchestrator.tools import REPO_ROOT, engine_env, find_tool, require_tool
 
 #: Terragrunt's own words when it hands mock outputs to a unit (WARN level, always logged).
@@ -764,10 +764,8 @@ def apply(
     with _Run(ws, "apply", opts, units) as run:
         run.report.from_run = source.run_id
         run.report.fingerprint = source.fingerprint
-        results = run.schedule(work, graph_deps, order=units)
-        applied = [p for p, r in results.items() if r.result == Result.APPLIED]
-        if applied and not run.tg.cancelled.is_set():
-            record_refreshed_state(run, refresh_set(ws.graph, applied))
+        with StateRecorder(run, ws.graph, units) as recorder:
+            results = run.schedule(lambda p: recorder.finished(p, work(p)), graph_deps, order=units)
         return run.finish(results, resume=_cli_selection(ws, "apply"))
 
 
@@ -775,51 +773,93 @@ def apply(
 REFRESH_ONLY = ["apply", "-refresh-only", "-auto-approve", "-input=false"]
 
 
-def refresh_set(graph: Graph, applied: list[str]) -> list[str]:
-    """The applied units and everything they depend on, in graph order.
-
-    A dependent fills in computed attributes of objects its dependencies own (rules of a
-    security group made in 20-security, say), so those dependencies' states are stale too.
-    """
-    from orchestrator.graph import dependencies_closure
-
-    wanted = dependencies_closure(graph, set(applied))
-    return [p for p in graph.paths if p in wanted]
-
-
-def record_refreshed_state(run: _Run, paths: list[str]) -> None:
-    """After an apply, record the refreshed state of `paths` so drift later means out-of-band.
+class StateRecorder:
+    """After an apply, records the refreshed state of what it touched, so drift later means out-of-band.
 
     An apply saves each object as it was when the engine created or updated it; other
     resources then fill in its computed attributes (rules into a security group, policies into
-    a role, members into an Aurora cluster, an EIP's association). Without this step the next
-    refreshed plan reports all of that as "changed outside" and the guarded attributes of
-    orchestrator.planfile would call rules the configuration made drift. A refresh-only apply
-    touches no cloud object; it runs right after the apply, so the only out-of-band change it
-    could absorb is one made during the apply itself. A failure here does not undo the apply:
-    it becomes a warning naming the units to refresh (`orch apply` of them again, or a
-    refresh-only apply).
+    a role, members into an Aurora cluster, an EIP's association), and dependents do so for
+    objects their dependencies own (a rule in 20-security's group made by 30-eks-cluster).
+    Without this step the next refreshed plan reports all of that as "changed outside", and
+    the guarded attributes of orchestrator.planfile would call rules the configuration made
+    drift. So every applied unit and everything it depends on gets a refresh-only apply
+    (`REFRESH_ONLY`: writes what the cloud holds into the state, changes no cloud object).
+
+    A unit is refreshed as soon as no unit of this run that depends on it, directly or not,
+    is still to finish, so refreshes overlap with the rest of the apply instead of adding a
+    phase at its end. The only out-of-band change a refresh could absorb is one made during
+    the apply (the apply itself already saved the refreshed values of every object in its
+    plan, which was shown). A failed refresh does not undo the apply: it becomes a warning.
     """
-    run.progress.message(
-        f"recording the refreshed state of {len(paths)} unit(s) so drift reports only out-of-band changes"
-    )
 
-    def one(path: str) -> str | None:
-        call = run.call(path, REFRESH_ONLY)
-        return None if call.ok else run.error_text(path, call)
+    def __init__(self, run: _Run, graph: Graph, units: list[str]) -> None:
+        from orchestrator.graph import dependencies_closure, dependents_closure
 
-    with ThreadPoolExecutor(max_workers=run.opts.parallelism) as pool:
-        errors = dict(zip(paths, pool.map(one, paths), strict=True))
-    run.report.refreshed = [p for p, error in errors.items() if error is None]
-    failed = {p: e for p, e in errors.items() if e is not None}
-    if failed:
-        run.report.warnings.append(
-            "applied, but the refreshed state of "
-            + ", ".join(sorted(failed))
-            + " was not recorded, so their next drift report may show attributes filled in by this apply "
-            + "(run `terragrunt apply -refresh-only` there): "
-            + "; ".join(f"{p}: {e}" for p, e in sorted(failed.items()))
-        )
+        self.run = run
+        self.in_run = set(units)
+        self._dependencies = {p: dependencies_closure(graph, {p}) for p in graph.paths}
+        self._waits_for = {p: (dependents_closure(graph, {p}) & self.in_run) - {p} for p in graph.paths}
+        self._order = graph.paths
+        self._lock = threading.Lock()
+        self._done: set[str] = set()
+        self._wanted: set[str] = set()
+        self._submitted: set[str] = set()
+        self._errors: dict[str, str] = {}
+        self._pool = ThreadPoolExecutor(max_workers=run.opts.parallelism, thread_name_prefix="refresh")
+
+    def finished(self, path: str, result: UnitResult) -> UnitResult:
+        """Called as each unit of the apply finishes (any result); starts the refreshes now due."""
+        with self._lock:
+            self._done.add(path)
+            if result.result == Result.APPLIED:
+                self._wanted |= self._dependencies.get(path, {path})
+            due = [
+                p
+                for p in self._order
+                if p in self._wanted and p not in self._submitted and self._waits_for.get(p, set()) <= self._done
+            ]
+            self._submitted.update(due)
+        for unit in due:
+            self._pool.submit(self._refresh, unit)
+        return result
+
+    def _refresh(self, path: str) -> None:
+        if self.run.tg.cancelled.is_set():
+            error: str | None = "interrupted"
+        else:
+            try:
+                call = self.run.call(path, REFRESH_ONLY)
+                error = None if call.ok else self.run.error_text(path, call)
+            except Interrupted:
+                error = "interrupted"
+        with self._lock:
+            if error is not None:
+                self._errors[path] = error
+
+    def __enter__(self) -> StateRecorder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # Units below a failure never finish through `finished`: what still waits is due now.
+        if not self.run.tg.cancelled.is_set():
+            with self._lock:
+                rest = [p for p in self._order if p in self._wanted and p not in self._submitted]
+                self._submitted.update(rest)
+            for unit in rest:
+                self._pool.submit(self._refresh, unit)
+        self._pool.shutdown(wait=True)
+        report = self.run.report
+        report.refreshed = [p for p in self._order if p in self._submitted and p not in self._errors]
+        missed = sorted((self._wanted - self._submitted) | set(self._errors))
+        if missed:
+            why = "; ".join(f"{p}: {self._errors[p]}" for p in missed if p in self._errors)
+            report.warnings.append(
+                "the refreshed state of "
+                + ", ".join(missed)
+                + " was not recorded after this apply, so their next drift report may show attributes "
+                + "the apply filled in (run `terragrunt apply -refresh-only` there)"
+                + (f": {why}" if why else "")
+            )
 
 
 def destroy(

@@ -82,6 +82,23 @@ def test_apply_runs_the_saved_plans_and_never_mock_outputs(dag_stack: Path) -> N
     # ... and no mock value reached any state.
     for state in dag_stack.rglob("terraform.tfstate"):
         assert '"mock' not in state.read_text()
+    # Both states were refreshed after the apply (drift later means out-of-band), yet the
+    # refresh-only step created nothing: the resource added after the plan is still absent.
+    assert applied.refreshed == ["10-a", "20-c"] and not applied.warnings
+    assert "added_after_plan" not in (dag_stack / "10-a" / "terraform.tfstate").read_text()
+
+
+def test_apply_refreshes_the_dependencies_of_what_it_applied(dag_stack: Path) -> None:
+    """A dependent fills in attributes of its dependencies' objects, so their state is recorded too,
+    even when they were not selected; units neither applied nor depended on are left alone."""
+    assert ops.apply(ws(dag_stack, layers=["10-a", "20-c", "10-b"]), OPTS, auto_approve=True).exit_code == 0
+    (dag_stack / "20-c" / "value.txt").write_text("v2\n")
+    applied = ops.apply(ws(dag_stack, layers=["20-c"]), OPTS, auto_approve=True)
+    assert applied.exit_code == 0 and applied.unit("20-c").result == Result.APPLIED
+    assert applied.refreshed == ["10-a", "20-c"]
+    run_dir = dag_stack / ".orch" / "runs" / applied.run_id
+    assert "apply -refresh-only -auto-approve" in (run_dir / "10-a" / "terragrunt.log").read_text()
+    assert not (run_dir / "10-b").exists()
 
 
 def test_apply_reuses_latest_unchanged_plan_run_else_plans(dag_stack: Path) -> None:
