@@ -19,4 +19,6 @@ module "kms" {
   deletion_window_in_days = var.kms_deletion_window_in_days
   rotation_period_in_days = var.kms_rotation_period_in_days
   tags                    = var.tags
+
+  create_autoscaling_service_linked_role = var.create_autoscaling_service_linked_role
 }

@@ -32,6 +32,12 @@ variable "kms_rotation_period_in_days" {
   default     = 365
 }
 
+variable "create_autoscaling_service_linked_role" {
+  type        = bool
+  description = "Create the Auto Scaling service-linked role that the EBS key policy names (a new account has none and KMS rejects the policy without it). Set false in an account that already has AWSServiceRoleForAutoScaling."
+  default     = true
+}
+
 variable "tags" {
   type        = map(string)
   description = "Standard tags of the environment."

@@ -71,7 +71,28 @@ locals {
     "kms:ReEncrypt*",
   ]
 
-  autoscaling_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/autoscaling.amazonaws.com/${var.autoscaling_service_linked_role_name}"
+  # The Auto Scaling service-linked role is a principal of the EBS key policy. KMS rejects a key
+  # policy naming a principal that does not exist (MalformedPolicyDocumentException), and on a
+  # new account the role does not exist until the first Auto Scaling group is created. So the
+  # module creates it and the policy takes the ARN from that resource: the reference orders the
+  # creation before the key policy. When the account already has the role, the caller sets
+  # create_autoscaling_service_linked_role = false and the ARN is built from its name.
+  create_autoscaling_role = var.create_autoscaling_service_linked_role && contains(var.purposes, "ebs")
+  autoscaling_role_suffix = trimprefix(trimprefix(var.autoscaling_service_linked_role_name, "AWSServiceRoleForAutoScaling"), "_")
+  autoscaling_role_arn = (local.create_autoscaling_role
+    ? aws_iam_service_linked_role.autoscaling[0].arn
+    : "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/autoscaling.amazonaws.com/${var.autoscaling_service_linked_role_name}"
+  )
+}
+
+resource "aws_iam_service_linked_role" "autoscaling" {
+  count = local.create_autoscaling_role ? 1 : 0
+
+  aws_service_name = "autoscaling.amazonaws.com"
+  custom_suffix    = local.autoscaling_role_suffix == "" ? null : local.autoscaling_role_suffix
+  description      = "Auto Scaling launches EKS managed node group instances with volumes encrypted by ${module.naming.name_prefix} KMS keys."
+
+  tags = merge(var.tags, { Name = var.autoscaling_service_linked_role_name })
 }
 
 data "aws_iam_policy_document" "key" {

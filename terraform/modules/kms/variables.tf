@@ -52,9 +52,15 @@ variable "rotation_period_in_days" {
   }
 }
 
+variable "create_autoscaling_service_linked_role" {
+  type        = bool
+  description = "Create the Auto Scaling service-linked role (autoscaling_service_linked_role_name) before the EBS key policy that names it; a new account does not have it and KMS rejects a policy naming a missing principal. Set false where the account already has the role (AWS creates it with the first Auto Scaling group), else CreateServiceLinkedRole fails because the name is taken."
+  default     = true
+}
+
 variable "autoscaling_service_linked_role_name" {
   type        = string
-  description = "Name of the Auto Scaling service-linked role that launches EKS managed node group instances with encrypted EBS volumes; it is a principal in the EBS key policy, so it must exist in the account before the key policy is set (AWS rejects unknown principals)."
+  description = "Name of the Auto Scaling service-linked role that launches EKS managed node group instances with encrypted EBS volumes; it is a principal in the EBS key policy, so it must exist before the key policy is set (created here unless create_autoscaling_service_linked_role is false). A suffixed name (AWSServiceRoleForAutoScaling_<suffix>) creates the role with that custom suffix."
   default     = "AWSServiceRoleForAutoScaling"
 
   validation {
