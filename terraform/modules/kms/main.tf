@@ -200,22 +200,43 @@ data "aws_iam_policy_document" "key" {
     }
   }
 
-  # CloudWatch alarms and EventBridge rules publish to encrypted topics of this account.
+  # CloudWatch alarms publish to encrypted topics of this account; CloudWatch sends
+  # aws:SourceAccount, which pins use to this account's alarms.
   dynamic "statement" {
     for_each = each.key == "sns" ? [1] : []
     content {
-      sid       = "AlarmPublishers"
+      sid       = "CloudWatchAlarmsPublish"
       effect    = "Allow"
       actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
       resources = ["*"]
       principals {
         type        = "Service"
-        identifiers = ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
+        identifiers = ["cloudwatch.amazonaws.com"]
       }
       condition {
         test     = "StringEquals"
         variable = "aws:SourceAccount"
         values   = [local.account_id]
+      }
+    }
+  }
+
+  # EventBridge rules publish to encrypted topics of this account. No aws:SourceAccount /
+  # aws:SourceArn / aws:SourceOrgID here: the SNS developer guide (key management, "Enable
+  # compatibility between event sources from AWS services and encrypted topics") states that
+  # these keys in a KMS key policy are not supported for EventBridge-to-encrypted topics, so a
+  # source condition makes every delivery fail. Which rules may publish is decided by the topic
+  # policy (sns:Publish for events.amazonaws.com with aws:SourceArn = the rule), not here.
+  dynamic "statement" {
+    for_each = each.key == "sns" ? [1] : []
+    content {
+      sid       = "EventBridgeRulesPublish"
+      effect    = "Allow"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+      resources = ["*"]
+      principals {
+        type        = "Service"
+        identifiers = ["events.amazonaws.com"]
       }
     }
   }
