@@ -4,7 +4,8 @@
 # - data use is allowed only through the AWS service that owns the data
 #   (kms:ViaService + kms:CallerAccount), or to the service principal itself where the
 #   service calls KMS directly (CloudWatch Logs with an encryption-context condition,
-#   the Auto Scaling service-linked role for EBS, CloudWatch/EventBridge for SNS).
+#   the Auto Scaling service-linked role for EBS, CloudWatch/EventBridge for SNS, the EKS
+#   cluster role for Kubernetes secrets).
 module "naming" {
   source = "../naming"
 
@@ -83,6 +84,14 @@ locals {
     ? aws_iam_service_linked_role.autoscaling[0].arn
     : "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/autoscaling.amazonaws.com/${var.autoscaling_service_linked_role_name}"
   )
+
+  # The EKS control plane calls KMS for secrets envelope encryption with the cluster role's own
+  # session (API server start-up, KEK rotation, health checks), not on behalf of a caller through
+  # the EKS API, so kms:ViaService cannot be relied on for those calls. The role is named by
+  # aws:PrincipalArn rather than as a Principal: it is created later (30-eks-cluster) and KMS
+  # rejects principals that do not exist yet.
+  eks_cluster_role_name = coalesce(var.eks_cluster_role_name, "${module.naming.name_prefix}-cluster")
+  eks_cluster_role_arn  = "arn:${local.partition}:iam::${local.account_id}:role/${local.eks_cluster_role_name}"
 }
 
 resource "aws_iam_service_linked_role" "autoscaling" {
@@ -196,6 +205,28 @@ data "aws_iam_policy_document" "key" {
         test     = "Bool"
         variable = "kms:GrantIsForAWSResource"
         values   = ["true"]
+      }
+    }
+  }
+
+  # Secrets envelope encryption by the EKS control plane, which uses the cluster role's own
+  # session (see eks_cluster_role_arn above): exactly the actions the eks-cluster module's
+  # cluster role policy allows, for that one role of this account.
+  dynamic "statement" {
+    for_each = each.key == "eks" ? [1] : []
+    content {
+      sid       = "EksClusterRoleSecretsEncryption"
+      effect    = "Allow"
+      actions   = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ListGrants"]
+      resources = ["*"]
+      principals {
+        type        = "AWS"
+        identifiers = [local.root_arn]
+      }
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:PrincipalArn"
+        values   = [local.eks_cluster_role_arn]
       }
     }
   }

@@ -69,6 +69,17 @@ variable "autoscaling_service_linked_role_name" {
   }
 }
 
+variable "eks_cluster_role_name" {
+  type        = string
+  description = "Name of the EKS cluster IAM role that may use the eks key directly for secrets envelope encryption; null derives \"<name_prefix>-cluster\", the name the eks-cluster module gives it (cluster name = name prefix)."
+  default     = null
+
+  validation {
+    condition     = var.eks_cluster_role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.eks_cluster_role_name))
+    error_message = "eks_cluster_role_name must be an IAM role name (1-64 characters of A-Z a-z 0-9 +=,.@_-)."
+  }
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags for every key (the provider adds default_tags as well)."
