@@ -38,6 +38,12 @@ variable "create_autoscaling_service_linked_role" {
   default     = true
 }
 
+variable "set_ebs_default_kms_key" {
+  type        = bool
+  description = "Make the platform's ebs KMS key the account's default EBS key in this region (EBS encryption by default is always on). false only for the local emulator."
+  default     = true
+}
+
 variable "tags" {
   type        = map(string)
   description = "Standard tags of the environment."
