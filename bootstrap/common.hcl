@@ -8,6 +8,9 @@ locals {
 
   # Who may use the roles 10-iam-baseline creates. Defaults: the account itself (its administrators
   # decide through their own IAM policies); replace with the Jenkins agent role and SSO admin roles.
+  # IAM Identity Center roles are given as
+  # arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_<permission set>_*
+  # and are trusted without the MFA key their sessions never carry (see the iam-baseline README).
   iam = {
     admin_principal_arns     = ["arn:aws:iam::${local.env.account_id}:root"]
     ci_principal_arns        = []

@@ -9,6 +9,11 @@ locals {
   }
 
   irsa_annotation = "eks.amazonaws.com/role-arn"
+
+  # Cluster Autoscaler is released per Kubernetes minor and only that line is supported against
+  # a cluster (1.N.x for Kubernetes 1.N); the chart's default image follows the chart version
+  # instead, so an upgraded cluster or a newer chart would silently run a mismatched autoscaler.
+  cluster_autoscaler_image_tag = coalesce(var.cluster_autoscaler_image_tag, "v${var.kubernetes_version}.0")
 }
 
 resource "helm_release" "aws_load_balancer_controller" {
@@ -51,6 +56,7 @@ resource "helm_release" "cluster_autoscaler" {
   values = [yamlencode(merge(local.placement, {
     cloudProvider = "aws"
     awsRegion     = var.region
+    image         = { tag = local.cluster_autoscaler_image_tag }
     autoDiscovery = { clusterName = var.cluster_name }
     extraArgs = {
       balance-similar-node-groups = "true"

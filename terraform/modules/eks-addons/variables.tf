@@ -8,6 +8,31 @@ variable "cluster_name" {
   }
 }
 
+variable "kubernetes_version" {
+  type        = string
+  description = "Kubernetes minor version of the cluster (30-eks-cluster cluster_version, e.g. 1.35). The Cluster Autoscaler image follows it: cluster-autoscaler 1.N.x supports only Kubernetes 1.N."
+
+  validation {
+    condition     = can(regex("^1\\.[0-9]{2}$", var.kubernetes_version))
+    error_message = "kubernetes_version must be a Kubernetes minor version such as 1.35."
+  }
+}
+
+variable "cluster_autoscaler_image_tag" {
+  type        = string
+  description = "Override of the Cluster Autoscaler image tag (e.g. a later patch release v1.35.2). null derives v<kubernetes_version>.0, the first release of the cluster's line. Must stay on the cluster's minor version."
+  default     = null
+
+  validation {
+    condition     = var.cluster_autoscaler_image_tag == null || can(regex("^v1\\.[0-9]{2}\\.[0-9]+$", var.cluster_autoscaler_image_tag))
+    error_message = "cluster_autoscaler_image_tag must be an exact release tag such as v1.35.2."
+  }
+  validation {
+    condition     = var.cluster_autoscaler_image_tag == null || startswith(coalesce(var.cluster_autoscaler_image_tag, "-"), "v${var.kubernetes_version}.")
+    error_message = "cluster_autoscaler_image_tag must be a release of the cluster's Kubernetes minor (v<kubernetes_version>.x): Cluster Autoscaler supports only its own minor."
+  }
+}
+
 variable "cluster_endpoint" {
   type        = string
   description = "API server endpoint; read by the helm/kubernetes provider configuration the caller supplies (50-addons generates it)."

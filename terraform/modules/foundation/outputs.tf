@@ -22,3 +22,8 @@ output "kms_alias_names" {
   description = "Map purpose -> KMS alias name."
   value       = module.kms.alias_names
 }
+
+output "ebs_default_kms_key_arn" {
+  description = "KMS key that encrypts new EBS volumes of the account and region by default (null when set_ebs_default_kms_key is false: then AWS's aws/ebs key)."
+  value       = length(aws_ebs_default_kms_key.this) > 0 ? aws_ebs_default_kms_key.this[0].key_arn : null
+}

@@ -32,6 +32,18 @@ variable "kms_rotation_period_in_days" {
   default     = 365
 }
 
+variable "create_autoscaling_service_linked_role" {
+  type        = bool
+  description = "Create the Auto Scaling service-linked role that the EBS key policy names (a new account has none and KMS rejects the policy without it). Set false in an account that already has AWSServiceRoleForAutoScaling."
+  default     = true
+}
+
+variable "set_ebs_default_kms_key" {
+  type        = bool
+  description = "Make the platform's ebs KMS key the account's default EBS key in this region (EBS encryption by default is always on). false only for the local emulator."
+  default     = true
+}
+
 variable "tags" {
   type        = map(string)
   description = "Standard tags of the environment."

@@ -11,7 +11,28 @@ locals {
   account_id     = data.aws_caller_identity.current.account_id
   execution_name = "${var.name_prefix}-terraform-execution"
   execution_arn  = "arn:${local.partition}:iam::${local.account_id}:role/${local.execution_name}"
-  eks_clusters   = "arn:${local.partition}:eks:*:${local.account_id}:cluster/*"
+  ci_name        = "${var.name_prefix}-ci"
+  # Built from the name (the execution role depends_on the CI role, so IAM sees the principal),
+  # which keeps the execution trust policy known at plan time: reviewable, and testable.
+  ci_arn       = "arn:${local.partition}:iam::${local.account_id}:role/${local.ci_name}"
+  eks_clusters = "arn:${local.partition}:eks:*:${local.account_id}:cluster/*"
+
+  # IAM Identity Center (SSO) sessions come from roles that Identity Center creates under the
+  # reserved path aws-reserved/sso.amazonaws.com/ (named AWSReservedSSO_<permission set>_<hash>);
+  # nothing else can create roles there. Those sessions never carry aws:MultiFactorAuthPresent
+  # (MFA happens at the Identity Center sign-in, enforced in its settings), so a trust statement
+  # requiring the key locks SSO users out. SSO principals therefore get their own statement,
+  # matched by aws:PrincipalArn (ArnLike: the hash suffix and the role's region path segment may
+  # be wildcards, and the match survives a permission set being re-provisioned), while every
+  # other principal keeps the MFA condition.
+  sso_role_pattern = "^arn:aws[a-z-]*:iam::[0-9]{12}:role/aws-reserved/sso\\.amazonaws\\.com/"
+  trusted_humans = { for k, v in {
+    admin     = var.admin_principal_arns
+    developer = var.developer_principal_arns
+    } : k => {
+    sso   = [for p in v : p if can(regex(local.sso_role_pattern, p))]
+    other = [for p in v : p if !can(regex(local.sso_role_pattern, p))]
+  } if length(v) > 0 }
 }
 
 # --- Terraform execution role -------------------------------------------------------------------------------
@@ -23,7 +44,7 @@ data "aws_iam_policy_document" "execution_trust" {
     actions = ["sts:AssumeRole", "sts:TagSession"]
     principals {
       type        = "AWS"
-      identifiers = [aws_iam_role.ci.arn]
+      identifiers = [local.ci_arn]
     }
     dynamic "condition" {
       for_each = var.external_id == null ? [] : [1]
@@ -35,20 +56,41 @@ data "aws_iam_policy_document" "execution_trust" {
     }
   }
 
-  statement {
-    sid     = "AdminsAssume"
-    effect  = "Allow"
-    actions = ["sts:AssumeRole", "sts:TagSession"]
-    principals {
-      type        = "AWS"
-      identifiers = var.admin_principal_arns
+  dynamic "statement" {
+    for_each = length(local.trusted_humans.admin.other) > 0 ? [local.trusted_humans.admin.other] : []
+    content {
+      sid     = "AdminsAssume"
+      effect  = "Allow"
+      actions = ["sts:AssumeRole", "sts:TagSession"]
+      principals {
+        type        = "AWS"
+        identifiers = statement.value
+      }
+      dynamic "condition" {
+        for_each = var.require_mfa ? [1] : []
+        content {
+          test     = "Bool"
+          variable = "aws:MultiFactorAuthPresent"
+          values   = ["true"]
+        }
+      }
     }
-    dynamic "condition" {
-      for_each = var.require_mfa ? [1] : []
-      content {
-        test     = "Bool"
-        variable = "aws:MultiFactorAuthPresent"
-        values   = ["true"]
+  }
+
+  dynamic "statement" {
+    for_each = length(local.trusted_humans.admin.sso) > 0 ? [local.trusted_humans.admin.sso] : []
+    content {
+      sid     = "AdminsAssumeViaIdentityCenter"
+      effect  = "Allow"
+      actions = ["sts:AssumeRole", "sts:TagSession"]
+      principals {
+        type        = "AWS"
+        identifiers = distinct([for p in statement.value : "arn:${local.partition}:iam::${split(":", p)[4]}:root"])
+      }
+      condition {
+        test     = "ArnLike"
+        variable = "aws:PrincipalArn"
+        values   = statement.value
       }
     }
   }
@@ -61,6 +103,9 @@ resource "aws_iam_role" "execution" {
   max_session_duration = var.max_session_duration
   permissions_boundary = var.permissions_boundary_arn
   tags                 = merge(var.tags, { Name = local.execution_name })
+
+  # IAM rejects a trust policy whose principal does not exist yet.
+  depends_on = [aws_iam_role.ci]
 }
 
 resource "aws_iam_role_policy_attachment" "execution" {
@@ -85,12 +130,12 @@ data "aws_iam_policy_document" "ci_trust" {
 }
 
 resource "aws_iam_role" "ci" {
-  name                 = "${var.name_prefix}-ci"
+  name                 = local.ci_name
   description          = "CI/CD pipeline (Jenkins): assumes the execution role and reads EKS clusters."
   assume_role_policy   = data.aws_iam_policy_document.ci_trust.json
   max_session_duration = var.max_session_duration
   permissions_boundary = var.permissions_boundary_arn
-  tags                 = merge(var.tags, { Name = "${var.name_prefix}-ci" })
+  tags                 = merge(var.tags, { Name = local.ci_name })
 }
 
 data "aws_iam_policy_document" "assume_execution" {
@@ -129,23 +174,43 @@ resource "aws_iam_role_policy_attachment" "ci_assume" {
 # --- EKS admin, developer (read-only) and audit roles -------------------------------------------------------
 
 data "aws_iam_policy_document" "human_trust" {
-  for_each = { for k, v in {
-    admin     = var.admin_principal_arns
-    developer = var.developer_principal_arns
-  } : k => v if length(v) > 0 }
-  statement {
-    effect  = "Allow"
-    actions = ["sts:AssumeRole", "sts:TagSession"]
-    principals {
-      type        = "AWS"
-      identifiers = each.value
+  for_each = local.trusted_humans
+
+  dynamic "statement" {
+    for_each = length(each.value.other) > 0 ? [each.value.other] : []
+    content {
+      effect  = "Allow"
+      actions = ["sts:AssumeRole", "sts:TagSession"]
+      principals {
+        type        = "AWS"
+        identifiers = statement.value
+      }
+      dynamic "condition" {
+        for_each = var.require_mfa ? [1] : []
+        content {
+          test     = "Bool"
+          variable = "aws:MultiFactorAuthPresent"
+          values   = ["true"]
+        }
+      }
     }
-    dynamic "condition" {
-      for_each = var.require_mfa ? [1] : []
-      content {
-        test     = "Bool"
-        variable = "aws:MultiFactorAuthPresent"
-        values   = ["true"]
+  }
+
+  # Identity Center sessions: see trusted_humans above.
+  dynamic "statement" {
+    for_each = length(each.value.sso) > 0 ? [each.value.sso] : []
+    content {
+      sid     = "IdentityCenterAssume"
+      effect  = "Allow"
+      actions = ["sts:AssumeRole", "sts:TagSession"]
+      principals {
+        type        = "AWS"
+        identifiers = distinct([for p in statement.value : "arn:${local.partition}:iam::${split(":", p)[4]}:root"])
+      }
+      condition {
+        test     = "ArnLike"
+        variable = "aws:PrincipalArn"
+        values   = statement.value
       }
     }
   }

@@ -20,20 +20,36 @@ variable "ci_principal_arns" {
 
 variable "admin_principal_arns" {
   type        = list(string)
-  description = "Principals of platform administrators (users, SSO roles, or an account root) that may assume the execution and EKS admin roles."
+  description = "Principals of platform administrators that may assume the execution and EKS admin roles: IAM users/roles or an account root (these need MFA when require_mfa), or IAM Identity Center permission-set roles arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/[<region>/]AWSReservedSSO_<permission set>_<suffix>, where * may stand for the region and suffix (matched by aws:PrincipalArn; Identity Center enforces their MFA at sign-in)."
   validation {
     condition     = length(var.admin_principal_arns) > 0 && alltrue([for p in var.admin_principal_arns : can(regex("^arn:aws[a-z-]*:(iam|sts)::\\d{12}:.+$", p))])
     error_message = "admin_principal_arns must be a non-empty list of IAM ARNs."
+  }
+  validation {
+    condition = alltrue([for p in var.admin_principal_arns : (
+      can(regex("^arn:aws[a-z-]*:iam::\\d{12}:role/aws-reserved/sso\\.amazonaws\\.com/", p))
+      ? can(regex("^arn:aws[a-z-]*:iam::\\d{12}:role/aws-reserved/sso\\.amazonaws\\.com/([a-z0-9-]+/|\\*/)?AWSReservedSSO_[A-Za-z0-9+=,.@_*-]+$", p))
+      : !strcontains(p, "*")
+    )])
+    error_message = "Identity Center entries must name AWSReservedSSO_* roles under role/aws-reserved/sso.amazonaws.com/; wildcards (*) are allowed only in those entries."
   }
 }
 
 variable "developer_principal_arns" {
   type        = list(string)
   default     = []
-  description = "Principals of developers that may assume the read-only developer role (no role created when empty)."
+  description = "Principals of developers that may assume the read-only developer role (no role created when empty); same forms as admin_principal_arns (IAM principals need MFA when require_mfa, Identity Center AWSReservedSSO_* roles are matched by aws:PrincipalArn)."
   validation {
     condition     = alltrue([for p in var.developer_principal_arns : can(regex("^arn:aws[a-z-]*:(iam|sts)::\\d{12}:.+$", p))])
     error_message = "developer_principal_arns must be IAM ARNs."
+  }
+  validation {
+    condition = alltrue([for p in var.developer_principal_arns : (
+      can(regex("^arn:aws[a-z-]*:iam::\\d{12}:role/aws-reserved/sso\\.amazonaws\\.com/", p))
+      ? can(regex("^arn:aws[a-z-]*:iam::\\d{12}:role/aws-reserved/sso\\.amazonaws\\.com/([a-z0-9-]+/|\\*/)?AWSReservedSSO_[A-Za-z0-9+=,.@_*-]+$", p))
+      : !strcontains(p, "*")
+    )])
+    error_message = "Identity Center entries must name AWSReservedSSO_* roles under role/aws-reserved/sso.amazonaws.com/; wildcards (*) are allowed only in those entries."
   }
 }
 
@@ -57,7 +73,7 @@ variable "external_id" {
 variable "require_mfa" {
   type        = bool
   default     = true
-  description = "Administrators and developers must have signed in with MFA to assume their roles."
+  description = "IAM principals among the administrators and developers must have signed in with MFA (aws:MultiFactorAuthPresent) to assume their roles. Identity Center (SSO) roles are trusted in a separate statement without that key, which their sessions never carry; enforce MFA in Identity Center."
 }
 
 variable "execution_policy_arns" {

@@ -4,7 +4,8 @@
 # - data use is allowed only through the AWS service that owns the data
 #   (kms:ViaService + kms:CallerAccount), or to the service principal itself where the
 #   service calls KMS directly (CloudWatch Logs with an encryption-context condition,
-#   the Auto Scaling service-linked role for EBS, CloudWatch/EventBridge for SNS).
+#   the Auto Scaling service-linked role for EBS, CloudWatch/EventBridge for SNS, the EKS
+#   cluster role for Kubernetes secrets).
 module "naming" {
   source = "../naming"
 
@@ -71,7 +72,36 @@ locals {
     "kms:ReEncrypt*",
   ]
 
-  autoscaling_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/autoscaling.amazonaws.com/${var.autoscaling_service_linked_role_name}"
+  # The Auto Scaling service-linked role is a principal of the EBS key policy. KMS rejects a key
+  # policy naming a principal that does not exist (MalformedPolicyDocumentException), and on a
+  # new account the role does not exist until the first Auto Scaling group is created. So the
+  # module creates it and the policy takes the ARN from that resource: the reference orders the
+  # creation before the key policy. When the account already has the role, the caller sets
+  # create_autoscaling_service_linked_role = false and the ARN is built from its name.
+  create_autoscaling_role = var.create_autoscaling_service_linked_role && contains(var.purposes, "ebs")
+  autoscaling_role_suffix = trimprefix(trimprefix(var.autoscaling_service_linked_role_name, "AWSServiceRoleForAutoScaling"), "_")
+  autoscaling_role_arn = (local.create_autoscaling_role
+    ? aws_iam_service_linked_role.autoscaling[0].arn
+    : "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/autoscaling.amazonaws.com/${var.autoscaling_service_linked_role_name}"
+  )
+
+  # The EKS control plane calls KMS for secrets envelope encryption with the cluster role's own
+  # session (API server start-up, KEK rotation, health checks), not on behalf of a caller through
+  # the EKS API, so kms:ViaService cannot be relied on for those calls. The role is named by
+  # aws:PrincipalArn rather than as a Principal: it is created later (30-eks-cluster) and KMS
+  # rejects principals that do not exist yet.
+  eks_cluster_role_name = coalesce(var.eks_cluster_role_name, "${module.naming.name_prefix}-cluster")
+  eks_cluster_role_arn  = "arn:${local.partition}:iam::${local.account_id}:role/${local.eks_cluster_role_name}"
+}
+
+resource "aws_iam_service_linked_role" "autoscaling" {
+  count = local.create_autoscaling_role ? 1 : 0
+
+  aws_service_name = "autoscaling.amazonaws.com"
+  custom_suffix    = local.autoscaling_role_suffix == "" ? null : local.autoscaling_role_suffix
+  description      = "Auto Scaling launches EKS managed node group instances with volumes encrypted by ${module.naming.name_prefix} KMS keys."
+
+  tags = merge(var.tags, { Name = var.autoscaling_service_linked_role_name })
 }
 
 data "aws_iam_policy_document" "key" {
@@ -179,22 +209,65 @@ data "aws_iam_policy_document" "key" {
     }
   }
 
-  # CloudWatch alarms and EventBridge rules publish to encrypted topics of this account.
+  # Secrets envelope encryption by the EKS control plane, which uses the cluster role's own
+  # session (see eks_cluster_role_arn above): exactly the actions the eks-cluster module's
+  # cluster role policy allows, for that one role of this account.
+  dynamic "statement" {
+    for_each = each.key == "eks" ? [1] : []
+    content {
+      sid       = "EksClusterRoleSecretsEncryption"
+      effect    = "Allow"
+      actions   = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ListGrants"]
+      resources = ["*"]
+      principals {
+        type        = "AWS"
+        identifiers = [local.root_arn]
+      }
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:PrincipalArn"
+        values   = [local.eks_cluster_role_arn]
+      }
+    }
+  }
+
+  # CloudWatch alarms publish to encrypted topics of this account; CloudWatch sends
+  # aws:SourceAccount, which pins use to this account's alarms.
   dynamic "statement" {
     for_each = each.key == "sns" ? [1] : []
     content {
-      sid       = "AlarmPublishers"
+      sid       = "CloudWatchAlarmsPublish"
       effect    = "Allow"
       actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
       resources = ["*"]
       principals {
         type        = "Service"
-        identifiers = ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
+        identifiers = ["cloudwatch.amazonaws.com"]
       }
       condition {
         test     = "StringEquals"
         variable = "aws:SourceAccount"
         values   = [local.account_id]
+      }
+    }
+  }
+
+  # EventBridge rules publish to encrypted topics of this account. No aws:SourceAccount /
+  # aws:SourceArn / aws:SourceOrgID here: the SNS developer guide (key management, "Enable
+  # compatibility between event sources from AWS services and encrypted topics") states that
+  # these keys in a KMS key policy are not supported for EventBridge-to-encrypted topics, so a
+  # source condition makes every delivery fail. Which rules may publish is decided by the topic
+  # policy (sns:Publish for events.amazonaws.com with aws:SourceArn = the rule), not here.
+  dynamic "statement" {
+    for_each = each.key == "sns" ? [1] : []
+    content {
+      sid       = "EventBridgeRulesPublish"
+      effect    = "Allow"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+      resources = ["*"]
+      principals {
+        type        = "Service"
+        identifiers = ["events.amazonaws.com"]
       }
     }
   }

@@ -52,14 +52,31 @@ variable "rotation_period_in_days" {
   }
 }
 
+variable "create_autoscaling_service_linked_role" {
+  type        = bool
+  description = "Create the Auto Scaling service-linked role (autoscaling_service_linked_role_name) before the EBS key policy that names it; a new account does not have it and KMS rejects a policy naming a missing principal. Set false where the account already has the role (AWS creates it with the first Auto Scaling group), else CreateServiceLinkedRole fails because the name is taken."
+  default     = true
+}
+
 variable "autoscaling_service_linked_role_name" {
   type        = string
-  description = "Name of the Auto Scaling service-linked role that launches EKS managed node group instances with encrypted EBS volumes; it is a principal in the EBS key policy, so it must exist in the account before the key policy is set (AWS rejects unknown principals)."
+  description = "Name of the Auto Scaling service-linked role that launches EKS managed node group instances with encrypted EBS volumes; it is a principal in the EBS key policy, so it must exist before the key policy is set (created here unless create_autoscaling_service_linked_role is false). A suffixed name (AWSServiceRoleForAutoScaling_<suffix>) creates the role with that custom suffix."
   default     = "AWSServiceRoleForAutoScaling"
 
   validation {
     condition     = can(regex("^AWSServiceRoleForAutoScaling(_[A-Za-z0-9+=,.@-]+)?$", var.autoscaling_service_linked_role_name))
     error_message = "autoscaling_service_linked_role_name must be AWSServiceRoleForAutoScaling or a custom-suffixed variant of it."
+  }
+}
+
+variable "eks_cluster_role_name" {
+  type        = string
+  description = "Name of the EKS cluster IAM role that may use the eks key directly for secrets envelope encryption; null derives \"<name_prefix>-cluster\", the name the eks-cluster module gives it (cluster name = name prefix)."
+  default     = null
+
+  validation {
+    condition     = var.eks_cluster_role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.eks_cluster_role_name))
+    error_message = "eks_cluster_role_name must be an IAM role name (1-64 characters of A-Z a-z 0-9 +=,.@_-)."
   }
 }
 

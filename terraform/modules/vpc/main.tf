@@ -257,7 +257,21 @@ data "aws_iam_policy_document" "flow_logs_assume" {
   }
 }
 
+# The AWS documentation for flow logs to CloudWatch Logs ("IAM role for publishing flow logs to
+# CloudWatch Logs") lists CreateLogGroup, CreateLogStream, PutLogEvents, DescribeLogGroups and
+# DescribeLogStreams. All but CreateLogGroup are granted: the group is created here beforehand
+# (KMS, retention), and the right to create it would let a deleted group come back unencrypted
+# and kept forever. DescribeLogGroups lists groups and is authorized on log-group:* (the
+# CloudWatch Logs guide says to use a wildcard for it, not one group's ARN), so it gets its own
+# statement, limited to this account and region.
 data "aws_iam_policy_document" "flow_logs_write" {
+  statement {
+    sid       = "FindTheFlowLogGroup"
+    effect    = "Allow"
+    actions   = ["logs:DescribeLogGroups"]
+    resources = ["arn:${data.aws_partition.current.partition}:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:*"]
+  }
+
   statement {
     sid    = "WriteToTheFlowLogGroupOnly"
     effect = "Allow"

@@ -60,6 +60,7 @@ dependency "cluster" {
   skip_outputs = include.root.locals.offline
   mock_outputs = {
     cluster_name                       = "orch-eks-prod"
+    cluster_version                    = "1.35"
     cluster_endpoint                   = "https://0000000000000000000000000000000A.gr7.ap-northeast-2.eks.amazonaws.com"
     cluster_certificate_authority_data = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1PQ0sKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo="
     oidc_provider_arn                  = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/0000000000000000000000000000000A"
@@ -80,6 +81,7 @@ dependency "nodegroups" {
 
 inputs = {
   cluster_name                       = dependency.cluster.outputs.cluster_name
+  kubernetes_version                 = dependency.cluster.outputs.cluster_version
   cluster_endpoint                   = dependency.cluster.outputs.cluster_endpoint
   cluster_certificate_authority_data = dependency.cluster.outputs.cluster_certificate_authority_data
   oidc_provider_arn                  = dependency.cluster.outputs.oidc_provider_arn

@@ -16,10 +16,11 @@ mock_provider "helm" {}
 mock_provider "kubernetes" {}
 
 variables {
-  cluster_name      = "test"
-  oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/ABC"
-  region            = "ap-northeast-2"
-  vpc_id            = "vpc-00000000000000000"
+  cluster_name       = "test"
+  kubernetes_version = "1.35"
+  oidc_provider_arn  = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/ABC"
+  region             = "ap-northeast-2"
+  vpc_id             = "vpc-00000000000000000"
   pod_subnet_ids_by_az = {
     "ap-northeast-2a" = "subnet-0000000000000001a"
     "ap-northeast-2c" = "subnet-0000000000000001c"

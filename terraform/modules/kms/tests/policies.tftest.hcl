@@ -20,6 +20,12 @@ override_data {
   values = { partition = "aws", dns_suffix = "amazonaws.com" }
 }
 
+# The service-linked role's ARN is known only after it is created; a plan-time value stands in.
+override_resource {
+  target = aws_iam_service_linked_role.autoscaling
+  values = { arn = "arn:aws:iam::111111111111:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling" }
+}
+
 variables {
   environment = "eks-prod"
   region      = "ap-northeast-2"

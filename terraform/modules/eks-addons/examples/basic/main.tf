@@ -52,10 +52,11 @@ provider "helm" {
 module "addons" {
   source = "../.."
 
-  cluster_name      = var.cluster_name
-  oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/EXAMPLE0000000000000000000000000"
-  region            = "ap-northeast-2"
-  vpc_id            = data.aws_eks_cluster.this.vpc_config[0].vpc_id
+  cluster_name       = var.cluster_name
+  kubernetes_version = data.aws_eks_cluster.this.version
+  oidc_provider_arn  = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/EXAMPLE0000000000000000000000000"
+  region             = "ap-northeast-2"
+  vpc_id             = data.aws_eks_cluster.this.vpc_config[0].vpc_id
   pod_subnet_ids_by_az = {
     "ap-northeast-2a" = "subnet-0000000000000001a"
     "ap-northeast-2c" = "subnet-0000000000000001c"
