@@ -356,3 +356,15 @@ def test_failed_requests_are_logged_with_their_action_and_attempt(fresh_emu: Emu
     ]
     assert lines and " 400 " in lines[-1] and "[attempt=1;" in lines[-1] and "invocation=" in lines[-1]
     assert "sg-0000000000000000f" not in lines[-1]  # the request itself is never logged
+
+
+def test_ebs_default_kms_key_can_be_read_set_and_reset(fresh_emu: Emu) -> None:
+    """What aws_ebs_default_kms_key does: read (AWS managed key before any choice), modify, read, reset."""
+    ec2, kms = fresh_emu.client("ec2"), fresh_emu.client("kms")
+    managed = ec2.get_ebs_default_kms_key_id()["KmsKeyId"]
+    assert managed == kms.describe_key(KeyId="alias/aws/ebs")["KeyMetadata"]["Arn"]
+    platform_key = kms.create_key(Description="platform ebs")["KeyMetadata"]["Arn"]
+    assert ec2.modify_ebs_default_kms_key_id(KmsKeyId=platform_key)["KmsKeyId"] == platform_key
+    assert ec2.get_ebs_default_kms_key_id()["KmsKeyId"] == platform_key
+    assert ec2.reset_ebs_default_kms_key_id()["KmsKeyId"] == managed
+    assert ec2.get_ebs_default_kms_key_id()["KmsKeyId"] == managed

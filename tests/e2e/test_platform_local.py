@@ -222,7 +222,13 @@ def test_no_credential_reaches_run_logs_or_reports(platform: Platform) -> None:
 
 def test_foundation_keys(platform: Platform) -> None:
     assert platform.apply_rc == 0, failed_units(platform.apply_report)
-    check_foundation(platform.client("kms"), platform.outputs["00-foundation"])
+    foundation = platform.outputs["00-foundation"]
+    check_foundation(platform.client("kms"), foundation)
+    # New EBS volumes (node root volumes, CSI volumes) are encrypted with the platform's ebs key.
+    ec2 = platform.client("ec2")
+    assert ec2.get_ebs_encryption_by_default()["EbsEncryptionByDefault"] is True
+    assert ec2.get_ebs_default_kms_key_id()["KmsKeyId"] == foundation["kms_key_arns"]["ebs"]
+    assert foundation["ebs_default_kms_key_arn"] == foundation["kms_key_arns"]["ebs"]
 
 
 def test_vpc_subnets_nat_gateways_and_routes(platform: Platform) -> None:
