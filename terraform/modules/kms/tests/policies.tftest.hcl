@@ -1,4 +1,4 @@
-# Plan-only checks of the key policies, rendered by the real aws_iam_policy_document (no AWS
+# Plan-only checks of the key policies (issue 12: EKS secrets key, SNS publishers below), rendered by the real aws_iam_policy_document (no AWS
 # calls: the provider skips credential checks and the two identity data sources are overridden).
 provider "aws" {
   region                      = "ap-northeast-2"
@@ -78,5 +78,76 @@ run "keys_and_policies" {
   assert {
     condition     = strcontains(data.aws_iam_policy_document.key["ebs"].json, "role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling")
     error_message = "The EBS key lets the Auto Scaling service-linked role launch encrypted volumes."
+  }
+}
+
+# Issue 12, item 11: the EKS control plane encrypts Kubernetes secrets with the cluster role's own
+# session (API server start-up, KEK rotation, health checks), not on behalf of a caller through the
+# EKS API, so a key usable only with kms:ViaService = eks.<region>.amazonaws.com can fail those
+# calls. The eks key names the cluster role (by aws:PrincipalArn: it does not exist yet when the key
+# is created) for exactly the actions its IAM policy has. Plan-only.
+run "cluster_role_uses_the_eks_key_directly" {
+  command = plan
+
+  assert {
+    condition = length([
+      for s in jsondecode(data.aws_iam_policy_document.key["eks"].json).Statement : s
+      if !can(s.Condition.StringEquals["kms:ViaService"]) && contains(flatten([s.Action]), "kms:Encrypt") &&
+      s.Principal.AWS == "arn:aws:iam::111111111111:root" &&
+      try(s.Condition.ArnEquals["aws:PrincipalArn"], "") == "arn:aws:iam::111111111111:role/orch-eks-prod-cluster" &&
+      toset(flatten([s.Action])) == toset(["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ListGrants"])
+    ]) == 1
+    error_message = "The eks key must let the cluster role (orch-eks-prod-cluster, by aws:PrincipalArn) Encrypt/Decrypt/DescribeKey/ListGrants without kms:ViaService."
+  }
+  assert {
+    condition = alltrue([
+      for p, d in data.aws_iam_policy_document.key : !strcontains(d.json, "orch-eks-prod-cluster") if p != "eks"
+    ])
+    error_message = "Only the eks key names the cluster role."
+  }
+}
+
+run "cluster_role_name_override" {
+  command = plan
+
+  variables {
+    eks_cluster_role_name = "custom-eks-cluster"
+  }
+
+  assert {
+    condition     = strcontains(data.aws_iam_policy_document.key["eks"].json, "arn:aws:iam::111111111111:role/custom-eks-cluster")
+    error_message = "eks_cluster_role_name overrides the derived role name."
+  }
+}
+
+# Issue 12, item 8: EventBridge does not send aws:SourceAccount / aws:SourceArn when it publishes to
+# an encrypted SNS topic; the SNS developer guide says source condition keys in the KMS key policy
+# are not supported for EventBridge-to-encrypted topics. A condition there drops every alarm routed
+# through EventBridge. CloudWatch alarms keep their aws:SourceAccount condition. Plan-only.
+run "eventbridge_without_source_conditions" {
+  command = plan
+
+  assert {
+    condition = length([
+      for s in jsondecode(data.aws_iam_policy_document.key["sns"].json).Statement : s
+      if contains(flatten([try(s.Principal.Service, [])]), "events.amazonaws.com")
+    ]) == 1
+    error_message = "The sns key must let EventBridge (events.amazonaws.com) encrypt messages for topics."
+  }
+  assert {
+    condition = alltrue([
+      for s in jsondecode(data.aws_iam_policy_document.key["sns"].json).Statement :
+      !can(s.Condition) && toset(flatten([s.Action])) == toset(["kms:Decrypt", "kms:GenerateDataKey*"])
+      if contains(flatten([try(s.Principal.Service, [])]), "events.amazonaws.com")
+    ])
+    error_message = "The EventBridge statement must carry no aws:SourceAccount/aws:SourceArn condition (unsupported for EventBridge-to-encrypted topics: deliveries would fail) and only Decrypt + GenerateDataKey*."
+  }
+  assert {
+    condition = length([
+      for s in jsondecode(data.aws_iam_policy_document.key["sns"].json).Statement : s
+      if contains(flatten([try(s.Principal.Service, [])]), "cloudwatch.amazonaws.com") &&
+      try(s.Condition.StringEquals["aws:SourceAccount"], "") == "111111111111"
+    ]) == 1
+    error_message = "CloudWatch alarms keep the aws:SourceAccount condition (CloudWatch sends it)."
   }
 }
