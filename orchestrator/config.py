@@ -23,6 +23,8 @@ _ACCOUNT = re.compile(r"^\d{12}$")
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+# The same check as terraform/modules/monitoring's alarm_email_addresses validation.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 
 
 class _Strict(BaseModel):
@@ -126,6 +128,21 @@ class EksSettings(_Strict):
         return values
 
 
+class AlarmSettings(_Strict):
+    """`alarms:` block read by 90-monitoring: who the alarm topic notifies."""
+
+    # E-mail subscriptions of the alarm SNS topic (each address must confirm the subscription).
+    email_addresses: list[str] = Field(default_factory=list)
+
+    @field_validator("email_addresses")
+    @classmethod
+    def _emails(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not _EMAIL.match(value):
+                raise ValueError(f"not an e-mail address: {value!r}")
+        return values
+
+
 class EnvConfig(_Strict):
     name: str
     account_id: str
@@ -134,6 +151,10 @@ class EnvConfig(_Strict):
     execution_role: ExecutionRole = Field(default_factory=ExecutionRole)
     state: StateConfig
     eks: EksSettings = Field(default_factory=EksSettings)
+    # What the environment is for. Production (the default, so a forgotten key is not an escape)
+    # must have an alarm subscriber; 90-monitoring receives the same value and refuses too.
+    tier: Literal["production", "staging", "dev"] = "production"
+    alarms: AlarmSettings = Field(default_factory=AlarmSettings)
     tags: dict[str, str]
 
     # Set by the loader, not by the file.
@@ -162,6 +183,15 @@ class EnvConfig(_Strict):
         if missing:
             raise ValueError(f"standard tags missing: {', '.join(missing)}")
         return value
+
+    @model_validator(mode="after")
+    def _alarm_subscriber(self) -> EnvConfig:
+        if self.tier == "production" and not self.alarms.email_addresses:
+            raise ValueError(
+                "production environment has no alarm subscriber: set alarms.email_addresses"
+                " (or tier: staging|dev if it is not production)"
+            )
+        return self
 
     @property
     def directory(self) -> Path:

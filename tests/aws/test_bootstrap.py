@@ -244,3 +244,33 @@ def test_eks_settings_are_validated(tmp_path: Path) -> None:
         with pytest.raises(ConfigError) as err:
             load_env_file(path)
         assert field in str(err.value), err.value
+
+
+def test_production_needs_an_alarm_subscriber(tmp_path: Path) -> None:
+    """eks-prod's alarms reach someone; a production env.yaml without a subscriber is refused in one line."""
+    assert ENV.tier == "production"
+    assert ENV.alarms.email_addresses == ["platform-oncall@example.com"]
+    text = ENV.path.read_text()
+    none = text.replace("  email_addresses: [platform-oncall@example.com]", "  email_addresses: []")
+    path = tmp_path / "env.yaml"
+    path.write_text(none)
+    with pytest.raises(ConfigError) as err:
+        load_env_file(path)
+    message = str(err.value)
+    assert "\n" not in message and str(path) in message, message
+    assert "production environment has no alarm subscriber: set alarms.email_addresses" in message, message
+    # Dropping the tier does not escape the rule (production is the default).
+    path.write_text(none.replace("tier: production", ""))
+    with pytest.raises(ConfigError, match="no alarm subscriber"):
+        load_env_file(path)
+    # A staging copy may go without one; a wrong address or tier names its field.
+    path.write_text(none.replace("tier: production", "tier: staging"))
+    assert load_env_file(path).alarms.email_addresses == []
+    for old, new, field in (
+        ("tier: production", "tier: prod", "tier"),
+        ("[platform-oncall@example.com]", "[platform-oncall]", "alarms.email_addresses"),
+    ):
+        path.write_text(text.replace(old, new))
+        with pytest.raises(ConfigError) as err:
+            load_env_file(path)
+        assert field in str(err.value), err.value

@@ -368,3 +368,30 @@ def test_ebs_default_kms_key_can_be_read_set_and_reset(fresh_emu: Emu) -> None:
     assert ec2.get_ebs_default_kms_key_id()["KmsKeyId"] == platform_key
     assert ec2.reset_ebs_default_kms_key_id()["KmsKeyId"] == managed
     assert ec2.get_ebs_default_kms_key_id()["KmsKeyId"] == managed
+
+
+def test_elasticache_user_groups_and_user_password_changes(fresh_emu: Emu) -> None:
+    """What aws_elasticache_user_group and a passwords_wo rotation of aws_elasticache_user call."""
+    ec = fresh_emu.client("elasticache")
+    ec.create_user(
+        UserId="app-default", UserName="default", Engine="redis", AccessString="on ~* +@all", Passwords=["a" * 32]
+    )
+    ec.create_user(
+        UserId="app-reader", UserName="reader", Engine="redis", AccessString="on ~* +@read", Passwords=["b" * 32]
+    )
+    with pytest.raises(ClientError, match="username default"):
+        ec.create_user_group(UserGroupId="app", Engine="redis", UserIds=["app-reader"])
+    created = ec.create_user_group(
+        UserGroupId="app", Engine="redis", UserIds=["app-default"], Tags=[{"Key": "Name", "Value": "app"}]
+    )
+    assert created["Status"] == "active" and created["UserIds"] == ["app-default"]
+    assert ec.list_tags_for_resource(ResourceName=created["ARN"])["TagList"] == [{"Key": "Name", "Value": "app"}]
+    ec.modify_user_group(UserGroupId="app", UserIdsToAdd=["app-reader"])
+    assert ec.describe_user_groups(UserGroupId="app")["UserGroups"][0]["UserIds"] == ["app-default", "app-reader"]
+    ec.modify_user(UserId="app-default", Passwords=["c" * 40])
+    user = ec.describe_users(UserId="app-default")["Users"][0]
+    assert user["Authentication"] == {"Type": "password", "PasswordCount": 1}
+    ec.delete_user_group(UserGroupId="app")
+    with pytest.raises(ClientError) as gone:
+        ec.describe_user_groups(UserGroupId="app")
+    assert gone.value.response["Error"]["Code"] == "UserGroupNotFound"

@@ -61,7 +61,15 @@ def assert_redis_replication_group(
     assert group["CacheNodeType"] == node_type
     assert group["AtRestEncryptionEnabled"] is True
     assert group["TransitEncryptionEnabled"] is True
-    assert group["AuthTokenEnabled"] is True
+    # AUTH goes through the RBAC user group's `default` user, whose password is write-only
+    # (elasticache-redis: the group's own auth_token would be stored in state).
+    assert group["AuthTokenEnabled"] is False and group["UserGroupIds"] == [group_id]
+    user_group = elasticache.describe_user_groups(UserGroupId=group_id)["UserGroups"][0]
+    assert user_group["Status"] == "active" and group_id in user_group["ReplicationGroups"]
+    users = [elasticache.describe_users(UserId=u)["Users"][0] for u in user_group["UserIds"]]
+    assert [(u["UserName"], u["Authentication"]["Type"], u["Authentication"]["PasswordCount"]) for u in users] == [
+        ("default", "password", 1)
+    ]
     assert group["AutomaticFailover"] == "enabled"
     assert group["MultiAZ"] == "enabled"
     assert group["KmsKeyId"].startswith("arn:aws:kms:")

@@ -183,7 +183,7 @@ variable "maintenance_window" {
 
 variable "auth_token_version" {
   type        = number
-  description = "Bump to generate a new AUTH token, store it in the secret and rotate it on the cluster (ROTATE strategy)."
+  description = "Bump to generate a new AUTH token, store it in the secret and set it on the cluster's default user (the old token stops working then)."
   default     = 1
 
   validation {

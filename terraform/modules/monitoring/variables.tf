@@ -48,6 +48,23 @@ variable "alarm_email_addresses" {
     condition     = alltrue([for a in var.alarm_email_addresses : can(regex("^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$", a))])
     error_message = "alarm_email_addresses must be e-mail addresses."
   }
+
+  # One line at plan time, for orch and plain Terragrunt alike: alarms nobody receives are no alarms.
+  validation {
+    condition     = var.tier != "production" || length(var.alarm_email_addresses) > 0
+    error_message = "A production environment needs an alarm subscriber: set alarm_email_addresses (env.yaml alarms.email_addresses), or tier to staging/dev."
+  }
+}
+
+variable "tier" {
+  type        = string
+  description = "What the environment is for: production (refused without alarm_email_addresses), staging or dev (env.yaml tier)."
+  default     = "production"
+
+  validation {
+    condition     = contains(["production", "staging", "dev"], var.tier)
+    error_message = "tier must be production, staging or dev."
+  }
 }
 
 variable "cluster_name" {

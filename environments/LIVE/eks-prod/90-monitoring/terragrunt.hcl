@@ -64,4 +64,7 @@ inputs = {
   aurora_instance_ids         = dependency.database.outputs.instance_ids
   redis_member_clusters       = dependency.cache.outputs.member_clusters
   nat_gateway_ids             = dependency.networking.outputs.nat_gateway_ids
+  # env.yaml (orch validates both; the module refuses production without a subscriber for plain Terragrunt too).
+  tier                  = try(include.root.locals.env.tier, "production")
+  alarm_email_addresses = try(include.root.locals.env.alarms.email_addresses, [])
 }

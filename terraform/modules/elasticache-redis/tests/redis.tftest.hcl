@@ -1,9 +1,5 @@
 # Plan-only checks of cluster mode, encryption and the emulator switch (no AWS calls).
-mock_provider "aws" {
-  mock_data "aws_secretsmanager_secret_version" {
-    defaults = { secret_string = "mockedtokenmockedtokenmockedtoken" }
-  }
-}
+mock_provider "aws" {}
 
 variables {
   name                        = "orch-eks-prod-redis"
@@ -45,6 +41,17 @@ run "production_defaults" {
   assert {
     condition     = toset([for l in aws_elasticache_replication_group.this.log_delivery_configuration : l.log_type]) == toset(["slow-log", "engine-log"])
     error_message = "Slow log and engine log must be delivered."
+  }
+  # The AUTH token is held write-only by the group's default user, never by auth_token (which lands in state).
+  assert {
+    condition = (
+      aws_elasticache_replication_group.this.auth_token == null &&
+      aws_elasticache_replication_group.this.user_group_ids == toset(["orch-eks-prod-redis"]) &&
+      aws_elasticache_user_group.this.user_ids == toset(["orch-eks-prod-redis-default"]) &&
+      aws_elasticache_user.default.user_name == "default" &&
+      aws_elasticache_user.default.passwords_wo_version == 1
+    )
+    error_message = "Authentication must go through the user group's default user, with a write-only password."
   }
 }
 

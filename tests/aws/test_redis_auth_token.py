@@ -1,0 +1,150 @@
+"""The Redis AUTH token never reaches state or a plan: elasticache-redis applied with the real
+provider against the emulator, then every state and plan file searched for the token the secret holds.
+
+The token is an ephemeral value end to end (ephemeral random password, write-only secret value,
+ephemeral read of the secret, write-only RBAC user password); a plain `data` source or a
+non-write-only argument would store it in state in clear text.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from _aws_helpers import REGION, Emu, scan_for_secrets
+
+from orchestrator import tools
+
+pytestmark = [pytest.mark.emulator, pytest.mark.engines]
+
+MODULE = Path(__file__).resolve().parents[2] / "terraform/modules/elasticache-redis"
+
+CONFIG = """
+terraform {{
+  required_providers {{
+    aws = {{ source = "hashicorp/aws" }}
+  }}
+}}
+
+provider "aws" {{
+  region                      = "{region}"
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  endpoints {{
+    ec2            = "{endpoint}"
+    elasticache    = "{endpoint}"
+    kms            = "{endpoint}"
+    logs           = "{endpoint}"
+    secretsmanager = "{endpoint}"
+    sts            = "{endpoint}"
+  }}
+}}
+
+resource "aws_vpc" "this" {{
+  cidr_block = "10.43.0.0/16"
+}}
+
+resource "aws_subnet" "this" {{
+  for_each          = {{ a = "10.43.1.0/24", c = "10.43.2.0/24" }}
+  vpc_id            = aws_vpc.this.id
+  cidr_block        = each.value
+  availability_zone = "{region}${{each.key}}"
+}}
+
+resource "aws_security_group" "this" {{
+  name   = "redis-token-test"
+  vpc_id = aws_vpc.this.id
+}}
+
+resource "aws_kms_key" "this" {{
+  description = "redis token test"
+}}
+
+module "redis" {{
+  source = "{module}"
+
+  name                           = "tok-redis"
+  subnet_ids                     = [for s in aws_subnet.this : s.id]
+  security_group_ids             = [aws_security_group.this.id]
+  kms_key_arn                    = aws_kms_key.this.arn
+  cloudwatch_logs_kms_key_arn    = aws_kms_key.this.arn
+  create_cache_parameter_group   = false
+  secret_recovery_window_in_days = 0
+  auth_token_version             = {version}
+}}
+
+output "secret_arn" {{
+  value = module.redis.auth_token_secret_arn
+}}
+"""
+
+
+def test_auth_token_is_in_no_state_and_no_plan(fresh_emu: Emu, engine_env: dict[str, str], tmp_path: Path) -> None:
+    tofu = str(tools.find_tool("tofu"))
+    env = {**engine_env, "AWS_CA_BUNDLE": str(fresh_emu.status.ca_bundle)} if fresh_emu.status.ca_bundle else engine_env
+
+    def run(command: str, *args: str) -> subprocess.CompletedProcess[str]:
+        flags = [] if command in ("show", "output") else ["-input=false"]
+        return subprocess.run(
+            [tofu, command, *flags, "-no-color", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    secrets = fresh_emu.client("secretsmanager")
+
+    def configure(version: int) -> None:
+        (tmp_path / "main.tf").write_text(
+            CONFIG.format(region=REGION, endpoint=fresh_emu.endpoint, module=MODULE, version=version)
+        )
+
+    def show_plan(name: str) -> str:
+        planned = run("plan", f"-out={name}")
+        assert planned.returncode == 0, planned.stdout[-3000:] + planned.stderr[-3000:]
+        shown = run("show", "-json", name)
+        assert shown.returncode == 0, shown.stderr
+        (tmp_path / f"{name}.json").write_text(shown.stdout)
+        return shown.stdout
+
+    configure(1)
+    init = run("init")
+    assert init.returncode == 0, init.stdout + init.stderr
+    show_plan("first.tfplan")
+    applied = run("apply", "-auto-approve", "first.tfplan")
+    assert applied.returncode == 0, applied.stdout[-3000:] + applied.stderr[-3000:]
+    secret_arn = run("output", "-raw", "secret_arn").stdout.strip()
+    token = secrets.get_secret_value(SecretId=secret_arn)["SecretString"]
+    assert 16 <= len(token) <= 128 and token.isalnum()
+
+    # The cluster authenticates through the user group's default user, which has the password.
+    elasticache = fresh_emu.client("elasticache")
+    group = elasticache.describe_replication_groups(ReplicationGroupId="tok-redis")["ReplicationGroups"][0]
+    assert group["AuthTokenEnabled"] is False and group["UserGroupIds"] == ["tok-redis"]
+    user_group = elasticache.describe_user_groups(UserGroupId="tok-redis")["UserGroups"][0]
+    assert user_group["UserIds"] == ["tok-redis-default"] and user_group["ReplicationGroups"] == ["tok-redis"]
+    user = elasticache.describe_users(UserId="tok-redis-default")["Users"][0]
+    assert user["UserName"] == "default" and user["Authentication"] == {"Type": "password", "PasswordCount": 1}
+
+    # A later plan (the ephemeral read of the secret happens again) changes nothing; then a rotation.
+    show_plan("again.tfplan")
+    assert run("plan", "-detailed-exitcode").returncode == 0
+    configure(2)
+    show_plan("rotate.tfplan")
+    rotated = run("apply", "-auto-approve", "rotate.tfplan")
+    assert rotated.returncode == 0, rotated.stdout[-3000:] + rotated.stderr[-3000:]
+    new_token = secrets.get_secret_value(SecretId=secret_arn)["SecretString"]
+    assert new_token != token
+    assert run("plan", "-detailed-exitcode").returncode == 0
+
+    state = (tmp_path / "terraform.tfstate").read_text()
+    assert secret_arn in state  # the state is there and is the module's
+    hits = scan_for_secrets([tmp_path], [token, new_token])
+    assert hits == [], f"the AUTH token is stored in: {hits}"
