@@ -315,3 +315,7 @@ def test_metric_alarms(platform: Platform) -> None:
     )
     assert len(monitoring["alarm_names"]) == expected
     assert_alarms(platform.client("cloudwatch"), monitoring["alarm_names"], monitoring["alarm_topic_arn"])
+    # Someone is told: env.yaml's alarms.email_addresses subscribe to the topic.
+    wanted = yaml.safe_load((REPO / "environments/LIVE/eks-prod/env.yaml").read_text())["alarms"]["email_addresses"]
+    subs = platform.client("sns").list_subscriptions_by_topic(TopicArn=monitoring["alarm_topic_arn"])["Subscriptions"]
+    assert sorted((s["Protocol"], s["Endpoint"]) for s in subs) == sorted(("email", a) for a in wanted)
