@@ -69,3 +69,51 @@ run "emulator" {
     error_message = "IRSA roles are plain IAM and must exist in every mode."
   }
 }
+
+# Issue 12, item 9: Cluster Autoscaler 1.N.x supports only Kubernetes 1.N, but the chart's default
+# image follows the chart version. The image tag is derived from the cluster's kubernetes_version,
+# with an override for a later patch release of the same line. Plan-only with mock providers.
+run "image_follows_the_cluster_minor" {
+  command = plan
+
+  assert {
+    condition     = try(yamldecode(helm_release.cluster_autoscaler[0].values[0]).image.tag, null) == "v1.35.0"
+    error_message = "A 1.35 cluster must run Cluster Autoscaler v1.35.x (derived: v1.35.0), not the chart's default image."
+  }
+}
+
+run "image_follows_an_upgrade" {
+  command = plan
+
+  variables {
+    kubernetes_version = "1.34"
+  }
+
+  assert {
+    condition     = try(yamldecode(helm_release.cluster_autoscaler[0].values[0]).image.tag, null) == "v1.34.0"
+    error_message = "The image tag must follow kubernetes_version."
+  }
+}
+
+run "patch_override" {
+  command = plan
+
+  variables {
+    cluster_autoscaler_image_tag = "v1.35.2"
+  }
+
+  assert {
+    condition     = try(yamldecode(helm_release.cluster_autoscaler[0].values[0]).image.tag, null) == "v1.35.2"
+    error_message = "cluster_autoscaler_image_tag overrides the derived tag."
+  }
+}
+
+run "override_on_another_minor_is_refused" {
+  command = plan
+
+  variables {
+    cluster_autoscaler_image_tag = "v1.33.1"
+  }
+
+  expect_failures = [var.cluster_autoscaler_image_tag]
+}
