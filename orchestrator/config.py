@@ -89,6 +89,9 @@ class EksSettings(_Strict):
     kubernetes_version: str | None = Field(None, pattern=r"^1\.\d{2}$")
     # Public API endpoint: on only when CIDRs are listed; never the whole internet.
     public_access_cidrs: list[str] = Field(default_factory=list)
+    # orch/Jenkins run inside the VPC (or a peered/VPN-connected network) and reach the private
+    # endpoint. One of this and public_access_cidrs must say how the applying machine gets in.
+    runner_in_vpc: bool = False
     # EKS access entries (the roles bootstrap/10-iam-baseline creates, SSO roles, the CI role).
     admin_role_arns: list[str] = Field(default_factory=list)
     developer_role_arns: list[str] = Field(default_factory=list)
@@ -96,6 +99,8 @@ class EksSettings(_Strict):
     # external-dns: the hosted zones it may change and the domains it manages.
     route53_zone_arns: list[str] = Field(default_factory=list)
     external_dns_domain_filters: list[str] = Field(default_factory=list)
+    # cert-manager's ClusterIssuer: the ACME account contact (required with a zone).
+    acme_email: str | None = None
 
     @field_validator("public_access_cidrs")
     @classmethod
@@ -118,6 +123,22 @@ class EksSettings(_Strict):
             if not _ROLE_ARN.match(value):
                 raise ValueError(f"not an IAM role ARN: {value!r}")
         return values
+
+    @field_validator("acme_email")
+    @classmethod
+    def _acme_email(cls, value: str | None) -> str | None:
+        if value is not None and not _EMAIL.match(value):
+            raise ValueError(f"not an e-mail address: {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _dns_complete(self) -> EksSettings:
+        if self.route53_zone_arns and not (self.external_dns_domain_filters and self.acme_email):
+            raise ValueError(
+                "route53_zone_arns needs external_dns_domain_filters (the zones' domains) and acme_email"
+                " (the ClusterIssuer's ACME contact)"
+            )
+        return self
 
     @field_validator("route53_zone_arns")
     @classmethod
@@ -190,6 +211,16 @@ class EnvConfig(_Strict):
             raise ValueError(
                 "production environment has no alarm subscriber: set alarms.email_addresses"
                 " (or tier: staging|dev if it is not production)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _cluster_reachable(self) -> EnvConfig:
+        if not self.eks.public_access_cidrs and not self.eks.runner_in_vpc:
+            raise ValueError(
+                "nothing outside the VPC can reach the EKS API: eks.public_access_cidrs is empty and"
+                " eks.runner_in_vpc is false (list the Jenkins/VPN egress CIDRs, or set runner_in_vpc: true"
+                " when orch runs inside the VPC)"
             )
         return self
 

@@ -25,7 +25,11 @@ class DoctorReport(BaseModel):
     cli_config: str | None = None
     aws: dict[str, Any] = Field(default_factory=dict)
     emulator: dict[str, Any] = Field(default_factory=dict)
+    # `aws eks get-token`, the Kubernetes/Helm providers' exec credential plugin (path or None).
+    aws_cli: str | None = None
     missing: list[str] = Field(default_factory=list)
+    # Not fatal here (local runs and the AWS-only layers do without), but a real run needs them.
+    warnings: list[str] = Field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump()
@@ -82,6 +86,18 @@ def _check_aws(report: DoctorReport, options: GlobalOptions) -> None:
         report.aws = {"identity": None, "status": f"unavailable: {exc.__class__.__name__}: {exc}"}
 
 
+def _check_aws_cli(report: DoctorReport) -> None:
+    """The providers of the Kubernetes layers sign their tokens with `aws eks get-token` at run time
+    (a token stored in a saved plan would expire during the approval), so the agent needs the CLI."""
+    import shutil
+
+    report.aws_cli = shutil.which("aws")
+    if report.aws_cli is None:
+        report.warnings.append(
+            "aws CLI not on PATH: the Kubernetes layers (50-addons) get their EKS tokens from `aws eks get-token`"
+        )
+
+
 def _check_emulator(report: DoctorReport) -> None:
     available = importlib.util.find_spec("moto") is not None
     report.emulator = {"available": available, "running": None}
@@ -111,6 +127,7 @@ def run(options: GlobalOptions | None = None) -> DoctorReport:
     _check_providers(report)
     _check_python(report)
     _check_aws(report, options)
+    _check_aws_cli(report)
     _check_emulator(report)
     return report
 
@@ -128,6 +145,11 @@ def render(report: DoctorReport, console: Console) -> None:
         "CLI config",
         "[green]ok[/green]" if report.cli_config else "[yellow]none[/yellow]",
         report.cli_config or "providers come from the registry (needs internet)",
+    )
+    table.add_row(
+        "aws CLI",
+        "[green]ok[/green]" if report.aws_cli else "[yellow]missing[/yellow]",
+        report.aws_cli or "needed on agents that apply 50-addons (exec credentials: aws eks get-token)",
     )
     deps = ", ".join(f"{k} {v}" for k, v in report.python.items() if v)
     table.add_row("python deps", "[green]ok[/green]", deps)

@@ -211,10 +211,27 @@ def open_workspace(
             from orchestrator.backend import require_state_bucket
             from orchestrator.config import load_env
 
-            require_state_bucket(load_env(env_name), session, local=local)
+            env_cfg = load_env(env_name)
+            require_state_bucket(env_cfg, session, local=local)
+            if _manages_a_cluster(ws):
+                from orchestrator.cluster_access import require_cluster_access
+
+                require_cluster_access(
+                    env_cfg,
+                    caller_arn=session.caller_arn,
+                    account_id=session.account_id,
+                    units=[directory / path for path in ws.selected],
+                )
     ws.session = session
     ws.env = build_env(session, engine)
     return ws
+
+
+def _manages_a_cluster(ws: Workspace) -> bool:
+    """The stack has a unit that talks to the Kubernetes API (then env.yaml must grant access)."""
+    from orchestrator.cluster_access import talks_to_cluster
+
+    return any(talks_to_cluster(ws.stack_dir / path) for path in ws.graph.paths)
 
 
 def _relpath(path: Path, start: Path) -> str:

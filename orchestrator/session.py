@@ -185,8 +185,9 @@ def open_session(
     run._boto = boto
     run.env.update(extra)
     role = env.execution_role if env is not None else None
-    if not guard and not local and not (role is not None and role.arn):
-        # validate/graph-like runs: nothing to assume or check, so no AWS call (credentials optional).
+    if not guard and not local:
+        # validate/graph-like runs are offline: nothing to assume or check, so no AWS call and no
+        # credentials needed (not even with an execution role in env.yaml).
         return run
     caller = credentials.resolve_caller(
         boto, endpoint=run.endpoint, ca_bundle=run._ca_bundle, profile=None if local else profile

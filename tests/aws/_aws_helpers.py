@@ -82,7 +82,8 @@ def tofu_runner(work: Path, env: dict[str, str], ca_bundle: str | None) -> Any:
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [tofu, *args, "-input=false", "-no-color"],
+            # Flags right after the subcommand: a saved plan file must stay the last argument.
+            [tofu, args[0], "-input=false", "-no-color", *args[1:]],
             cwd=work,
             env=run_env,
             capture_output=True,

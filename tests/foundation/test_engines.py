@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,19 @@ def test_doctor_json_reports_supported_engines_and_aws6(engine_env: dict[str, st
     assert tools.parse_version(report["tools"]["terragrunt"]["version"]) >= (0, 96, 0)
     assert report["providers"]["hashicorp/aws"]["version"].startswith("6.")
     assert report["missing"] == []
+
+
+def test_doctor_names_the_aws_cli_the_kubernetes_layers_need(engine_env: dict[str, str], tmp_path: Path) -> None:
+    """50-addons signs EKS tokens with `aws eks get-token` at run time; doctor says where it is, or warns."""
+    proc = run([str(REPO / ".venv/bin/orch"), "doctor", "--json"], REPO, engine_env, timeout=120)
+    report = json.loads(proc.stdout)
+    assert report["aws_cli"] == shutil.which("aws", path=engine_env.get("PATH"))
+    # Without it on PATH: a warning naming the layer, not a failure (local and AWS-only runs do without).
+    bare = {**engine_env, "PATH": str(Path(sys.executable).parent)}
+    proc = run([sys.executable, "-m", "orchestrator.cli", "doctor", "--json"], REPO, bare, timeout=120)
+    report = json.loads(proc.stdout)
+    assert report["aws_cli"] is None
+    assert any("aws eks get-token" in w and "50-addons" in w for w in report["warnings"]), report["warnings"]
 
 
 def test_tofu_init_and_validate_offline_with_the_real_aws6_provider(engine_env: dict[str, str], tmp_path: Path) -> None:

@@ -26,6 +26,11 @@ locals {
     ["}"],
   ))
 
+  # IAM ARNs in env.yaml name the environment's account; in local mode the emulator's account
+  # stands in for it: units rewrite them with replace(arn, account_arn_from, account_arn_to).
+  account_arn_from = ":${local.env.account_id}:"
+  account_arn_to   = ":${local.account_id}:"
+
   lock_mode = try(local.env.state.lock_mode, "s3")
 
   # `orch validate` is offline: units then take their dependencies' typed mock outputs

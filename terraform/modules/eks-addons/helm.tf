@@ -95,7 +95,7 @@ resource "helm_release" "metrics_server" {
 }
 
 resource "helm_release" "external_dns" {
-  count = local.helm_enabled ? 1 : 0
+  count = local.dns_enabled ? 1 : 0
 
   name             = "external-dns"
   namespace        = "external-dns"
@@ -112,6 +112,8 @@ resource "helm_release" "external_dns" {
     policy        = "upsert-only"
     txtOwnerId    = var.cluster_name
     domainFilters = var.external_dns_domain_filters
+    # Only these zones, even where IAM would let it list others.
+    extraArgs = [for id in local.hosted_zone_ids : "--zone-id-filter=${id}"]
     serviceAccount = {
       create      = true
       name        = "external-dns"

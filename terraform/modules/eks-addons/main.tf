@@ -1,14 +1,9 @@
-# EKS managed add-ons, their IRSA roles, the per-AZ ENIConfigs of VPC CNI custom
-# networking, and the IRSA roles of the Helm-installed controllers (helm.tf).
+# EKS managed add-ons that need nodes (CoreDNS, EBS/EFS CSI), their IRSA roles, and the IRSA
+# roles of the Helm-installed controllers (helm.tf). The networking add-ons (vpc-cni, kube-proxy)
+# are not here: nodes need them to become Ready, so eks-cluster creates them before compute.
 locals {
   # Every AWS-facing component gets its own role, trusted only by its service account(s).
   irsa_roles = {
-    vpc-cni = {
-      description = "VPC CNI (aws-node) of ${var.cluster_name}"
-      subjects    = ["kube-system:aws-node"]
-      managed     = { cni = "arn:${local.partition}:iam::aws:policy/AmazonEKS_CNI_Policy" }
-      inline      = {}
-    }
     ebs-csi = {
       description = "EBS CSI driver of ${var.cluster_name}"
       subjects    = ["kube-system:ebs-csi-controller-sa"]
@@ -54,19 +49,6 @@ locals {
   system_node_selector = { role = "system" }
 
   addons = {
-    vpc-cni = {
-      version = var.addon_versions.vpc_cni
-      role    = "vpc-cni"
-      # Custom networking: pods take IPs from the pod subnets through the ENIConfig named
-      # after the node's zone; the network policy agent enforces NetworkPolicy.
-      configuration = jsonencode({
-        env = {
-          AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG = "true"
-          ENI_CONFIG_LABEL_DEF               = "topology.kubernetes.io/zone"
-        }
-        enableNetworkPolicy = "true"
-      })
-    }
     coredns = {
       version = var.addon_versions.coredns
       role    = null
@@ -74,11 +56,6 @@ locals {
         nodeSelector = local.system_node_selector
         tolerations  = local.system_tolerations
       })
-    }
-    kube-proxy = {
-      version       = var.addon_versions.kube_proxy
-      role          = null
-      configuration = null
     }
     aws-ebs-csi-driver = {
       version       = var.addon_versions.aws_ebs_csi_driver
@@ -107,7 +84,7 @@ module "irsa" {
 }
 
 resource "aws_eks_addon" "this" {
-  for_each = var.enable_managed_addons ? local.addons : {}
+  for_each = local.addons
 
   cluster_name                = var.cluster_name
   addon_name                  = each.key
@@ -118,24 +95,4 @@ resource "aws_eks_addon" "this" {
   resolve_conflicts_on_update = "OVERWRITE"
 
   tags = merge(var.tags, { Name = "${var.cluster_name}-${each.key}" })
-}
-
-# One ENIConfig per AZ, named after the zone (ENI_CONFIG_LABEL_DEF above). The CRD ships
-# with the VPC CNI that EKS bootstraps with the cluster.
-resource "kubernetes_manifest" "eniconfig" {
-  for_each = var.enable_kubernetes_resources ? var.pod_subnet_ids_by_az : {}
-
-  manifest = {
-    apiVersion = "crd.k8s.amazonaws.com/v1alpha1"
-    kind       = "ENIConfig"
-    metadata = {
-      name = each.key
-    }
-    spec = {
-      subnet         = each.value
-      securityGroups = var.pod_security_group_ids
-    }
-  }
-
-  depends_on = [aws_eks_addon.this]
 }

@@ -1,5 +1,5 @@
 output "irsa_role_arns" {
-  description = "Map component -> IRSA role ARN (vpc-cni, ebs-csi, efs-csi, load-balancer-controller, cluster-autoscaler, external-dns, cert-manager)."
+  description = "Map component -> IRSA role ARN (ebs-csi, efs-csi, load-balancer-controller, cluster-autoscaler, external-dns, cert-manager)."
   value       = { for k, m in module.irsa : k => m.arn }
 }
 
@@ -16,9 +16,4 @@ output "helm_releases" {
       helm_release.external_dns, helm_release.cert_manager,
     ) : r.name => r.version
   }
-}
-
-output "eniconfig_names" {
-  description = "ENIConfig names (one per AZ)."
-  value       = keys(kubernetes_manifest.eniconfig)
 }

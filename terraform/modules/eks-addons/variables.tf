@@ -75,26 +75,6 @@ variable "vpc_id" {
   }
 }
 
-variable "pod_subnet_ids_by_az" {
-  type        = map(string)
-  description = "Map AZ -> pod subnet ID (10-networking pod_subnet_ids_by_az); one ENIConfig named after each AZ."
-
-  validation {
-    condition     = length(var.pod_subnet_ids_by_az) >= 2 && alltrue([for s in values(var.pod_subnet_ids_by_az) : can(regex("^subnet-[0-9a-f]+$", s))])
-    error_message = "pod_subnet_ids_by_az needs a subnet ID for at least two AZs."
-  }
-}
-
-variable "pod_security_group_ids" {
-  type        = list(string)
-  description = "Security groups of pod ENIs in the pod subnets (normally the node security group)."
-
-  validation {
-    condition     = length(var.pod_security_group_ids) > 0 && alltrue([for s in var.pod_security_group_ids : can(regex("^sg-[0-9a-f]+$", s))])
-    error_message = "pod_security_group_ids needs at least one security group ID."
-  }
-}
-
 variable "ebs_kms_key_arn" {
   type        = string
   description = "KMS key the EBS CSI driver encrypts volumes with (00-foundation kms_key_arns.ebs)."
@@ -107,17 +87,13 @@ variable "ebs_kms_key_arn" {
 
 variable "addon_versions" {
   type = object({
-    vpc_cni            = string
     coredns            = string
-    kube_proxy         = string
     aws_ebs_csi_driver = string
     aws_efs_csi_driver = string
   })
-  description = "Pinned EKS add-on versions for the cluster's Kubernetes version (aws eks describe-addon-versions --kubernetes-version 1.35)."
+  description = "Pinned versions of the add-ons that need nodes for the cluster's Kubernetes version; vpc-cni and kube-proxy are eks-cluster's (aws eks describe-addon-versions --kubernetes-version 1.35)."
   default = {
-    vpc_cni            = "v1.21.1-eksbuild.1"
     coredns            = "v1.13.1-eksbuild.1"
-    kube_proxy         = "v1.35.0-eksbuild.2"
     aws_ebs_csi_driver = "v1.53.0-eksbuild.1"
     aws_efs_csi_driver = "v2.1.15-eksbuild.1"
   }
@@ -164,19 +140,44 @@ variable "route53_zone_arns" {
 
 variable "external_dns_domain_filters" {
   type        = list(string)
-  description = "Domains External DNS manages (empty: every zone it can see)."
+  description = "Domains External DNS manages and the ClusterIssuer solves for (the hosted zones' domains)."
   default     = []
+
+  validation {
+    condition     = length(var.route53_zone_arns) == 0 || length(var.external_dns_domain_filters) > 0
+    error_message = "external_dns_domain_filters must name the domains of route53_zone_arns (External DNS and the ClusterIssuer are limited to them)."
+  }
 }
 
-variable "enable_managed_addons" {
-  type        = bool
-  description = "Install the EKS managed add-ons (vpc-cni, coredns, kube-proxy, EBS/EFS CSI). false only for the local emulator."
-  default     = true
+variable "cluster_issuer" {
+  type = object({
+    name   = optional(string, "letsencrypt")
+    server = optional(string, "https://acme-v02.api.letsencrypt.org/directory")
+    email  = optional(string)
+  })
+  description = "cert-manager ClusterIssuer (ACME, DNS-01 in the first of route53_zone_arns). email: the ACME account contact, required when zones are set."
+  default     = {}
+
+  validation {
+    condition     = length(var.route53_zone_arns) == 0 || can(regex("^[^@ ]+@[^@ ]+\\.[^@ ]+$", var.cluster_issuer.email))
+    error_message = "cluster_issuer.email (the ACME account contact) is required when route53_zone_arns is set."
+  }
+}
+
+variable "efs_file_system_id" {
+  type        = string
+  description = "EFS file system of 80-storage for the efs StorageClass (null: no EFS class)."
+  default     = null
+
+  validation {
+    condition     = var.efs_file_system_id == null || can(regex("^fs-[0-9a-f]+$", var.efs_file_system_id))
+    error_message = "efs_file_system_id must be an EFS file system id (fs-...)."
+  }
 }
 
 variable "enable_kubernetes_resources" {
   type        = bool
-  description = "Create resources through the Kubernetes API (ENIConfigs, Helm releases). false only for the local emulator."
+  description = "Create resources through the Kubernetes API (Helm releases, StorageClasses). false only where no Kubernetes API answers (the local emulator)."
   default     = true
 }
 

@@ -12,11 +12,11 @@ locals {
     developer = "AmazonEKSViewPolicy"
     ci        = var.ci_access_policy
   }
-  access_entries = var.enable_access_entries ? merge(
+  access_entries = tomap(merge(
     { for arn in var.admin_role_arns : arn => "admin" },
     { for arn in var.developer_role_arns : arn => "developer" if !contains(var.admin_role_arns, arn) },
     { for arn in var.ci_role_arns : arn => "ci" if !contains(concat(var.admin_role_arns, var.developer_role_arns), arn) },
-  ) : {}
+  ))
 }
 
 # ---------------------------------------------------------------------------------------
@@ -70,6 +70,10 @@ resource "aws_eks_cluster" "this" {
 
   enabled_cluster_log_types = var.enabled_log_types
 
+  # No unmanaged aws-node/kube-proxy/CoreDNS: the managed add-ons (addons.tf, eks-addons) are
+  # the only copies, created in order. Changing it replaces the cluster.
+  bootstrap_self_managed_addons = false
+
   vpc_config {
     subnet_ids              = var.subnet_ids
     security_group_ids      = [var.cluster_security_group_id]
@@ -86,19 +90,13 @@ resource "aws_eks_cluster" "this" {
   }
 
   # Access entries (EKS API) instead of the aws-auth ConfigMap.
-  dynamic "access_config" {
-    for_each = var.enable_access_entries ? [1] : []
-    content {
-      authentication_mode                         = "API"
-      bootstrap_cluster_creator_admin_permissions = var.bootstrap_cluster_creator_admin_permissions
-    }
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = var.bootstrap_cluster_creator_admin_permissions
   }
 
-  dynamic "upgrade_policy" {
-    for_each = var.enable_upgrade_policy ? [1] : []
-    content {
-      support_type = var.support_type
-    }
+  upgrade_policy {
+    support_type = var.support_type
   }
 
   tags = merge(var.tags, { Name = var.cluster_name })

@@ -52,3 +52,13 @@ output "access_entries" {
   description = "Map principal ARN -> access level (admin, developer, ci)."
   value       = local.access_entries
 }
+
+output "network_addons" {
+  description = "Networking add-ons created before compute: name -> version (node groups depend on this layer)."
+  value       = { for name, addon in aws_eks_addon.network : name => addon.addon_version }
+}
+
+output "vpc_cni_role_arn" {
+  description = "IRSA role of the VPC CNI (aws-node); null when enable_network_addons is false."
+  value       = try(module.vpc_cni_role[0].arn, null)
+}

@@ -164,15 +164,46 @@ variable "bootstrap_cluster_creator_admin_permissions" {
   default     = false
 }
 
-variable "enable_access_entries" {
-  type        = bool
-  description = "Use authentication mode API with access entries and policy associations. false only for the local emulator."
-  default     = true
+variable "pod_subnet_ids_by_az" {
+  type        = map(string)
+  description = "Pod subnet per availability zone (10-networking pod_subnet_ids_by_az): the VPC CNI's ENIConfigs for custom networking."
+
+  validation {
+    condition     = length(var.pod_subnet_ids_by_az) > 0 && alltrue([for s in values(var.pod_subnet_ids_by_az) : startswith(s, "subnet-")])
+    error_message = "pod_subnet_ids_by_az must map each availability zone to a subnet id (subnet-...)."
+  }
 }
 
-variable "enable_upgrade_policy" {
+variable "pod_security_group_ids" {
+  type        = list(string)
+  description = "Security groups of the pods' ENIs (ENIConfig securityGroups), usually the node security group."
+
+  validation {
+    condition     = length(var.pod_security_group_ids) > 0 && alltrue([for s in var.pod_security_group_ids : startswith(s, "sg-")])
+    error_message = "pod_security_group_ids must hold at least one security group id (sg-...)."
+  }
+}
+
+variable "network_addon_versions" {
+  type = object({
+    vpc_cni    = string
+    kube_proxy = string
+  })
+  description = "Pinned versions of the networking add-ons created before the node groups (aws eks describe-addon-versions --kubernetes-version 1.35)."
+  default = {
+    vpc_cni    = "v1.21.1-eksbuild.1"
+    kube_proxy = "v1.35.0-eksbuild.2"
+  }
+
+  validation {
+    condition     = alltrue([for v in values(var.network_addon_versions) : can(regex("^v[0-9]+\\.[0-9]+\\.[0-9]+-eksbuild\\.[0-9]+$", v))])
+    error_message = "network_addon_versions must be exact add-on versions such as v1.21.1-eksbuild.1."
+  }
+}
+
+variable "enable_network_addons" {
   type        = bool
-  description = "Send upgrade_policy (support_type) to EKS. false only for the local emulator."
+  description = "Create vpc-cni (custom networking, IRSA) and kube-proxy as managed add-ons before compute. Off only for a cluster whose networking is managed elsewhere: nodes cannot get ready without them."
   default     = true
 }
 

@@ -122,11 +122,8 @@ resource "aws_eks_node_group" "this" {
     desired_size = each.value.desired_size
   }
 
-  dynamic "update_config" {
-    for_each = var.enable_update_config ? [1] : []
-    content {
-      max_unavailable_percentage = each.value.max_unavailable_percentage
-    }
+  update_config {
+    max_unavailable_percentage = each.value.max_unavailable_percentage
   }
 
   labels = each.value.labels
@@ -149,5 +146,6 @@ resource "aws_eks_node_group" "this" {
   }
 
   # The role's policies must be attached before nodes try to join, and stay until they are gone.
+  # (var.network_addons, validated, is the other half: no node group without vpc-cni/kube-proxy.)
   depends_on = [module.node_role]
 }

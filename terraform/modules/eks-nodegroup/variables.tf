@@ -114,10 +114,14 @@ variable "node_groups" {
   }
 }
 
-variable "enable_update_config" {
-  type        = bool
-  description = "Send update_config (max_unavailable_percentage) to EKS. false only for the local emulator."
-  default     = true
+variable "network_addons" {
+  type        = map(string)
+  description = "Networking add-ons already on the cluster, name -> version (eks-cluster's network_addons output). Node groups refuse to start without vpc-cni and kube-proxy: their nodes would never become Ready."
+
+  validation {
+    condition     = alltrue([for name in ["vpc-cni", "kube-proxy"] : contains(keys(var.network_addons), name)])
+    error_message = "network_addons must include vpc-cni and kube-proxy: create them on the cluster (eks-cluster, before compute) before any node group."
+  }
 }
 
 variable "tags" {

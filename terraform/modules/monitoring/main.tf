@@ -125,8 +125,6 @@ resource "aws_iam_role_policy_attachment" "cloudwatch_agent" {
 }
 
 resource "aws_eks_addon" "cloudwatch_observability" {
-  count = var.enable_managed_addons ? 1 : 0
-
   cluster_name                = var.cluster_name
   addon_name                  = "amazon-cloudwatch-observability"
   addon_version               = var.cloudwatch_observability_addon_version

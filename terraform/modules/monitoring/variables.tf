@@ -82,12 +82,6 @@ variable "oidc_issuer_url" {
   description = "Issuer URL of the cluster's OIDC provider (https://oidc.eks...)."
 }
 
-variable "enable_managed_addons" {
-  type        = bool
-  description = "Install the amazon-cloudwatch-observability EKS add-on. false only for the local emulator, which lacks the EKS add-on APIs."
-  default     = true
-}
-
 variable "cloudwatch_observability_addon_version" {
   type        = string
   description = "Version of the amazon-cloudwatch-observability add-on (null: the default for the cluster version)."

@@ -1,5 +1,7 @@
-# EKS control plane: cluster, encrypted control-plane logs, OIDC provider (IRSA) and
-# access entries for the admin / developer (read-only) / CI roles.
+# EKS control plane: cluster, encrypted control-plane logs, OIDC provider (IRSA), access entries
+# for the admin / developer (read-only) / CI roles, and the networking add-ons (vpc-cni with
+# custom networking, kube-proxy) that every node needs before it can become Ready: they are
+# created here, before 40-nodegroups, never after.
 include "root" {
   path   = find_in_parent_folders("root.hcl")
   expose = true
@@ -12,6 +14,12 @@ terraform {
 locals {
   # Optional environment settings (env.yaml `eks:`); absent keys fall back to safe values.
   eks = try(include.root.locals.env.eks, {})
+
+  # Role ARNs as the target account knows them (local mode: the emulator's account).
+  roles = { for list in ["admin_role_arns", "developer_role_arns", "ci_role_arns"] : list => [
+    for arn in try(local.eks[list], []) : replace(arn, include.root.locals.account_arn_from, include.root.locals.account_arn_to)
+  ] }
+  execution_role_arn = replace(include.root.locals.role_arn, include.root.locals.account_arn_from, include.root.locals.account_arn_to)
 }
 
 include "foundation" {
@@ -38,9 +46,14 @@ inputs = {
   public_access_cidrs    = try(local.eks.public_access_cidrs, [])
   endpoint_public_access = length(try(local.eks.public_access_cidrs, [])) > 0
 
-  # Access entries replace the aws-auth ConfigMap. The Terraform execution role (the
-  # pipeline) gets cluster admin so it can apply 50-addons.
-  admin_role_arns     = try(local.eks.admin_role_arns, [])
-  developer_role_arns = try(local.eks.developer_role_arns, [])
-  ci_role_arns        = compact(concat(try(local.eks.ci_role_arns, []), [include.root.locals.role_arn]))
+  # Custom networking: the VPC CNI's ENIConfigs (created by the add-on) put pod ENIs in the
+  # pod subnets with the node security group.
+  pod_subnet_ids_by_az   = dependency.networking.outputs.pod_subnet_ids_by_az
+  pod_security_group_ids = [dependency.security.outputs.node_security_group_id]
+
+  # Access entries replace the aws-auth ConfigMap. The Terraform execution role (the identity
+  # that applies 50-addons) always gets one: orch refuses an env.yaml in which nobody would.
+  admin_role_arns     = local.roles.admin_role_arns
+  developer_role_arns = local.roles.developer_role_arns
+  ci_role_arns        = compact(concat(local.roles.ci_role_arns, [local.execution_role_arn]))
 }

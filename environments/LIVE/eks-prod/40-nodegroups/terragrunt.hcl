@@ -1,5 +1,6 @@
 # Managed node groups (system / application / spot) in both private subnets, with launch
-# templates (IMDSv2 only, KMS-encrypted gp3) and the node IAM role.
+# templates (IMDSv2 only, KMS-encrypted gp3) and the node IAM role. They come after
+# 30-eks-cluster, which creates the networking add-ons (vpc-cni, kube-proxy) nodes need.
 include "root" {
   path   = find_in_parent_folders("root.hcl")
   expose = true
@@ -27,6 +28,7 @@ dependency "cluster" {
   mock_outputs = {
     cluster_name    = "orch-eks-prod"
     cluster_version = "1.35"
+    network_addons  = { vpc-cni = "v1.21.1-eksbuild.1", kube-proxy = "v1.35.0-eksbuild.2" }
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan"]
 }
@@ -34,6 +36,7 @@ dependency "cluster" {
 inputs = {
   cluster_name            = dependency.cluster.outputs.cluster_name
   kubernetes_version      = dependency.cluster.outputs.cluster_version
+  network_addons          = dependency.cluster.outputs.network_addons
   subnet_ids              = dependency.networking.outputs.private_subnet_ids
   node_security_group_ids = [dependency.security.outputs.node_security_group_id]
   ebs_kms_key_arn         = dependency.foundation.outputs.kms_key_arns["ebs"]

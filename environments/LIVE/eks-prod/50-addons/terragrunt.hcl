@@ -1,5 +1,5 @@
-# EKS managed add-ons (VPC CNI with custom networking, CoreDNS, kube-proxy, EBS/EFS CSI),
-# per-AZ ENIConfigs and the Helm-installed controllers, each with its own IRSA role.
+# EKS managed add-ons that need nodes (CoreDNS, EBS/EFS CSI) and the Helm-installed controllers,
+# each with its own IRSA role. vpc-cni and kube-proxy come earlier, from 30-eks-cluster.
 include "root" {
   path   = find_in_parent_folders("root.hcl")
   expose = true
@@ -9,38 +9,12 @@ terraform {
   source = "${include.root.locals.modules}//eks-addons"
 }
 
-# The helm/kubernetes providers are configured here, not in the module, so the module
-# stays a plain reusable module (callers may use count/for_each/depends_on on it) and one
-# file works unchanged on Terraform and OpenTofu. They authenticate with a short-lived
-# token from data.aws_eks_cluster_auth (no exec plugin, no kubeconfig) and connect only
-# when a Kubernetes resource is planned, so local runs without Kubernetes never dial out.
+# The Kubernetes/Helm providers (exec credentials, access check): one file, shared by every unit
+# that talks to the cluster's API; its comments say why it looks the way it does.
 generate "k8s_providers" {
   path      = "k8s_providers.tf"
   if_exists = "overwrite_terragrunt"
-  contents  = <<-EOT
-    data "aws_eks_cluster_auth" "this" {
-      name = var.cluster_name
-    }
-
-    locals {
-      # The emulator's CA data is not a certificate; it is decoded only where it is used.
-      k8s_ca = var.enable_kubernetes_resources ? base64decode(var.cluster_certificate_authority_data) : null
-    }
-
-    provider "kubernetes" {
-      host                   = var.cluster_endpoint
-      cluster_ca_certificate = local.k8s_ca
-      token                  = data.aws_eks_cluster_auth.this.token
-    }
-
-    provider "helm" {
-      kubernetes = {
-        host                   = var.cluster_endpoint
-        cluster_ca_certificate = local.k8s_ca
-        token                  = data.aws_eks_cluster_auth.this.token
-      }
-    }
-  EOT
+  contents  = file("${get_terragrunt_dir()}/../_deps/kubernetes_providers.tf")
 }
 
 include "foundation" {
@@ -49,10 +23,6 @@ include "foundation" {
 
 include "networking" {
   path = "${get_terragrunt_dir()}/../_deps/networking.hcl"
-}
-
-include "security" {
-  path = "${get_terragrunt_dir()}/../_deps/security.hcl"
 }
 
 dependency "cluster" {
@@ -79,6 +49,16 @@ dependency "nodegroups" {
   mock_outputs_allowed_terraform_commands = ["validate", "plan"]
 }
 
+# The EFS StorageClass provisions on 80-storage's file system.
+dependency "storage" {
+  config_path  = "../80-storage"
+  skip_outputs = include.root.locals.offline
+  mock_outputs = {
+    efs_id = "fs-00000000000000000"
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
 inputs = {
   cluster_name                       = dependency.cluster.outputs.cluster_name
   kubernetes_version                 = dependency.cluster.outputs.cluster_version
@@ -86,10 +66,12 @@ inputs = {
   cluster_certificate_authority_data = dependency.cluster.outputs.cluster_certificate_authority_data
   oidc_provider_arn                  = dependency.cluster.outputs.oidc_provider_arn
   vpc_id                             = dependency.networking.outputs.vpc_id
-  pod_subnet_ids_by_az               = dependency.networking.outputs.pod_subnet_ids_by_az
-  pod_security_group_ids             = [dependency.security.outputs.node_security_group_id]
   ebs_kms_key_arn                    = dependency.foundation.outputs.kms_key_arns["ebs"]
 
+  efs_file_system_id = dependency.storage.outputs.efs_id
+
+  # DNS and certificates (env.yaml `eks:`): no zone, no External DNS and no ClusterIssuer.
   route53_zone_arns           = try(include.root.locals.env.eks.route53_zone_arns, [])
   external_dns_domain_filters = try(include.root.locals.env.eks.external_dns_domain_filters, [])
+  cluster_issuer              = { email = try(include.root.locals.env.eks.acme_email, null) }
 }

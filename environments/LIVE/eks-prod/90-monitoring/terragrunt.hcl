@@ -1,5 +1,5 @@
 # Alarms to an encrypted SNS topic, Container Insights log groups and the CloudWatch
-# observability add-on (off in local mode through enable_managed_addons).
+# observability add-on.
 include "root" {
   path   = find_in_parent_folders("root.hcl")
   expose = true

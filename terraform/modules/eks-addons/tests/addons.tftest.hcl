@@ -21,34 +21,15 @@ variables {
   oidc_provider_arn  = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/ABC"
   region             = "ap-northeast-2"
   vpc_id             = "vpc-00000000000000000"
-  pod_subnet_ids_by_az = {
-    "ap-northeast-2a" = "subnet-0000000000000001a"
-    "ap-northeast-2c" = "subnet-0000000000000001c"
-  }
-  pod_security_group_ids = ["sg-00000000000000002"]
-  ebs_kms_key_arn        = "arn:aws:kms:ap-northeast-2:111111111111:key/00000000-0000-0000-0000-000000000003"
+  ebs_kms_key_arn    = "arn:aws:kms:ap-northeast-2:111111111111:key/00000000-0000-0000-0000-000000000003"
 }
 
 run "production" {
   command = plan
 
   assert {
-    condition     = length(aws_eks_addon.this) == 5 && length(helm_release.cert_manager) == 1 && length(kubernetes_manifest.eniconfig) == 2
-    error_message = "All add-ons, releases and ENIConfigs must be planned."
-  }
-  assert {
-    condition = jsondecode(aws_eks_addon.this["vpc-cni"].configuration_values) == {
-      env = {
-        AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG = "true"
-        ENI_CONFIG_LABEL_DEF               = "topology.kubernetes.io/zone"
-      }
-      enableNetworkPolicy = "true"
-    }
-    error_message = "vpc-cni must enable custom networking and network policy."
-  }
-  assert {
-    condition     = kubernetes_manifest.eniconfig["ap-northeast-2c"].manifest.spec.subnet == "subnet-0000000000000001c"
-    error_message = "ENIConfig must be named after its AZ and use that AZ's pod subnet."
+    condition     = keys(aws_eks_addon.this) == ["aws-ebs-csi-driver", "aws-efs-csi-driver", "coredns"] && length(helm_release.cert_manager) == 1
+    error_message = "The add-ons that need nodes and the releases must be planned; vpc-cni and kube-proxy belong to eks-cluster (before compute)."
   }
 }
 
@@ -56,16 +37,15 @@ run "emulator" {
   command = plan
 
   variables {
-    enable_managed_addons       = false
     enable_kubernetes_resources = false
   }
 
   assert {
-    condition     = length(aws_eks_addon.this) == 0 && length(helm_release.aws_load_balancer_controller) == 0 && length(kubernetes_manifest.eniconfig) == 0
-    error_message = "Switches must remove add-ons, ENIConfigs and releases."
+    condition     = length(aws_eks_addon.this) == 3 && length(helm_release.aws_load_balancer_controller) == 0
+    error_message = "Without a Kubernetes API the releases go; the managed add-ons (an AWS API) stay."
   }
   assert {
-    condition     = length(module.irsa) == 7
+    condition     = length(module.irsa) == 6
     error_message = "IRSA roles are plain IAM and must exist in every mode."
   }
 }
@@ -116,4 +96,74 @@ run "override_on_another_minor_is_refused" {
   }
 
   expect_failures = [var.cluster_autoscaler_image_tag]
+}
+
+# Issue 12, item 10: the CSI drivers get StorageClasses; gp3 (encrypted with the platform key) is
+# the only default; EFS volumes land on 80-storage's file system.
+run "storage_classes" {
+  command = plan
+
+  variables {
+    efs_file_system_id = "fs-0123456789abcdef0"
+  }
+
+  assert {
+    condition     = kubernetes_storage_class_v1.gp3[0].parameters.encrypted == "true" && kubernetes_storage_class_v1.gp3[0].parameters.kmsKeyId == var.ebs_kms_key_arn && kubernetes_storage_class_v1.gp3[0].parameters.type == "gp3"
+    error_message = "gp3 must be encrypted with the platform's EBS key."
+  }
+  assert {
+    condition     = kubernetes_storage_class_v1.gp3[0].metadata[0].annotations["storageclass.kubernetes.io/is-default-class"] == "true" && kubernetes_annotations.gp2_not_default[0].annotations["storageclass.kubernetes.io/is-default-class"] == "false"
+    error_message = "gp3 must be the only default class."
+  }
+  assert {
+    condition     = kubernetes_storage_class_v1.efs[0].parameters.fileSystemId == "fs-0123456789abcdef0" && kubernetes_storage_class_v1.efs[0].storage_provisioner == "efs.csi.aws.com"
+    error_message = "The EFS class must provision on 80-storage's file system."
+  }
+}
+
+# Issue 12, item 13: External DNS and the ClusterIssuer come from env.yaml's zones, limited to them.
+run "dns_from_the_hosted_zones" {
+  command = plan
+
+  variables {
+    route53_zone_arns           = ["arn:aws:route53:::hostedzone/Z0123456789ABC"]
+    external_dns_domain_filters = ["platform.example.com"]
+    cluster_issuer              = { email = "platform-oncall@example.com" }
+  }
+
+  assert {
+    condition     = yamldecode(helm_release.external_dns[0].values[0]).extraArgs == ["--zone-id-filter=Z0123456789ABC"]
+    error_message = "External DNS must be limited to the configured hosted zones."
+  }
+  assert {
+    condition = yamldecode(helm_release.cluster_issuer[0].values[0]) == {
+      name         = "letsencrypt"
+      server       = "https://acme-v02.api.letsencrypt.org/directory"
+      email        = "platform-oncall@example.com"
+      region       = "ap-northeast-2"
+      hostedZoneID = "Z0123456789ABC"
+      dnsZones     = ["platform.example.com"]
+    }
+    error_message = "The ClusterIssuer must solve DNS-01 in the configured zone for its domains."
+  }
+}
+
+run "no_zone_no_external_dns" {
+  command = plan
+
+  assert {
+    condition     = length(helm_release.external_dns) == 0 && length(helm_release.cluster_issuer) == 0 && length(helm_release.cert_manager) == 1
+    error_message = "Without a hosted zone External DNS and the issuer must not be installed."
+  }
+}
+
+run "zones_need_an_acme_contact" {
+  command = plan
+
+  variables {
+    route53_zone_arns           = ["arn:aws:route53:::hostedzone/Z0123456789ABC"]
+    external_dns_domain_filters = ["platform.example.com"]
+  }
+
+  expect_failures = [var.cluster_issuer]
 }

@@ -6,8 +6,14 @@ mock_provider "aws" {
   mock_data "aws_partition" {
     defaults = { partition = "aws" }
   }
+  mock_data "aws_region" {
+    defaults = { region = "ap-northeast-2" }
+  }
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::111111111111:role/mock" }
+  }
+  mock_resource "aws_iam_openid_connect_provider" {
+    defaults = { arn = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/MOCK" }
   }
   mock_resource "aws_eks_cluster" {
     defaults = {
@@ -27,6 +33,11 @@ variables {
   admin_role_arns           = ["arn:aws:iam::111111111111:role/admin"]
   developer_role_arns       = ["arn:aws:iam::111111111111:role/dev", "arn:aws:iam::111111111111:role/admin"]
   ci_role_arns              = ["arn:aws:iam::111111111111:role/ci"]
+  pod_subnet_ids_by_az = {
+    "ap-northeast-2a" = "subnet-0000000000000001a"
+    "ap-northeast-2c" = "subnet-0000000000000001c"
+  }
+  pod_security_group_ids = ["sg-00000000000000002"]
 }
 
 run "production_defaults" {
@@ -67,17 +78,40 @@ run "production_defaults" {
   }
 }
 
-run "emulator_switches" {
+# Issue 12, item 1: a cluster without EKS's self-managed add-ons gets vpc-cni (custom networking,
+# ENIConfigs from the add-on, its own IRSA role) and kube-proxy from this module, before compute.
+run "networking_addons_before_compute" {
   command = plan
 
-  variables {
-    enable_access_entries = false
-    enable_upgrade_policy = false
-  }
-
   assert {
-    condition     = length(aws_eks_access_entry.this) == 0 && length(aws_eks_cluster.this.upgrade_policy) == 0
-    error_message = "Switches must remove access entries and the upgrade policy."
+    condition     = aws_eks_cluster.this.bootstrap_self_managed_addons == false
+    error_message = "The cluster must start without self-managed add-ons (the managed ones are the only copies)."
+  }
+  assert {
+    condition     = keys(aws_eks_addon.network) == ["kube-proxy", "vpc-cni"]
+    error_message = "vpc-cni and kube-proxy must be created with the cluster."
+  }
+  assert {
+    condition = jsondecode(aws_eks_addon.network["vpc-cni"].configuration_values) == {
+      env = {
+        AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG = "true"
+        ENI_CONFIG_LABEL_DEF               = "topology.kubernetes.io/zone"
+      }
+      eniConfig = {
+        create = true
+        region = "ap-northeast-2"
+        subnets = {
+          "ap-northeast-2a" = { id = "subnet-0000000000000001a", securityGroups = ["sg-00000000000000002"] }
+          "ap-northeast-2c" = { id = "subnet-0000000000000001c", securityGroups = ["sg-00000000000000002"] }
+        }
+      }
+      enableNetworkPolicy = "true"
+    }
+    error_message = "vpc-cni must enable custom networking with one ENIConfig per AZ and network policy."
+  }
+  assert {
+    condition     = aws_eks_addon.network["vpc-cni"].service_account_role_arn == "arn:aws:iam::111111111111:role/mock"
+    error_message = "aws-node must use its own IRSA role."
   }
 }
 

@@ -18,6 +18,7 @@ variables {
   subnet_ids              = ["subnet-0000000000000000a", "subnet-0000000000000000c"]
   node_security_group_ids = ["sg-00000000000000002"]
   ebs_kms_key_arn         = "arn:aws:kms:ap-northeast-2:111111111111:key/00000000-0000-0000-0000-000000000003"
+  network_addons          = { vpc-cni = "v1.21.1-eksbuild.1", kube-proxy = "v1.35.0-eksbuild.2" }
   node_groups = {
     system = {
       instance_types = ["m6i.large"]
@@ -88,4 +89,15 @@ run "min_above_max_is_refused" {
   }
 
   expect_failures = [var.node_groups]
+}
+
+# Issue 12, item 1: nodes started before the VPC CNI never become Ready (NodeCreationFailure).
+run "node_groups_need_the_networking_addons" {
+  command = plan
+
+  variables {
+    network_addons = { kube-proxy = "v1.35.0-eksbuild.2" }
+  }
+
+  expect_failures = [var.network_addons]
 }

@@ -57,14 +57,9 @@ module "addons" {
   oidc_provider_arn  = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/EXAMPLE0000000000000000000000000"
   region             = "ap-northeast-2"
   vpc_id             = data.aws_eks_cluster.this.vpc_config[0].vpc_id
-  pod_subnet_ids_by_az = {
-    "ap-northeast-2a" = "subnet-0000000000000001a"
-    "ap-northeast-2c" = "subnet-0000000000000001c"
-  }
-  pod_security_group_ids = ["sg-00000000000000002"]
-  ebs_kms_key_arn        = "arn:aws:kms:ap-northeast-2:111111111111:key/00000000-0000-0000-0000-000000000000"
-  route53_zone_arns      = ["arn:aws:route53:::hostedzone/Z0000000000EXAMPLE"]
-  tags                   = { Project = "orch-eks" }
+  ebs_kms_key_arn    = "arn:aws:kms:ap-northeast-2:111111111111:key/00000000-0000-0000-0000-000000000000"
+  route53_zone_arns  = ["arn:aws:route53:::hostedzone/Z0000000000EXAMPLE"]
+  tags               = { Project = "orch-eks" }
 }
 
 output "irsa_role_arns" {

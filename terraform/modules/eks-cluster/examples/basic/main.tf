@@ -71,6 +71,8 @@ module "cluster" {
   secrets_kms_key_arn       = aws_kms_key.this.arn
   logs_kms_key_arn          = aws_kms_key.this.arn
   public_access_cidrs       = ["203.0.113.0/24"]
+  pod_subnet_ids_by_az      = { for az, s in aws_subnet.private : az => s.id }
+  pod_security_group_ids    = [aws_security_group.cluster.id]
   admin_role_arns           = ["arn:aws:iam::111111111111:role/example-eks-admin"]
   developer_role_arns       = ["arn:aws:iam::111111111111:role/example-eks-developer"]
   tags                      = { Project = "orch-eks" }

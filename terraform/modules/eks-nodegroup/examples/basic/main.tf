@@ -44,6 +44,8 @@ module "nodes" {
   subnet_ids              = var.subnet_ids
   node_security_group_ids = [var.node_security_group_id]
   ebs_kms_key_arn         = var.ebs_kms_key_arn
+  # In a stack: eks-cluster's network_addons output (the add-ons exist before any node).
+  network_addons = { vpc-cni = "v1.21.1-eksbuild.1", kube-proxy = "v1.35.0-eksbuild.2" }
 
   node_groups = {
     system = {

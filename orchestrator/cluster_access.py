@@ -1,0 +1,88 @@
+"""Can the identity that applies this environment reach and log in to its EKS cluster?
+
+Checked before any engine starts, because the failure it prevents comes late and obscure: a
+Kubernetes/Helm provider that cannot authenticate fails in the middle of 50-addons with a 401,
+after the layers before it were applied. Two rules, from env.yaml and the run's identity:
+
+- someone gets cluster admin: `execution_role.arn`, `eks.admin_role_arns` or `eks.ci_role_arns`
+  (30-eks-cluster gives each an access entry); with none, nobody could ever apply 50-addons;
+- the identity of this run is one of them, when the selection includes a unit that talks to the
+  cluster's API (its terragrunt.hcl generates the shared Kubernetes/Helm providers).
+
+Reaching the endpoint (public CIDRs or a runner in the VPC) is checked when env.yaml is loaded
+(config.EnvConfig). The Kubernetes layer re-checks on the AWS side at plan time: its providers
+file reads the applying identity's access entry (environments/LIVE/<env>/_deps/kubernetes_providers.tf).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from orchestrator.config import EnvConfig
+from orchestrator.errors import ConfigError
+
+_ASSUMED_ROLE = re.compile(r"^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role/([^/]+)/[^/]+$")
+_ROLE = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):role/(?:.*/)?([^/]+)$")
+# What a unit's terragrunt.hcl holds when it configures providers that call the Kubernetes API.
+_KUBERNETES_PROVIDERS = ("kubernetes_providers.tf", 'provider "kubernetes"', 'provider "helm"')
+
+
+def talks_to_cluster(unit_dir: Path) -> bool:
+    """True when the unit configures the Kubernetes or Helm provider (it needs an access entry)."""
+    config = unit_dir / "terragrunt.hcl"
+    try:
+        text = config.read_text()
+    except OSError:
+        return False
+    return any(marker in text for marker in _KUBERNETES_PROVIDERS)
+
+
+def role_key(arn: str) -> tuple[str, str] | None:
+    """(account, role name) of a role ARN or of a session of that role; None for anything else.
+
+    An assumed-role ARN drops the role's path (SSO roles live under aws-reserved/...), so roles
+    are compared by account and name.
+    """
+    for pattern in (_ASSUMED_ROLE, _ROLE):
+        match = pattern.match(arn)
+        if match:
+            return match.group(2), match.group(3)
+    return None
+
+
+def cluster_admins(env: EnvConfig) -> list[str]:
+    """Role ARNs that 30-eks-cluster gives an access entry with cluster-wide admin rights."""
+    roles = [env.execution_role.arn] if env.execution_role.arn else []
+    return [*roles, *env.eks.admin_role_arns, *env.eks.ci_role_arns]
+
+
+def require_cluster_access(
+    env: EnvConfig, *, caller_arn: str | None, account_id: str | None, units: Iterable[Path]
+) -> None:
+    """Raise ConfigError (one line, naming env.yaml and the identity) when the run could not log in.
+
+    `account_id` is the account the run works in (local mode: the emulator's, which stands in for
+    env.yaml's); `units` are the selected unit directories.
+    """
+    where = str(env.path) if env.path else f"environment {env.name}"
+    api_units = [unit.name for unit in units if talks_to_cluster(unit)]
+    admins = cluster_admins(env)
+    if not admins:
+        raise ConfigError(
+            f"{where}: nobody would get an EKS access entry with admin rights: set execution_role.arn"
+            " (the bootstrap/10-iam-baseline output) or eks.admin_role_arns / eks.ci_role_arns"
+        )
+    if not api_units or not caller_arn:
+        return
+    caller = role_key(caller_arn)
+    wanted = {key for arn in admins if (key := role_key(arn)) is not None}
+    if account_id:
+        wanted = {(account_id, name) for _, name in wanted}
+    if caller is None or caller not in wanted:
+        raise ConfigError(
+            f"{where}: {caller_arn} would apply {', '.join(api_units)} but has no EKS access entry"
+            " (it is not execution_role.arn, eks.admin_role_arns or eks.ci_role_arns): the Kubernetes"
+            " API would refuse it; run as one of those roles or add it there and apply 30-eks-cluster"
+        )
