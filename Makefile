@@ -1,5 +1,5 @@
 # Thin wrappers; every target works from a fresh clone after `make setup`.
-.PHONY: setup test test-fast lint fmt docs lock demo clean help
+.PHONY: setup test test-fast lint fmt docs relock demo clean help
 
 help:           ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -31,10 +31,9 @@ fmt:            ## format HCL and Python
 docs:           ## regenerate module READMEs
 	.venv/bin/python scripts/gen_module_docs.py
 
-lock:           ## rewrite the layers' .terraform.lock.hcl from the provider mirror (after a provider bump)
-	rm -f environments/LIVE/*/*/.terraform.lock.hcl
-	.venv/bin/orch --local bootstrap --env eks-prod
-	.venv/bin/orch --local plan --env eks-prod --all
+relock:         ## forget this checkout's provider lock files (not committed); the next init records them again
+	find environments bootstrap -name .terraform.lock.hcl -type f -delete
+	if [ -d .orch ]; then find .orch -name .terraform.lock.hcl -type f -delete; fi
 
 demo:           ## whole platform on the embedded emulator
 	.venv/bin/orch --local bootstrap --env eks-prod

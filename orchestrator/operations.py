@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from orchestrator import runs
+from orchestrator import provider_locks, runs
 from orchestrator.discovery import Discovered, discover
 from orchestrator.errors import OrchError
 from orchestrator.graph import Graph
@@ -400,6 +400,7 @@ class _Run:
         order: list[str] | None = None,
         skip_below_failures: bool = True,
     ) -> dict[str, UnitResult]:
+        self.forget_stale_locks(order or self.units)
         return run_dag(
             order or self.units,
             waits_for,
@@ -438,6 +439,14 @@ class _Run:
         report.exit_code = report.compute_exit_code()
         write_all(report, self.run_dir)
         return report
+
+    def forget_stale_locks(self, units: list[str]) -> None:
+        """Forget local lock files recorded for provider versions the mirror does not have (provider_locks.py)."""
+        notes = provider_locks.forget_stale_locks(
+            {path: self.unit_dir(path) for path in units}, self.tg.env.get("TG_DOWNLOAD_DIR"), env=self.tg.env
+        )
+        for note in notes:
+            self.progress.message(note)
 
     # engine steps -----------------------------------------------------------
 
@@ -483,7 +492,9 @@ class _Run:
                     picked.append(cleaned)
                 if len(picked) >= 8:
                     break
-        return f"{result.args[0]} exited {result.returncode}: " + " | ".join(picked)
+        error = f"{result.args[0]} exited {result.returncode}: " + " | ".join(picked)
+        hint = provider_locks.checksum_hint(text, path)
+        return f"{error} (hint: {hint})" if hint else error
 
     def make_plan(self, path: str, *, name: str = "tfplan", extra: list[str] | None = None) -> UnitResult:
         """`terragrunt plan -out`, then `show -json`; returns CHANGES/NO_CHANGES/FAILED with summary."""

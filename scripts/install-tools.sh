@@ -91,12 +91,17 @@ install_provider() { # source(ns/type) module version pkg release ldflag
   else
     go_build "$module" "$version" "$pkg" "$ldflag" "$bin"
   fi
-  mkdir -p "$mirror/registry.terraform.io/$ns/$type"
-  ln -sfn "$mirror/registry.opentofu.org/$ns/$type/$release" "$mirror/registry.terraform.io/$ns/$type/$release"
+  # Terraform's mirror search (like OpenTofu's) walks the tree without following symlinked
+  # directories, so the registry.terraform.io side is real directories holding a link to the binary.
+  local tf_version="$mirror/registry.terraform.io/$ns/$type/$release"
+  if [ -L "$tf_version" ]; then rm -f "$tf_version"; fi  # the layout before: one symlinked directory
+  mkdir -p "$tf_version/$platform"
+  ln -sfn "$bin" "$tf_version/$platform/$(basename "$bin")"
 }
 
 # The CLI configuration orch exports as TF_CLI_CONFIG_FILE: providers come from the local
-# mirror (works offline, and .terraform.lock.hcl hashes match the mirror's packages).
+# mirror (works offline). Lock files are not committed: the first init in a checkout records
+# the mirror's packages (docs/development.md, "Provider lock files").
 cat > "$venv/orch.tfrc" <<TFRC
 # Written by scripts/install-tools.sh; orch exports it as TF_CLI_CONFIG_FILE.
 provider_installation {
