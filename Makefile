@@ -37,6 +37,7 @@ relock:         ## forget this checkout's provider lock files (not committed); t
 
 demo:           ## whole platform on the embedded emulator
 	.venv/bin/orch --local bootstrap --env eks-prod
+	.venv/bin/orch --local apply --dir bootstrap --layer 10-iam-baseline --auto-approve
 	.venv/bin/orch --local apply --env eks-prod --all --auto-approve
 
 clean:          ## remove run data and Terragrunt caches (not the engine cache)

@@ -86,3 +86,18 @@ def require_cluster_access(
             " (it is not execution_role.arn, eks.admin_role_arns or eks.ci_role_arns): the Kubernetes"
             " API would refuse it; run as one of those roles or add it there and apply 30-eks-cluster"
         )
+
+
+_MISSING_ENTRY = re.compile(r"reading EKS Access Entry \(([^,)]+)[,:]([^)]+)\)")
+
+
+def access_entry_hint(log_text: str) -> str | None:
+    """The fix for a plan that failed on the providers file's access-entry check, or None."""
+    match = _MISSING_ENTRY.search(log_text)
+    if match is None or ("couldn't find resource" not in log_text and "NotFound" not in log_text):
+        return None
+    cluster, principal = match.group(1), match.group(2)
+    return (
+        f"{principal} has no access entry on EKS cluster {cluster}, so the Kubernetes API would refuse it:"
+        " re-apply 30-eks-cluster (it grants execution_role.arn) or run as a role env.yaml lists"
+    )

@@ -23,6 +23,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from orchestrator import provider_locks, runs
+from orchestrator.cluster_access import access_entry_hint
 from orchestrator.discovery import Discovered, discover
 from orchestrator.errors import OrchError
 from orchestrator.graph import Graph
@@ -493,7 +494,7 @@ class _Run:
                 if len(picked) >= 8:
                     break
         error = f"{result.args[0]} exited {result.returncode}: " + " | ".join(picked)
-        hint = provider_locks.checksum_hint(text, path)
+        hint = provider_locks.checksum_hint(text, path) or access_entry_hint(text)
         return f"{error} (hint: {hint})" if hint else error
 
     def make_plan(self, path: str, *, name: str = "tfplan", extra: list[str] | None = None) -> UnitResult:

@@ -97,6 +97,39 @@ def assert_irsa_role(iam, role_name: str, subject: str) -> None:
     assert subs and subject in (subs[0] if isinstance(subs[0], list) else [subs[0]])
 
 
+ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+
+def assert_access(eks, cluster_name: str, principals: dict[str, str]) -> None:
+    """Authentication mode API; each principal has an entry and exactly the associated policy given."""
+    cluster = eks.describe_cluster(name=cluster_name)["cluster"]
+    assert cluster["accessConfig"]["authenticationMode"] == "API", cluster.get("accessConfig")
+    entries = set(eks.list_access_entries(clusterName=cluster_name)["accessEntries"])
+    for principal, policy in principals.items():
+        assert principal in entries, f"{principal} has no access entry: {sorted(entries)}"
+        entry = eks.describe_access_entry(clusterName=cluster_name, principalArn=principal)["accessEntry"]
+        assert entry["type"] == "STANDARD"
+        associated = eks.list_associated_access_policies(clusterName=cluster_name, principalArn=principal)
+        found = [(p["policyArn"], p["accessScope"]["type"]) for p in associated["associatedAccessPolicies"]]
+        assert found == [(policy, "cluster")], f"{principal}: {found}"
+
+
+def assert_addons(eks, iam, cluster_name: str, expected: dict[str, str | None]) -> dict[str, dict]:
+    """Managed add-ons ACTIVE at their pinned versions; IRSA role names where one is expected."""
+    assert set(eks.list_addons(clusterName=cluster_name)["addons"]) == set(expected)
+    found = {}
+    for name, role_name in expected.items():
+        addon = eks.describe_addon(clusterName=cluster_name, addonName=name)["addon"]
+        assert addon["status"] == "ACTIVE", (name, addon["status"])
+        assert addon["addonVersion"].startswith("v") and "-eksbuild." in addon["addonVersion"], addon
+        if role_name is None:
+            assert not addon.get("serviceAccountRoleArn"), (name, addon.get("serviceAccountRoleArn"))
+        else:
+            assert addon["serviceAccountRoleArn"] == iam.get_role(RoleName=role_name)["Role"]["Arn"], name
+        found[name] = addon
+    return found
+
+
 # ---------------------------------------------------------------------------------------
 # The test
 # ---------------------------------------------------------------------------------------

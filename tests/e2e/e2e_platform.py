@@ -118,6 +118,10 @@ def platform_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platf
     try:
         boot = orch(["--local", "bootstrap", "--env", ENV_NAME, "--json"], env, timeout=300)
         assert boot.returncode == 0, boot.stdout + boot.stderr
+        # The account's IAM baseline, as on AWS: it creates the execution role env.yaml names, which
+        # orch assumes and 30-eks-cluster gives the cluster's admin access entry.
+        iam = orch(["--local", "apply", "--dir", "bootstrap", "--layer", "10-iam-baseline", "--auto-approve"], env)
+        assert iam.returncode == 0, iam.stdout + iam.stderr
         applied = orch(["--local", "apply", "--env", ENV_NAME, "--all", "--auto-approve", "--json"], env)
         drifted = orch(["--local", "drift", "--env", ENV_NAME, "--all", "--json"], env)
         replan = orch(["--local", "plan", "--env", ENV_NAME, "--all", "--detailed-exitcode", "--json"], env)

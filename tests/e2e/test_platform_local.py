@@ -26,8 +26,11 @@ from checks_data import (
     assert_redis_replication_group,
 )
 from checks_eks import (
+    ADMIN_POLICY,
     CLUSTER_NAME,
     EXPECTED_NODE_GROUPS,
+    assert_access,
+    assert_addons,
     assert_cluster,
     assert_irsa_role,
     assert_launch_template_hardened,
@@ -185,7 +188,7 @@ def test_eks_cluster_node_groups_and_irsa(platform: Platform) -> None:
     for group in groups.values():
         assert_launch_template_hardened(ec2, group["launchTemplate"]["id"])
     assert groups["system"]["taints"] == [{"key": "CriticalAddonsOnly", "value": "true", "effect": "NO_SCHEDULE"}]
-    assert_irsa_role(iam, f"{CLUSTER_NAME}-vpc-cni", "system:serviceaccount:kube-system:aws-node")
+    assert_irsa_role(iam, f"{CLUSTER_NAME}-aws-node", "system:serviceaccount:kube-system:aws-node")
     assert_irsa_role(
         iam,
         f"{CLUSTER_NAME}-load-balancer-controller",
@@ -251,19 +254,75 @@ def test_security_group_rules(platform: Platform) -> None:
     check_security_groups(platform.client("ec2"), platform.outputs["10-networking"], platform.outputs["20-security"])
 
 
-# The switches local mode sets (what the emulator cannot do). Issue 7 allows exactly one for
-# the data layers (60-80): the ElastiCache parameter group.
 OVERRIDES = yaml.safe_load((REPO / "environments/LIVE/eks-prod/emulator-overrides.yaml").read_text()) or {}
-DATA_LAYER_SWITCHES = {"create_cache_parameter_group"}
 
 
-def test_data_layers_switch_off_only_the_cache_parameter_group() -> None:
-    data_inputs: set[str] = set()
-    # The modules 60-database, 70-cache and 80-storage are made of.
-    for module in ("rds-aurora", "elasticache-redis", "efs", "s3-bucket", "storage"):
-        text = (REPO / "terraform/modules" / module / "variables.tf").read_text()
-        data_inputs |= {name for name in OVERRIDES if f'variable "{name}"' in text}
-    assert data_inputs == DATA_LAYER_SWITCHES, sorted(data_inputs)
+def test_local_runs_switch_off_only_the_kubernetes_api() -> None:
+    """Issue 15: every AWS API the stack calls is served locally; the one switch is the Kubernetes API."""
+    assert set(OVERRIDES) == {"enable_kubernetes_resources"}, sorted(OVERRIDES)
+
+
+def test_access_entries_addons_and_update_settings_as_in_production(platform: Platform) -> None:
+    """Issue 15: what local runs used to switch off is created and read back with boto3."""
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    eks, iam = platform.client("eks"), platform.client("iam")
+    account = platform.client("sts").get_caller_identity()["Account"]
+    execution = f"arn:aws:iam::{account}:role/orch-terraform-execution"
+    # The applying role (execution_role.arn, added to the CI list) is cluster admin; env.yaml's
+    # admin/developer lists are empty in eks-prod.
+    assert_access(eks, CLUSTER_NAME, {execution: ADMIN_POLICY})
+    cluster = eks.describe_cluster(name=CLUSTER_NAME)["cluster"]
+    assert cluster["upgradePolicy"] == {"supportType": "STANDARD"}
+    assert cluster["accessConfig"]["bootstrapClusterCreatorAdminPermissions"] is False
+    assert cluster.get("bootstrapSelfManagedAddons") is False, cluster.get("bootstrapSelfManagedAddons")
+    addons = assert_addons(
+        eks,
+        iam,
+        CLUSTER_NAME,
+        {
+            "vpc-cni": f"{CLUSTER_NAME}-aws-node",
+            "kube-proxy": None,
+            "coredns": None,
+            "aws-ebs-csi-driver": f"{CLUSTER_NAME}-ebs-csi",
+            "aws-efs-csi-driver": f"{CLUSTER_NAME}-efs-csi",
+            "amazon-cloudwatch-observability": None,
+        },
+    )
+    cni = json.loads(addons["vpc-cni"]["configurationValues"])
+    pod_subnets = platform.outputs["10-networking"]["pod_subnet_ids_by_az"]
+    assert {az: s["id"] for az, s in cni["eniConfig"]["subnets"].items()} == pod_subnets
+    # The networking add-ons existed before the first node group (30 before 40).
+    first_node_group = min(
+        eks.describe_nodegroup(clusterName=CLUSTER_NAME, nodegroupName=name)["nodegroup"]["createdAt"]
+        for name in eks.list_nodegroups(clusterName=CLUSTER_NAME)["nodegroups"]
+    )
+    assert addons["vpc-cni"]["createdAt"] <= first_node_group and addons["kube-proxy"]["createdAt"] <= first_node_group
+    for name in eks.list_nodegroups(clusterName=CLUSTER_NAME)["nodegroups"]:
+        group = eks.describe_nodegroup(clusterName=CLUSTER_NAME, nodegroupName=name)["nodegroup"]
+        assert group["updateConfig"] == {"maxUnavailablePercentage": 33}, (name, group.get("updateConfig"))
+
+
+def test_a_role_without_access_entry_cannot_plan_the_kubernetes_layer(platform: Platform) -> None:
+    """Issue 15: remove the applying role's access entry as someone might by hand; the next plan of
+    50-addons fails like AWS would refuse the role, in one line naming it; restored afterwards."""
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    eks = platform.client("eks")
+    account = platform.client("sts").get_caller_identity()["Account"]
+    execution = f"arn:aws:iam::{account}:role/orch-terraform-execution"
+    eks.delete_access_entry(clusterName=CLUSTER_NAME, principalArn=execution)
+    try:
+        proc = orch(["--local", "plan", "--env", ENV_NAME, "--layer", "50-addons", "--json"], platform.env)
+        assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-3000:]
+        report = json.loads(proc.stdout)
+        (unit,) = [u for u in report["units"] if u["path"] == "50-addons"]
+        error = unit["error"]
+        assert "\n" not in error and execution in error and "has no access entry on EKS cluster" in error, error
+        assert execution in proc.stderr and "has no access entry" in proc.stderr, proc.stderr[-3000:]
+    finally:
+        eks.create_access_entry(clusterName=CLUSTER_NAME, principalArn=execution, type="STANDARD")
+        eks.associate_access_policy(
+            clusterName=CLUSTER_NAME, principalArn=execution, policyArn=ADMIN_POLICY, accessScope={"type": "cluster"}
+        )
 
 
 def test_aurora_cluster(platform: Platform) -> None:
