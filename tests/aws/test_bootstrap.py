@@ -223,22 +223,22 @@ def test_plan_before_bootstrap_says_to_bootstrap(fresh_emu: Emu, tmp_path: Path)
 
 def test_eks_settings_are_validated(tmp_path: Path) -> None:
     """The optional `eks:` block 30-eks-cluster and 50-addons read is part of the checked schema."""
-    assert ENV.eks.kubernetes_version == "1.35" and ENV.eks.public_access_cidrs == []
+    assert ENV.eks.kubernetes_version == "1.35" and ENV.eks.public_access_cidrs == ["203.0.113.0/24"]
     good = (
         ENV.path.read_text()
         .replace("  admin_role_arns: []", "  admin_role_arns: [arn:aws:iam::111111111111:role/orch-eks-admin]")
-        .replace("  public_access_cidrs: []", '  public_access_cidrs: ["203.0.113.0/24"]')
+        .replace('  public_access_cidrs: ["203.0.113.0/24"]', '  public_access_cidrs: ["198.51.100.0/24"]')
     )
     path = tmp_path / "env.yaml"
     path.write_text(good)
     loaded = load_env_file(path)
     assert loaded.eks.admin_role_arns == ["arn:aws:iam::111111111111:role/orch-eks-admin"]
-    assert loaded.eks.public_access_cidrs == ["203.0.113.0/24"]
+    assert loaded.eks.public_access_cidrs == ["198.51.100.0/24"]
     for old, new, field in (
-        ("  public_access_cidrs: []", '  public_access_cidrs: ["0.0.0.0/0"]', "eks.public_access_cidrs"),
+        ('  public_access_cidrs: ["203.0.113.0/24"]', '  public_access_cidrs: ["0.0.0.0/0"]', "eks.public_access_cidrs"),
         ("  ci_role_arns: []", "  ci_role_arns: [orch-ci]", "eks.ci_role_arns"),
         ('  kubernetes_version: "1.35"', "  kubernetes_version: latest", "eks.kubernetes_version"),
-        ("  external_dns_domain_filters: []", "  external_dns_domains: []", "eks.external_dns_domains"),
+        ("  external_dns_domain_filters: [", "  external_dns_domains: [", "eks.external_dns_domains"),
     ):
         path.write_text(ENV.path.read_text().replace(old, new))
         with pytest.raises(ConfigError) as err:
