@@ -23,6 +23,7 @@ PATCHES = (
     "ec2",
     "elasticache",
     "cloudwatch",
+    "eks",
     "retries",
 )
 
