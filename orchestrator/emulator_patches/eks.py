@@ -230,6 +230,21 @@ ADDONS: dict[str, dict[str, Any]] = {
             **dict.fromkeys(_minors("1.29", "1.33"), "v1.3.8-eksbuild.2"),
         },
     },
+    # 90-monitoring's Container Insights agent (AWS-published add-on, not an EKS-built one).
+    "amazon-cloudwatch-observability": {
+        "type": "observability",
+        "computeTypes": ["ec2", "hybrid"],
+        "requiresIamPermissions": True,
+        "versions": [
+            ("v4.7.0-eksbuild.1", _minors("1.29", "1.35")),
+            ("v4.5.0-eksbuild.1", _minors("1.29", "1.34")),
+            ("v4.1.0-eksbuild.1", _minors("1.29", "1.33")),
+        ],
+        "defaults": {
+            **dict.fromkeys(_minors("1.34", "1.35"), "v4.7.0-eksbuild.1"),
+            **dict.fromkeys(_minors("1.29", "1.33"), "v4.1.0-eksbuild.1"),
+        },
+    },
 }
 
 _VERSION_RE = re.compile(r"^v(\d+)\.(\d+)\.(\d+)-eksbuild\.(\d+)$")
@@ -510,6 +525,10 @@ ADDON_SCHEMAS: dict[str, dict[str, Any]] = {
     "eks-pod-identity-agent": _simple_schema(
         "eks-pod-identity-agent",
         {**_COMMON_POD, "agent": {"type": "object", "properties": {"additionalArgs": _OBJ}}},
+    ),
+    "amazon-cloudwatch-observability": _simple_schema(
+        "amazon-cloudwatch-observability",
+        {**_COMMON_POD, "agent": _OBJ, "containerLogs": _OBJ, "manager": _OBJ},
     ),
 }
 
