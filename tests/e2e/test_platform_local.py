@@ -23,6 +23,7 @@ from checks_data import (
     assert_bucket_tags,
     assert_efs,
     assert_master_secret,
+    assert_redis_parameter_group,
     assert_redis_replication_group,
 )
 from checks_eks import (
@@ -251,13 +252,13 @@ def test_security_group_rules(platform: Platform) -> None:
     check_security_groups(platform.client("ec2"), platform.outputs["10-networking"], platform.outputs["20-security"])
 
 
-# The switches local mode sets (what the emulator cannot do). Issue 7 allows exactly one for
-# the data layers (60-80): the ElastiCache parameter group.
+# The switches local mode sets (what the emulator cannot do). The data layers (60-80) need none: the
+# ElastiCache parameter group, once switched off, is created locally too (orch's emulator patch).
 OVERRIDES = yaml.safe_load((REPO / "environments/LIVE/eks-prod/emulator-overrides.yaml").read_text()) or {}
-DATA_LAYER_SWITCHES = {"create_cache_parameter_group"}
+DATA_LAYER_SWITCHES: set[str] = set()
 
 
-def test_data_layers_switch_off_only_the_cache_parameter_group() -> None:
+def test_data_layers_switch_off_nothing() -> None:
     data_inputs: set[str] = set()
     # The modules 60-database, 70-cache and 80-storage are made of.
     for module in ("rds-aurora", "elasticache-redis", "efs", "s3-bucket", "storage"):
@@ -286,6 +287,7 @@ def test_redis_replication_group(platform: Platform) -> None:
     cache = platform.outputs["70-cache"]
     group = assert_redis_replication_group(platform.client("elasticache"), cache["replication_group_id"])
     assert group["ConfigurationEndpoint"]["Address"] == cache["configuration_endpoint"]
+    assert_redis_parameter_group(platform.client("elasticache"), group, cache["parameter_group_name"])
     assert_auth_token_secret(platform.client("secretsmanager"), cache["auth_token_secret_arn"])
     assert "auth_token" not in json.dumps(cache).lower().replace("auth_token_secret_arn", "")
 
