@@ -1,13 +1,15 @@
-"""ElastiCache: what moto leaves out of replication groups."""
+"""ElastiCache: what moto leaves out of replication groups, RBAC user groups and parameter groups."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 
 def install() -> None:
     _register_replication_group_members()
     _add_user_groups_and_modify_user()
+    _add_cache_parameter_groups()  # after the member registration: it wraps what that installed
 
 
 def _register_replication_group_members() -> None:
@@ -204,7 +206,8 @@ def _add_user_groups_and_modify_user() -> None:
     original_list_tags = ElastiCacheBackend.list_tags_for_resource
 
     def list_tags_for_resource(self: Any, arn: str) -> Any:
-        if ":usergroup:" in arn:
+        # moto's ARN check knows neither user groups nor parameter groups; both are taggable on AWS.
+        if ":usergroup:" in arn or ":parametergroup:" in arn:
             return self.tagging_service.list_tags_for_resource(arn)
         return original_list_tags(self, arn)
 
@@ -214,3 +217,553 @@ def _add_user_groups_and_modify_user() -> None:
     ElastiCacheResponse.delete_user_group = delete_user_group  # type: ignore[attr-defined]
     ElastiCacheResponse.modify_user = modify_user  # type: ignore[attr-defined]
     ElastiCacheBackend.list_tags_for_resource = list_tags_for_resource  # type: ignore[method-assign]
+
+
+def _add_cache_parameter_groups() -> None:
+    """Cache parameter groups: Create/Describe/Modify/Reset/DeleteCacheParameterGroup,
+    DescribeCacheParameters and DescribeEngineDefaultParameters, which moto lacks entirely.
+
+    elasticache-redis gives its replication group its own redis7 group (cluster-enabled yes plus
+    its `parameters`). As on AWS: every family has a default group (`default.redis7`, and
+    `default.redis7.cluster.on` from redis3.2 on) that cannot be modified or deleted; a new group
+    starts from its family's engine defaults (`FAMILIES` below: a realistic subset of AWS's
+    parameters, with their types, allowed values and change types); a parameter set by the user
+    has Source `user` until it is reset; a group used by a cache cluster cannot be deleted.
+    CreateReplicationGroup and CreateCacheCluster check the group they are given (it exists and
+    its family matches the engine version; its cluster-enabled matches ClusterMode, which it decides
+    when ClusterMode is not given) and fall back to the family's default group; ModifyReplicationGroup
+    switches groups. Clusters (member clusters too) return CacheParameterGroup
+    {CacheParameterGroupName, ParameterApplyStatus, CacheNodeIdsToReboot}: a change to a
+    `requires-reboot` parameter leaves the clusters that use the group `pending-reboot`.
+    """
+    from moto.core.responses import ActionResult, EmptyResult
+    from moto.elasticache.exceptions import (
+        ElastiCacheException,
+        InvalidParameterCombinationException,
+        InvalidParameterValueException,
+    )
+    from moto.elasticache.models import CacheCluster, ElastiCacheBackend
+    from moto.elasticache.responses import ElastiCacheResponse
+
+    class CacheParameterGroupNotFound(ElastiCacheException):
+        code = "CacheParameterGroupNotFound"
+
+        def __init__(self, name: str) -> None:
+            super().__init__(f"CacheParameterGroup not found: {name}")
+
+    class CacheParameterGroupAlreadyExists(ElastiCacheException):
+        code = "CacheParameterGroupAlreadyExists"
+
+    class InvalidCacheParameterGroupState(ElastiCacheException):
+        code = "InvalidCacheParameterGroupState"
+
+    def store(backend: Any) -> dict[str, dict[str, Any]]:
+        """The backend's groups by lower-case name, the family default groups made on first use."""
+        if not hasattr(backend, "orch_cache_parameter_groups"):
+            backend.orch_cache_parameter_groups = {}
+            for family in FAMILIES:
+                new_group(backend, f"default.{family}", family, f"Default parameter group for {family}")
+                if family_has_cluster_mode(family):
+                    group = new_group(
+                        backend,
+                        f"default.{family}.cluster.on",
+                        family,
+                        f"Customized default parameter group for {family} with cluster mode on",
+                    )
+                    group["Values"]["cluster-enabled"] = "yes"  # the group's own default, not a user change
+        return backend.orch_cache_parameter_groups
+
+    def new_group(backend: Any, name: str, family: str, description: str) -> dict[str, Any]:
+        group = {
+            "CacheParameterGroupName": name,
+            "CacheParameterGroupFamily": family,
+            "Description": description,
+            "IsGlobal": False,
+            "ARN": f"arn:aws:elasticache:{backend.region_name}:{backend.account_id}:parametergroup:{name}",
+            "Values": {p.name: p.default for p in FAMILIES[family]},  # current values
+            "User": set(),  # names set by the user (Source user)
+        }
+        backend.orch_cache_parameter_groups[name] = group
+        return group
+
+    def find(backend: Any, name: str | None) -> dict[str, Any]:
+        group = store(backend).get((name or "").lower())
+        if group is None:
+            raise CacheParameterGroupNotFound(name or "")
+        return group
+
+    def shown(group: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in group.items() if k not in ("Values", "User")}
+
+    def is_default(group: dict[str, Any]) -> bool:
+        return str(group["CacheParameterGroupName"]).startswith("default.")
+
+    def parameter_view(param: Param, family: str, value: str | None, source: str) -> dict[str, Any]:
+        return {
+            "ParameterName": param.name,
+            "ParameterValue": value,
+            "Description": param.description,
+            "Source": source,
+            "DataType": param.data_type,
+            "AllowedValues": param.allowed,
+            "IsModifiable": param.modifiable,
+            "MinimumEngineVersion": FAMILY_MINIMUM_VERSION[family],
+            "ChangeType": param.change_type,
+        }
+
+    def parameters_of(group: dict[str, Any]) -> list[dict[str, Any]]:
+        family = group["CacheParameterGroupFamily"]
+        return [
+            parameter_view(p, family, group["Values"][p.name], "user" if p.name in group["User"] else "system")
+            for p in FAMILIES[family]
+        ]
+
+    def page(items: list[dict[str, Any]], key: str, params: Any) -> tuple[list[dict[str, Any]], str | None]:
+        """Marker pagination as AWS does it: MaxRecords 20-100 (default 100), the Marker an opaque token."""
+        limit = params.get("MaxRecords")
+        if limit is not None:
+            limit = int(limit)
+            if not 20 <= limit <= 100:
+                raise InvalidParameterValueException(
+                    f"Invalid value {limit} for MaxRecords. Must be between 20 and 100."
+                )
+        limit = limit or 100
+        marker = params.get("Marker")
+        ordered = sorted(items, key=lambda i: str(i[key]))
+        if marker:
+            ordered = [i for i in ordered if str(i[key]) > marker]
+        shown_items = ordered[:limit]
+        return shown_items, (str(shown_items[-1][key]) if len(ordered) > limit else None)
+
+    def with_marker(result: dict[str, Any], marker: str | None) -> dict[str, Any]:
+        return {**result, "Marker": marker} if marker else result
+
+    def name_values(params: Any) -> list[tuple[str, str | None]]:
+        return [
+            (str(p.get("ParameterName") or ""), p.get("ParameterValue"))
+            for p in params.get("ParameterNameValues") or []
+        ]
+
+    def using(backend: Any, name: str) -> list[str]:
+        """Cache clusters (member clusters too) that use the group and are not being deleted."""
+        groups = backend.replication_groups
+        return sorted(
+            c.cache_cluster_id
+            for c in backend.cache_clusters.values()
+            if (c.cache_parameter_group_name or "").lower() == name
+            and c.cache_cluster_status != "deleting"
+            and not (c.replication_group_id in groups and groups[c.replication_group_id].status == "deleting")
+        )
+
+    # ---------------------------------------------------------------- the API
+
+    def create_cache_parameter_group(self: ElastiCacheResponse) -> ActionResult:
+        params = self._get_params()
+        backend = self.elasticache_backend
+        name = str(params.get("CacheParameterGroupName") or "").lower()
+        family = params.get("CacheParameterGroupFamily") or ""
+        if not name:
+            raise InvalidParameterValueException(
+                "The parameter CacheParameterGroupName must be provided and must not be blank."
+            )
+        if family not in FAMILIES:
+            raise InvalidParameterValueException(
+                f"The parameter CacheParameterGroupFamily has an invalid value: {family}. "
+                f"Valid values are: {', '.join(FAMILIES)}."
+            )
+        if name in store(backend):
+            raise CacheParameterGroupAlreadyExists(f"CacheParameterGroup {name} already exists.")
+        group = new_group(backend, name, family, params.get("Description") or "")
+        if params.get("Tags"):
+            backend.tagging_service.tag_resource(group["ARN"], params["Tags"])
+        return ActionResult({"CacheParameterGroup": shown(group)})
+
+    def describe_cache_parameter_groups(self: ElastiCacheResponse) -> ActionResult:
+        params = self._get_params()
+        backend = self.elasticache_backend
+        name = params.get("CacheParameterGroupName")
+        groups = [find(backend, name)] if name else list(store(backend).values())
+        found, marker = page([shown(g) for g in groups], "CacheParameterGroupName", params)
+        return ActionResult(with_marker({"CacheParameterGroups": found}, marker))
+
+    def describe_cache_parameters(self: ElastiCacheResponse) -> ActionResult:
+        params = self._get_params()
+        group = find(self.elasticache_backend, params.get("CacheParameterGroupName"))
+        source = params.get("Source")
+        if source not in (None, "user", "system", "engine-default"):
+            raise InvalidParameterValueException(
+                f"Invalid source: {source}. Valid values are: user, system, engine-default."
+            )
+        parameters = parameters_of(group)
+        if source == "user":
+            parameters = [p for p in parameters if p["Source"] == "user"]
+        elif source:  # system and engine-default: what still holds the family's value
+            parameters = [p for p in parameters if p["Source"] != "user"]
+        found, marker = page(parameters, "ParameterName", params)
+        return ActionResult(with_marker({"Parameters": found, "CacheNodeTypeSpecificParameters": []}, marker))
+
+    def describe_engine_default_parameters(self: ElastiCacheResponse) -> ActionResult:
+        params = self._get_params()
+        family = params.get("CacheParameterGroupFamily") or ""
+        if family not in FAMILIES:
+            raise InvalidParameterValueException(
+                f"The parameter CacheParameterGroupFamily has an invalid value: {family}."
+            )
+        parameters = [parameter_view(p, family, p.default, "system") for p in FAMILIES[family]]
+        found, marker = page(parameters, "ParameterName", params)
+        defaults = {"CacheParameterGroupFamily": family, "Parameters": found, "CacheNodeTypeSpecificParameters": []}
+        return ActionResult({"EngineDefaults": with_marker(defaults, marker)})
+
+    def modify_cache_parameter_group(self: ElastiCacheResponse) -> ActionResult:
+        params = self._get_params()
+        backend = self.elasticache_backend
+        group = find(backend, params.get("CacheParameterGroupName"))
+        changes = name_values(params)
+        if is_default(group):
+            raise InvalidParameterValueException("Cannot modify a default parameter group.")
+        if not changes:
+            raise InvalidParameterValueException("At least one parameter name and value must be given.")
+        if len(changes) > 20:
+            raise InvalidParameterCombinationException("Cannot modify more than 20 parameters in a single request")
+        by_name = {p.name: p for p in FAMILIES[group["CacheParameterGroupFamily"]]}
+        for name, value in changes:
+            param = by_name.get(name.lower())
+            if param is None:
+                raise InvalidParameterValueException(f"Parameter {name} doesn't exist")
+            if not param.modifiable:
+                raise InvalidParameterValueException(f"Parameter {name} is not modifiable")
+            if value is None or not param.accepts(str(value)):
+                raise InvalidParameterValueException(
+                    f"Value {value} for parameter {name} is invalid. Valid values are: {param.allowed}"
+                )
+        for name, value in changes:
+            param = by_name[name.lower()]
+            group["Values"][param.name] = str(value)
+            group["User"].add(param.name)
+            if param.change_type == "requires-reboot":
+                mark_pending_reboot(backend, group)
+        return ActionResult({"CacheParameterGroupName": group["CacheParameterGroupName"]})
+
+    def reset_cache_parameter_group(self: ElastiCacheResponse) -> ActionResult:
+        params = self._get_params()
+        backend = self.elasticache_backend
+        group = find(backend, params.get("CacheParameterGroupName"))
+        reset_all = str(params.get("ResetAllParameters", "")).lower() == "true"
+        names = [n for n, _ in name_values(params)]
+        if is_default(group):
+            raise InvalidParameterValueException("Cannot reset a default parameter group.")
+        if reset_all and names:
+            raise InvalidParameterCombinationException(
+                "ResetAllParameters and ParameterNameValues cannot be used together."
+            )
+        if not reset_all and not names:
+            raise InvalidParameterValueException("Give ResetAllParameters or at least one parameter name.")
+        by_name = {p.name: p for p in FAMILIES[group["CacheParameterGroupFamily"]]}
+        for name in names:
+            if name.lower() not in by_name:
+                raise InvalidParameterValueException(f"Parameter {name} doesn't exist")
+        targets = list(by_name) if reset_all else [n.lower() for n in names]
+        for name in targets:
+            param = by_name[name]
+            if name in group["User"] and param.change_type == "requires-reboot":
+                mark_pending_reboot(backend, group)
+            group["Values"][name] = param.default
+            group["User"].discard(name)
+        return ActionResult({"CacheParameterGroupName": group["CacheParameterGroupName"]})
+
+    def delete_cache_parameter_group(self: ElastiCacheResponse) -> ActionResult:
+        params = self._get_params()
+        backend = self.elasticache_backend
+        group = find(backend, params.get("CacheParameterGroupName"))
+        name = group["CacheParameterGroupName"]
+        if is_default(group):
+            raise InvalidCacheParameterGroupState(f"Default parameter group {name} cannot be deleted.")
+        clusters = using(backend, name)
+        if clusters:
+            raise InvalidCacheParameterGroupState(
+                f"Parameter group {name} is in use by cache cluster(s): {', '.join(clusters)}."
+            )
+        del store(backend)[name]
+        backend.tagging_service.delete_all_tags_for_resource(group["ARN"])
+        return EmptyResult()
+
+    def mark_pending_reboot(backend: Any, group: dict[str, Any]) -> None:
+        for cluster_id in using(backend, group["CacheParameterGroupName"]):
+            cluster = backend.cache_clusters[cluster_id]
+            cluster.orch_parameter_apply_status = "pending-reboot"
+
+    # ---------------------------------------------------------------- clusters and replication groups
+
+    def checked_group_name(
+        backend: Any, name: str | None, engine: str | None, version: str | None, cluster_mode: str | None
+    ) -> str:
+        """The group a new cluster gets: the one given (checked like AWS), else its family's default."""
+        family = family_of(engine, version)
+        if not name:
+            enabled = (cluster_mode or "").lower() == "enabled"
+            return (
+                f"default.{family}.cluster.on" if enabled and family_has_cluster_mode(family) else f"default.{family}"
+            )
+        group = find(backend, name)
+        if family and group["CacheParameterGroupFamily"] != family:
+            raise InvalidParameterCombinationException(
+                f"Expected a parameter group of family {family} "
+                f"but found one of family {group['CacheParameterGroupFamily']}"
+            )
+        return str(group["CacheParameterGroupName"])
+
+    def cluster_mode_of(backend: Any, name: str, cluster_mode: str | None) -> str | None:
+        """ClusterMode as AWS settles it: from the group's cluster-enabled unless given, and never against it."""
+        group_enabled = store(backend)[name]["Values"].get("cluster-enabled")
+        if group_enabled is None:  # memcached and redis2.x have no cluster mode
+            return cluster_mode
+        if cluster_mode is None:
+            return "enabled" if group_enabled == "yes" else "disabled"
+        if cluster_mode.lower() == "enabled" and group_enabled != "yes":
+            raise InvalidParameterCombinationException(
+                f"Cluster mode is enabled but parameter group {name} has cluster-enabled set to no."
+            )
+        if cluster_mode.lower() == "disabled" and group_enabled == "yes":
+            raise InvalidParameterCombinationException(
+                f"Cluster mode is disabled but parameter group {name} has cluster-enabled set to yes."
+            )
+        return cluster_mode
+
+    original_create_group = ElastiCacheBackend.create_replication_group
+
+    def create_replication_group(self: Any, *args: Any, **kwargs: Any) -> Any:
+        name = checked_group_name(
+            self,
+            kwargs.get("cache_parameter_group_name"),
+            kwargs.get("engine"),
+            kwargs.get("engine_version"),
+            kwargs.get("cluster_mode"),
+        )
+        kwargs["cache_parameter_group_name"] = name
+        kwargs["cluster_mode"] = cluster_mode_of(self, name, kwargs.get("cluster_mode"))
+        return original_create_group(self, *args, **kwargs)
+
+    original_create_cluster = ElastiCacheBackend.create_cache_cluster
+
+    def create_cache_cluster(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if not kwargs.get("replication_group_id"):
+            kwargs["cache_parameter_group_name"] = checked_group_name(
+                self, kwargs.get("cache_parameter_group_name"), kwargs.get("engine"), kwargs.get("engine_version"), None
+            )
+        return original_create_cluster(self, *args, **kwargs)
+
+    original_modify_group = ElastiCacheResponse.modify_replication_group
+
+    def modify_replication_group(self: ElastiCacheResponse) -> ActionResult:
+        params = self._get_params()
+        backend = self.elasticache_backend
+        group_id = params.get("ReplicationGroupId")
+        name = params.get("CacheParameterGroupName")
+        if name and group_id in backend.replication_groups:
+            group = backend.replication_groups[group_id]
+            name = checked_group_name(backend, name, group.engine, group.engine_version, None)
+            enabled = store(backend)[name]["Values"].get("cluster-enabled")
+            if enabled is not None and (enabled == "yes") != (group.cluster_mode == "enabled"):
+                raise InvalidParameterCombinationException(
+                    f"Parameter group {name} has cluster-enabled {enabled}, which does not match the replication group."
+                )
+            group.cache_parameter_group_name = name
+            for member in group.member_clusters:
+                if member in backend.cache_clusters:
+                    backend.cache_clusters[member].cache_parameter_group_name = name
+                    backend.cache_clusters[member].orch_parameter_apply_status = "in-sync"
+        return original_modify_group(self)
+
+    def cache_parameter_group(self: Any) -> dict[str, Any] | None:
+        name = getattr(self, "cache_parameter_group_name", None)
+        if not name:
+            return None
+        status = getattr(self, "orch_parameter_apply_status", "in-sync")
+        return {
+            "CacheParameterGroupName": name,
+            "ParameterApplyStatus": status,
+            "CacheNodeIdsToReboot": ["0001"] if status == "pending-reboot" else [],
+        }
+
+    ElastiCacheResponse.create_cache_parameter_group = create_cache_parameter_group  # type: ignore[attr-defined]
+    ElastiCacheResponse.describe_cache_parameter_groups = describe_cache_parameter_groups  # type: ignore[attr-defined]
+    ElastiCacheResponse.describe_cache_parameters = describe_cache_parameters  # type: ignore[attr-defined]
+    ElastiCacheResponse.describe_engine_default_parameters = describe_engine_default_parameters  # type: ignore[attr-defined]
+    ElastiCacheResponse.modify_cache_parameter_group = modify_cache_parameter_group  # type: ignore[attr-defined]
+    ElastiCacheResponse.reset_cache_parameter_group = reset_cache_parameter_group  # type: ignore[attr-defined]
+    ElastiCacheResponse.delete_cache_parameter_group = delete_cache_parameter_group  # type: ignore[attr-defined]
+    ElastiCacheResponse.modify_replication_group = modify_replication_group  # type: ignore[method-assign]
+    ElastiCacheBackend.create_replication_group = create_replication_group  # type: ignore[method-assign]
+    ElastiCacheBackend.create_cache_cluster = create_cache_cluster  # type: ignore[method-assign]
+    CacheCluster.cache_parameter_group = property(cache_parameter_group)  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------------------------------------ parameter data
+# A realistic subset of what AWS lists per family (DescribeEngineDefaultParameters): the parameters
+# modules and operators commonly set, with AWS's defaults, DataType, AllowedValues ("a,b", "min-max",
+# "min-": no upper bound) and ChangeType. Flags: `ro` not modifiable, `reboot` requires-reboot.
+# Families: `redisX+` from that redis family on (valkey7 and valkey8 come after redis7), `-redisX` up
+# to it, `memcached` every memcached family.
+
+REDIS_FAMILIES = (
+    "redis2.6",
+    "redis2.8",
+    "redis3.2",
+    "redis4.0",
+    "redis5.0",
+    "redis6.x",
+    "redis7",
+    "valkey7",
+    "valkey8",
+)
+MEMCACHED_FAMILIES = ("memcached1.4", "memcached1.5", "memcached1.6")
+FAMILY_MINIMUM_VERSION = {
+    **dict(
+        zip(
+            REDIS_FAMILIES,
+            ("2.6.13", "2.8.4", "3.2.4", "4.0.10", "5.0.0", "6.0.5", "7.0.4", "7.2.4", "8.0.1"),
+            strict=True,
+        )
+    ),
+    **dict(zip(MEMCACHED_FAMILIES, ("1.4.5", "1.5.10", "1.6.6"), strict=True)),
+}
+EVICTION = "volatile-lru,allkeys-lru,volatile-lfu,allkeys-lfu,volatile-random,allkeys-random,volatile-ttl,noeviction"
+
+PARAMETER_TABLE = f"""
+activedefrag | no | string | yes,no | | redis4.0+ | Enabled active memory defragmentation
+active-defrag-cycle-max | 75 | integer | 1-75 | | redis4.0+ | Maximal effort for defrag in CPU percentage
+active-defrag-cycle-min | 5 | integer | 1-75 | | redis4.0+ | Minimal effort for defrag in CPU percentage
+active-defrag-ignore-bytes | 104857600 | integer | 1048576- | | redis4.0+ | Minimum fragmentation waste to start defrag
+active-defrag-max-scan-fields | 1000 | integer | 1-1000000 | | redis4.0+ | Max fields processed by a dictionary scan
+active-defrag-threshold-lower | 10 | integer | 1-100 | | redis4.0+ | Minimum fragmentation percentage to start defrag
+active-defrag-threshold-upper | 100 | integer | 1-100 | | redis4.0+ | Fragmentation percentage for maximum effort
+appendonly | no | string | yes,no | ro | redis2.6+ | Enable Redis persistence.
+appendfsync | everysec | string | always,everysec,no | ro | redis2.6+ | fsync policy for AOF persistence
+client-output-buffer-limit-normal-hard-limit | 0 | integer | 0- | | redis2.6+ | Normal client output buffer hard limit
+client-output-buffer-limit-normal-soft-limit | 0 | integer | 0- | | redis2.6+ | Normal client output buffer soft limit
+client-output-buffer-limit-normal-soft-seconds | 0 | integer | 0- | | redis2.6+ | Normal client output buffer soft time
+client-output-buffer-limit-pubsub-hard-limit | 33554432 | integer | 0- | | redis2.6+ | Pubsub output buffer hard limit
+client-output-buffer-limit-pubsub-soft-limit | 8388608 | integer | 0- | | redis2.6+ | Pubsub output buffer soft limit
+client-output-buffer-limit-pubsub-soft-seconds | 60 | integer | 0- | | redis2.6+ | Pubsub output buffer soft seconds
+client-query-buffer-limit | 1073741824 | integer | 1048576-1073741824 | | redis4.0+ | Max size of a client query buffer
+close-on-replica-write | yes | string | yes,no | | redis5.0+ | Disconnect clients that write to a read-only replica
+cluster-enabled | no | string | yes,no | reboot | redis3.2+ | Enable cluster mode
+cluster-require-full-coverage | no | string | yes,no | | redis3.2+ | Unavailable when slots are not covered
+cluster-allow-reads-when-down | no | string | yes,no | | redis6.x+ | Serve reads while the cluster is down
+cluster-allow-pubsubshard-when-down | yes | string | yes,no | | redis7+ | Serve shard pubsub while the cluster is down
+databases | 16 | integer | 1-1200000 | reboot | redis2.6+ | Set the number of databases.
+hash-max-ziplist-entries | 512 | integer | 0- | | -redis6.x | Max hash entries for a compressed dataset
+hash-max-ziplist-value | 64 | integer | 0- | | -redis6.x | Biggest hash entry for a compressed dataset
+hash-max-listpack-entries | 512 | integer | 0- | | redis7+ | Max hash entries for a compressed dataset
+hash-max-listpack-value | 64 | integer | 0- | | redis7+ | Biggest hash entry for a compressed dataset
+hz | 10 | integer | 1-500 | | redis2.8+ | Frequency of background tasks.
+lazyfree-lazy-eviction | no | string | yes,no | | redis4.0+ | Asynchronous delete on evictions
+lazyfree-lazy-expire | no | string | yes,no | | redis4.0+ | Asynchronous delete on expired keys
+lazyfree-lazy-server-del | no | string | yes,no | | redis4.0+ | Asynchronous delete on key updates
+lazyfree-lazy-user-del | no | string | yes,no | | redis6.x+ | Asynchronous delete on DEL commands
+lfu-decay-time | 1 | integer | 0- | | redis4.0+ | Minutes to decrement the key counter (LFU)
+lfu-log-factor | 10 | integer | 1- | | redis4.0+ | Log factor of the key counter (LFU)
+list-compress-depth | 0 | integer | 0- | | redis3.2+ | Quicklist nodes excluded from compression
+lua-time-limit | 5000 | integer | 5000 | ro | redis2.6+ | Max execution time of a Lua script in milliseconds.
+maxclients | 65000 | integer | 1-65000 | ro,reboot | redis2.6+ | The maximum number of Redis clients.
+maxmemory-policy | volatile-lru | string | {EVICTION} | | redis2.6+ | Max memory policy.
+maxmemory-samples | 3 | integer | 1- | | redis2.6+ | Max memory samples.
+min-replicas-max-lag | 10 | integer | 0- | | redis5.0+ | Replica lag in seconds beyond which writes stop
+min-replicas-to-write | 0 | integer | 0- | | redis5.0+ | Replicas the primary needs to accept writes
+notify-keyspace-events |  | string |  | | redis2.6+ | Keyspace events notified to Pub/Sub clients
+repl-backlog-size | 1048576 | integer | 16384- | | redis2.8+ | Replication backlog size in bytes for PSYNC.
+repl-backlog-ttl | 3600 | integer | 0- | | redis2.8+ | Seconds before the backlog of a replica-less primary is freed
+reserved-memory | 0 | integer | 0- | | -redis2.8 | Memory reserved for non-cache usage.
+reserved-memory-percent | 25 | integer | 0-100 | | redis3.2+ | Percent of memory reserved for non-cache usage.
+set-max-intset-entries | 512 | integer | 0- | | redis2.6+ | Max set entries for a compressed dataset
+slowlog-log-slower-than | 10000 | integer | 0- | | redis2.6+ | Microseconds a command must exceed to be logged.
+slowlog-max-len | 128 | integer | 0- | | redis2.6+ | The length of the slow log.
+stream-node-max-bytes | 4096 | integer | 0- | | redis5.0+ | Max size of a stream node in bytes.
+stream-node-max-entries | 100 | integer | 0- | | redis5.0+ | Max items in a stream node.
+tcp-keepalive | 300 | integer | 0- | | redis2.8+ | If non-zero, send ACKs every given number of seconds.
+timeout | 0 | integer | 0,20- | | redis2.6+ | Seconds before an idle client is closed (0: never).
+zset-max-ziplist-entries | 128 | integer | 0- | | -redis6.x | Max sorted set entries for a compressed dataset
+zset-max-ziplist-value | 64 | integer | 0- | | -redis6.x | Biggest sorted set entry for a compressed dataset
+zset-max-listpack-entries | 128 | integer | 0- | | redis7+ | Max sorted set entries for a compressed dataset
+zset-max-listpack-value | 64 | integer | 0- | | redis7+ | Biggest sorted set entry for a compressed dataset
+backlog_queue_limit | 1024 | integer | 1-10000 | ro,reboot | memcached | The backlog queue limit.
+binding_protocol | auto | string | auto,binary,ascii | reboot | memcached | Binding protocol.
+cas_disabled | 0 | boolean | 0,1 | reboot | memcached | If 1, check and set (CAS) operations are disabled.
+chunk_size | 48 | integer | 1- | reboot | memcached | Minimum bytes allocated for the smallest item.
+chunk_size_growth_factor | 1.25 | numeric | 1-2 | reboot | memcached | Growth factor of successive chunks.
+error_on_memory_exhausted | 0 | boolean | 0,1 | reboot | memcached | If 1, return an error instead of evicting.
+large_memory_pages | 0 | boolean | 0,1 | ro,reboot | memcached | If 1, try to use large memory pages.
+lock_down_paged_memory | 0 | boolean | 0,1 | ro,reboot | memcached | If 1, lock down all paged memory.
+max_item_size | 1048576 | integer | 1048576-1073741824 | reboot | memcached | The largest item storable, in bytes.
+max_simultaneous_connections | 65000 | integer | 3-65000 | ro,reboot | memcached | Max simultaneous connections.
+maxconns_fast | 0 | boolean | 0,1 | reboot | memcached | If 1, close new connections at the maximum.
+memcached_connections_overhead | 100 | integer | 0- | | memcached | Memory reserved for connections and overhead.
+requests_per_event | 20 | integer | 1- | ro,reboot | memcached | Max requests per event for a connection.
+"""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    default: str
+    data_type: str
+    allowed: str
+    modifiable: bool
+    change_type: str
+    families: tuple[str, ...]
+    description: str
+
+    def accepts(self, value: str) -> bool:
+        if self.data_type not in ("integer", "numeric"):
+            return not self.allowed or value in self.allowed.split(",")
+        try:
+            number = float(value) if self.data_type == "numeric" else int(value)
+        except ValueError:
+            return False
+        for part in self.allowed.split(","):
+            low, sep, high = part.partition("-")
+            if (not sep and number == float(low)) or (sep and float(low) <= number <= float(high or "inf")):
+                return True
+        return False
+
+
+def _parse_table(table: str) -> tuple[Param, ...]:
+    params = []
+    for line in table.strip().splitlines():
+        name, default, data_type, allowed, flags, scope, description = (c.strip() for c in line.split("|"))
+        if scope == "memcached":
+            families = MEMCACHED_FAMILIES
+        elif scope.startswith("-"):
+            families = REDIS_FAMILIES[: REDIS_FAMILIES.index(scope[1:]) + 1]
+        else:
+            families = REDIS_FAMILIES[REDIS_FAMILIES.index(scope.rstrip("+")) :]
+        modifiable = "ro" not in flags.split(",")
+        change_type = "requires-reboot" if "reboot" in flags.split(",") else "immediate"
+        params.append(Param(name, default, data_type, allowed, modifiable, change_type, families, description))
+    return tuple(params)
+
+
+PARAMETERS = _parse_table(PARAMETER_TABLE)
+FAMILIES: dict[str, tuple[Param, ...]] = {
+    family: tuple(p for p in PARAMETERS if family in p.families) for family in REDIS_FAMILIES + MEMCACHED_FAMILIES
+}
+
+
+def family_has_cluster_mode(family: str) -> bool:
+    return any(p.name == "cluster-enabled" for p in FAMILIES[family])
+
+
+def family_of(engine: str | None, version: str | None) -> str | None:
+    """The parameter group family of an engine version, as AWS pairs them (None: not known here)."""
+    engine = (engine or "redis").lower()
+    parts = (version or "").split(".")
+    if engine == "memcached":
+        family = f"memcached{'.'.join(parts[:2])}" if version else "memcached1.6"
+    elif engine == "valkey":
+        family = f"valkey{parts[0]}" if version else "valkey8"
+    elif not version:
+        family = "redis7"
+    else:
+        by_major = {"7": "redis7", "6": "redis6.x", "5": "redis5.0", "4": "redis4.0", "3": "redis3.2"}
+        family = by_major.get(parts[0], f"redis{'.'.join(parts[:2])}")
+    return family if family in FAMILIES else None

@@ -72,7 +72,6 @@ module "redis" {{
   security_group_ids             = [aws_security_group.this.id]
   kms_key_arn                    = aws_kms_key.this.arn
   cloudwatch_logs_kms_key_arn    = aws_kms_key.this.arn
-  create_cache_parameter_group   = false
   secret_recovery_window_in_days = 0
   auth_token_version             = {version}
 }}

@@ -79,6 +79,25 @@ def assert_redis_replication_group(
     return group
 
 
+# What elasticache-redis sets in its own parameter group by default (cluster-enabled and its `parameters`).
+REDIS_PARAMETERS = {"cluster-enabled": "yes", "maxmemory-policy": "volatile-lru", "slowlog-log-slower-than": "10000"}
+
+
+def assert_redis_parameter_group(
+    elasticache: Any, group: dict[str, Any], parameter_group_name: str, *, expected: dict[str, str] = REDIS_PARAMETERS
+) -> None:
+    """Every member cluster uses the module's own redis7 group, which holds the module's parameters."""
+    assert not parameter_group_name.startswith("default."), parameter_group_name
+    for member in group["MemberClusters"]:
+        cluster = elasticache.describe_cache_clusters(CacheClusterId=member)["CacheClusters"][0]
+        assert cluster["CacheParameterGroup"]["CacheParameterGroupName"] == parameter_group_name, member
+        assert cluster["CacheParameterGroup"]["ParameterApplyStatus"] == "in-sync", member
+    described = elasticache.describe_cache_parameter_groups(CacheParameterGroupName=parameter_group_name)
+    assert described["CacheParameterGroups"][0]["CacheParameterGroupFamily"] == "redis7"
+    user = elasticache.describe_cache_parameters(CacheParameterGroupName=parameter_group_name, Source="user")
+    assert {p["ParameterName"]: p["ParameterValue"] for p in user["Parameters"]} == expected
+
+
 def assert_auth_token_secret(secrets: Any, secret_arn: str) -> None:
     token = secrets.get_secret_value(SecretId=secret_arn)["SecretString"]
     assert 16 <= len(token) <= 128 and token.isalnum()

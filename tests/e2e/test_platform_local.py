@@ -23,6 +23,7 @@ from checks_data import (
     assert_bucket_tags,
     assert_efs,
     assert_master_secret,
+    assert_redis_parameter_group,
     assert_redis_replication_group,
 )
 from checks_eks import (
@@ -345,6 +346,7 @@ def test_redis_replication_group(platform: Platform) -> None:
     cache = platform.outputs["70-cache"]
     group = assert_redis_replication_group(platform.client("elasticache"), cache["replication_group_id"])
     assert group["ConfigurationEndpoint"]["Address"] == cache["configuration_endpoint"]
+    assert_redis_parameter_group(platform.client("elasticache"), group, cache["parameter_group_name"])
     assert_auth_token_secret(platform.client("secretsmanager"), cache["auth_token_secret_arn"])
     assert "auth_token" not in json.dumps(cache).lower().replace("auth_token_secret_arn", "")
 

@@ -1,5 +1,5 @@
 locals {
-  # The AWS default group for cluster mode is used only when the emulator cannot create ours.
+  # Without our group, AWS's default group for cluster mode (none of `parameters` then).
   parameter_group_name = var.create_cache_parameter_group ? aws_elasticache_parameter_group.this[0].name : "default.${var.parameter_group_family}.cluster.on"
 
   log_types = {

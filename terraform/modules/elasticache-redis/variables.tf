@@ -116,7 +116,7 @@ variable "cloudwatch_logs_retention_days" {
 
 variable "create_cache_parameter_group" {
   type        = bool
-  description = "Create a custom redis7 parameter group (cluster-enabled yes). false only for the local emulator, which lacks the parameter group APIs; the AWS default default.redis7.cluster.on is used then."
+  description = "Create a custom redis7 parameter group (cluster-enabled yes plus parameters). false uses AWS's default.redis7.cluster.on instead, without the extra parameters."
   default     = true
 }
 

@@ -10,6 +10,12 @@ locals {
     var.cluster_parameters,
   )
 
+  # Versions as comparable numbers: 8.0.mysql_aurora.3.08.0 -> 8 0 3 8 0, each number a base-1000 digit.
+  version_rank = {
+    for k, v in { wanted = var.engine_version, actual = aws_rds_cluster.this.engine_version_actual } :
+    k => sum(concat([0], [for i, n in regexall("[0-9]+", v) : tonumber(n) * pow(1000, 5 - i)]))
+  }
+
   # Instance 0 is created first and becomes the writer; the others are readers in the next AZs.
   instances = {
     for i in range(var.instance_count) : format("%02d", i + 1) => {
@@ -160,7 +166,17 @@ resource "aws_rds_cluster" "this" {
   lifecycle {
     # scaling_configuration belongs to Serverless v1 (engine_mode serverless), never used here; it is
     # ignored so an API that reports one for a provisioned cluster (moto does) causes no diff.
-    ignore_changes = [scaling_configuration]
+    #
+    # engine_version is what a new cluster starts with. The instances upgrade minor versions
+    # automatically (auto_minor_version_upgrade = true below, fixed), so AWS moves the cluster past
+    # it; the provider then reads the newer version into engine_version and, without this, every
+    # later apply would send the older version back: a downgrade, which ModifyDBCluster refuses.
+    # (The provider keeps a configured value that is a prefix of the running one, e.g. "8.0", but
+    # it also sends engine_version with every ModifyDBCluster while it differs from
+    # engine_version_actual, so a prefix would go to AWS on each unrelated change.) The running
+    # version is the output engine_version_actual; the check below warns when it is older than
+    # engine_version (which an existing cluster does not follow).
+    ignore_changes = [scaling_configuration, engine_version]
   }
 
   depends_on = [aws_cloudwatch_log_group.this]
@@ -172,7 +188,6 @@ resource "aws_rds_cluster_instance" "this" {
   identifier         = "${var.name}-${each.key}"
   cluster_identifier = aws_rds_cluster.this.id
   engine             = aws_rds_cluster.this.engine
-  engine_version     = aws_rds_cluster.this.engine_version
   instance_class     = var.instance_class
   availability_zone  = each.value.az
   promotion_tier     = each.value.promotion_tier
@@ -188,6 +203,7 @@ resource "aws_rds_cluster_instance" "this" {
   performance_insights_kms_key_id       = var.enable_performance_insights ? var.kms_key_arn : null
   performance_insights_retention_period = var.enable_performance_insights ? var.performance_insights_retention_period : null
 
+  # Fixed: the cluster's lifecycle (ignore_changes engine_version) relies on AWS doing minor upgrades.
   auto_minor_version_upgrade   = true
   copy_tags_to_snapshot        = true
   preferred_maintenance_window = var.preferred_maintenance_window
@@ -196,4 +212,13 @@ resource "aws_rds_cluster_instance" "this" {
   tags = merge(var.tags, { Name = "${var.name}-${each.key}" })
 
   depends_on = [aws_iam_role_policy_attachment.monitoring]
+}
+
+# engine_version is the lowest acceptable version; raising it does not upgrade an existing cluster
+# (see the cluster's lifecycle). Said at plan time instead of silently ignored.
+check "engine_version_floor" {
+  assert {
+    condition     = local.version_rank.actual >= local.version_rank.wanted
+    error_message = "The cluster runs ${aws_rds_cluster.this.engine_version_actual}, older than engine_version ${var.engine_version}. The module does not upgrade an existing cluster: upgrade it with ModifyDBCluster (aws rds modify-db-cluster --engine-version ${var.engine_version} --apply-immediately) or in the console; the next plan follows."
+  }
 }

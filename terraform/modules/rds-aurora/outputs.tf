@@ -13,6 +13,11 @@ output "cluster_resource_id" {
   value       = aws_rds_cluster.this.cluster_resource_id
 }
 
+output "engine_version_actual" {
+  description = "Engine version the cluster runs now (at least engine_version; newer after AWS's automatic minor upgrades)."
+  value       = aws_rds_cluster.this.engine_version_actual
+}
+
 output "cluster_endpoint" {
   description = "Writer endpoint."
   value       = aws_rds_cluster.this.endpoint

@@ -20,7 +20,7 @@ variable "azs" {
 
 variable "engine_version" {
   type        = string
-  description = "Aurora MySQL 8.0 engine version (engine is always aurora-mysql)."
+  description = "Aurora MySQL 3 version a new cluster starts with, and the lowest acceptable (engine is always aurora-mysql). AWS applies newer minor versions (auto minor version upgrade is on) and the module keeps them: changing this never downgrades or upgrades an existing cluster. The running version is the output engine_version_actual."
   default     = "8.0.mysql_aurora.3.08.0"
 
   validation {

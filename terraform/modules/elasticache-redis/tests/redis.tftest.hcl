@@ -55,7 +55,7 @@ run "production_defaults" {
   }
 }
 
-run "emulator_uses_the_default_parameter_group" {
+run "without_own_group_the_default_parameter_group" {
   command = plan
 
   variables {

@@ -1,0 +1,184 @@
+"""rds-aurora after an AWS-side minor upgrade: the plan stays empty instead of a downgrade.
+
+The module's instances upgrade minor versions automatically, so AWS moves a cluster created at
+`engine_version` to a newer minor. The module applied with the real OpenTofu and AWS provider
+against the emulator, then the upgrade done as AWS does it (ModifyDBCluster with a newer
+EngineVersion, here through boto3), then a re-plan: it must be empty and engine_version_actual must
+show the new version. A module pinned to the exact minor plans the old version back, which AWS (and
+the emulator's rds patch) refuses.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from _aws_helpers import REGION, Emu
+from botocore.exceptions import ClientError
+
+from orchestrator import tools
+from orchestrator.planfile import summarize
+
+pytestmark = [pytest.mark.emulator, pytest.mark.engines]
+
+MODULE = Path(__file__).resolve().parents[2] / "terraform/modules/rds-aurora"
+CREATED_WITH = "8.0.mysql_aurora.3.08.0"
+UPGRADED_TO = "8.0.mysql_aurora.3.09.0"
+
+CONFIG = """
+terraform {{
+  required_providers {{
+    aws = {{ source = "hashicorp/aws" }}
+  }}
+}}
+
+provider "aws" {{
+  region                      = "{region}"
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  endpoints {{
+    ec2            = "{endpoint}"
+    iam            = "{endpoint}"
+    kms            = "{endpoint}"
+    logs           = "{endpoint}"
+    rds            = "{endpoint}"
+    secretsmanager = "{endpoint}"
+    sts            = "{endpoint}"
+  }}
+}}
+
+resource "aws_vpc" "this" {{
+  cidr_block = "10.44.0.0/16"
+}}
+
+resource "aws_subnet" "this" {{
+  for_each          = {{ a = "10.44.1.0/24", c = "10.44.2.0/24" }}
+  vpc_id            = aws_vpc.this.id
+  cidr_block        = each.value
+  availability_zone = "{region}${{each.key}}"
+}}
+
+resource "aws_security_group" "this" {{
+  name   = "aurora-version-test"
+  vpc_id = aws_vpc.this.id
+}}
+
+resource "aws_kms_key" "this" {{
+  description = "aurora version test"
+}}
+
+module "aurora" {{
+  source = "{module}"
+
+  name                        = "ver-aurora"
+  azs                         = ["{region}a", "{region}c"]
+  db_subnet_group_name        = null
+  subnet_ids                  = [for s in aws_subnet.this : s.id]
+  vpc_security_group_ids      = [aws_security_group.this.id]
+  kms_key_arn                 = aws_kms_key.this.arn
+  cloudwatch_logs_kms_key_arn = aws_kms_key.this.arn
+  engine_version              = "{version}"
+  apply_immediately           = true
+}}
+
+output "engine_version_actual" {{
+  value = module.aurora.engine_version_actual
+}}
+"""
+
+
+def test_plan_stays_empty_after_an_aws_side_minor_upgrade(
+    fresh_emu: Emu, engine_env: dict[str, str], tmp_path: Path
+) -> None:
+    tofu = str(tools.find_tool("tofu"))
+    env = {**engine_env, "AWS_CA_BUNDLE": str(fresh_emu.status.ca_bundle)} if fresh_emu.status.ca_bundle else engine_env
+
+    def run(command: str, *args: str) -> subprocess.CompletedProcess[str]:
+        flags = [] if command in ("output", "show") else ["-input=false"]
+        return subprocess.run(
+            [tofu, command, *flags, "-no-color", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    def configure(version: str) -> None:
+        (tmp_path / "main.tf").write_text(
+            CONFIG.format(region=REGION, endpoint=fresh_emu.endpoint, module=MODULE, version=version)
+        )
+
+    configure(CREATED_WITH)
+    assert (out := run("init")).returncode == 0, out.stdout + out.stderr
+    assert (out := run("apply", "-auto-approve")).returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    assert run("output", "-raw", "engine_version_actual").stdout == CREATED_WITH
+
+    # AWS's automatic minor upgrade (in the maintenance window); the instances follow the cluster.
+    rds = fresh_emu.client("rds")
+    rds.modify_db_cluster(DBClusterIdentifier="ver-aurora", EngineVersion=UPGRADED_TO, ApplyImmediately=True)
+    members = rds.describe_db_clusters(DBClusterIdentifier="ver-aurora")["DBClusters"][0]["DBClusterMembers"]
+    for member in members:
+        instance = rds.describe_db_instances(DBInstanceIdentifier=member["DBInstanceIdentifier"])["DBInstances"][0]
+        assert instance["EngineVersion"] == UPGRADED_TO
+
+    # The plan changes no resource; only the root output engine_version_actual moves (which alone
+    # makes `plan -detailed-exitcode` exit 2, as any output change does). A module pinned to the exact
+    # minor plans engine_version back to the old minor here: a downgrade AWS refuses.
+    planned = run("plan", "-out=upgraded.tfplan")
+    assert planned.returncode == 0, planned.stdout[-3000:] + planned.stderr[-3000:]
+    summary = summarize(json.loads(run("show", "-json", "upgraded.tfplan").stdout))
+    assert (summary.resource_changes, summary.output_changes) == (0, ["engine_version_actual"]), summary.counts()
+    assert (out := run("apply", "-auto-approve", "upgraded.tfplan")).returncode == 0, out.stdout[-3000:] + out.stderr
+    assert "0 added, 0 changed, 0 destroyed" in out.stdout
+    assert run("output", "-raw", "engine_version_actual").stdout == UPGRADED_TO
+    planned = run("plan", "-detailed-exitcode")
+    assert planned.returncode == 0, "the plan after the upgrade is not empty:\n" + planned.stdout[-4000:]
+    assert rds.describe_db_clusters(DBClusterIdentifier="ver-aurora")["DBClusters"][0]["EngineVersion"] == UPGRADED_TO
+
+    # Raising engine_version above the running version changes nothing, but says so.
+    configure("8.0.mysql_aurora.3.10.0")
+    planned = run("plan", "-detailed-exitcode")
+    assert planned.returncode == 0, planned.stdout[-4000:] + planned.stderr[-3000:]
+    warned = " ".join((planned.stdout + planned.stderr).split())
+    assert "check.engine_version_floor" in warned or "engine_version_floor" in warned, warned[-3000:]
+    assert f"The cluster runs {UPGRADED_TO}, older than engine_version 8.0.mysql_aurora.3.10.0" in warned
+
+
+def test_cluster_engine_versions_change_like_aws(fresh_emu: Emu) -> None:
+    """The rds patch: a downgrade is refused, a new major version needs AllowMajorVersionUpgrade."""
+    rds = fresh_emu.client("rds")
+    rds.create_db_cluster(
+        DBClusterIdentifier="ver",
+        Engine="aurora-mysql",
+        EngineVersion=CREATED_WITH,
+        MasterUsername="admin",
+        ManageMasterUserPassword=True,
+    )
+
+    def refused(version: str, **kwargs: object) -> tuple[str, str]:
+        with pytest.raises(ClientError) as raised:
+            rds.modify_db_cluster(DBClusterIdentifier="ver", EngineVersion=version, ApplyImmediately=True, **kwargs)
+        return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
+
+    rds.modify_db_cluster(DBClusterIdentifier="ver", EngineVersion=UPGRADED_TO, ApplyImmediately=True)
+    assert refused(CREATED_WITH) == (
+        "InvalidParameterCombination",
+        f"Cannot upgrade aurora-mysql from {UPGRADED_TO} to {CREATED_WITH}",
+    )
+    assert refused("8.4.mysql_aurora.4.00.0")[0] == "InvalidParameterCombination"
+    rds.modify_db_cluster(
+        DBClusterIdentifier="ver",
+        EngineVersion="8.4.mysql_aurora.4.00.0",
+        AllowMajorVersionUpgrade=True,
+        ApplyImmediately=True,
+    )
+    rds.modify_db_cluster(DBClusterIdentifier="ver", BackupRetentionPeriod=3)  # no version: nothing to check
+    cluster = rds.describe_db_clusters(DBClusterIdentifier="ver")["DBClusters"][0]
+    assert cluster["EngineVersion"] == "8.4.mysql_aurora.4.00.0"
