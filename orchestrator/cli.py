@@ -101,9 +101,59 @@ def _register_optional() -> None:
 _register_optional()
 
 
+# Global options and whether they take a value. Users type them after the command too
+# (`orch plan --env x --local`); they are moved in front of it before typer parses the line.
+_GLOBAL_FLAGS = {"--local": False, "--verbose": False, "-v": False, "--profile": True}
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """argv with global options found after the command moved before it (nothing after `--`)."""
+    head: list[str] = []
+    index = 0
+    while index < len(argv) and argv[index].startswith("-"):  # options already before the command
+        takes_value = _GLOBAL_FLAGS.get(argv[index], False)
+        head.extend(argv[index : index + 1 + int(takes_value)])
+        index += 1 + int(takes_value)
+    hoisted: list[str] = []
+    rest: list[str] = []
+    tail = argv[index:]
+    position = 0
+    while position < len(tail):
+        arg = tail[position]
+        if arg == "--":
+            rest.extend(tail[position:])
+            break
+        name = arg.split("=", 1)[0]
+        if position > 0 and name in _GLOBAL_FLAGS:
+            width = 2 if _GLOBAL_FLAGS[name] and "=" not in arg else 1
+            hoisted.extend(tail[position : position + width])
+            position += width
+            continue
+        rest.append(arg)
+        position += 1
+    return head + hoisted + rest
+
+
 def main() -> None:
+    # typer (0.29) vendors click as typer._click: its parser raises these, not click's own classes.
+    from typer._click.exceptions import UsageError
+    from typer.exceptions import Abort
+
     try:
-        app()
+        code = app(args=hoist_global_options(sys.argv[1:]), standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except UsageError as exc:
+        # Exit 1, not click's 2: 2 means "changes present" to scripts that run orch.
+        command = exc.ctx.command_path if exc.ctx is not None else "orch"
+        err_console.print(
+            f"[bold red]error:[/bold red] {exc.format_message()} (see `{command} --help`)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(1)
+    except Abort:
+        err_console.print("interrupted")
+        sys.exit(130)
     except OrchError as exc:
         err_console.print(f"[bold red]error:[/bold red] {exc}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)

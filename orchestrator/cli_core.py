@@ -108,6 +108,9 @@ def _selection(
 ) -> Selection:
     from orchestrator.selection import Selection
 
+    if all_ and (layer or changed):
+        given = "--layer" if layer else "--changed-since"
+        raise OrchError(f"--all selects every unit; {given} narrows the selection: give one or the other")
     return Selection(
         all=all_,
         layers=list(layer or []),

@@ -114,6 +114,11 @@ class EksSettings(_Strict):
                 raise ValueError(f"not an IPv4 CIDR: {value!r}") from None
             if network.prefixlen == 0:
                 raise ValueError(f"{value!r} opens the API endpoint to the internet; list the office/VPN ranges")
+        networks = [ipaddress.IPv4Network(value) for value in values]
+        for i, first in enumerate(networks):
+            for second in networks[i + 1 :]:
+                if first.overlaps(second):
+                    raise ValueError(f"{first} and {second} overlap; list each range once")
         return values
 
     @field_validator("admin_role_arns", "developer_role_arns", "ci_role_arns")
@@ -215,6 +220,26 @@ class EnvConfig(_Strict):
         return self
 
     @model_validator(mode="after")
+    def _zones_in_region(self) -> EnvConfig:
+        wrong = [az for az in self.availability_zones if not re.fullmatch(rf"{re.escape(self.region)}[a-z]", az)]
+        if wrong:
+            raise ValueError(f"availability_zones {wrong} are not zones of region {self.region}")
+        return self
+
+    @model_validator(mode="after")
+    def _roles_in_this_account(self) -> EnvConfig:
+        """The execution role and access-entry roles live in the environment's own account
+        (bootstrap/10-iam-baseline creates them there; EKS access entries take only local principals)."""
+        named = [("execution_role.arn", self.execution_role.arn)] if self.execution_role.arn else []
+        for field in ("admin_role_arns", "developer_role_arns", "ci_role_arns"):
+            named += [(f"eks.{field}", arn) for arn in getattr(self.eks, field)]
+        for field, arn in named:
+            account = arn.split(":")[4]
+            if account != self.account_id:
+                raise ValueError(f"{field} {arn} is in account {account}, not this environment's {self.account_id}")
+        return self
+
+    @model_validator(mode="after")
     def _cluster_reachable(self) -> EnvConfig:
         if not self.eks.public_access_cidrs and not self.eks.runner_in_vpc:
             raise ValueError(
@@ -246,7 +271,10 @@ def load_env_file(path: Path) -> EnvConfig:
     try:
         raw = yaml.safe_load(path.read_text()) or {}
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}: not valid YAML{where}: {problem}") from None
     try:
         config = EnvConfig.model_validate(raw)
     except ValidationError as exc:

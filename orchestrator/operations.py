@@ -702,6 +702,17 @@ def plan_run_for_apply(ws: Workspace, run_id: str | None) -> RunReport | None:
         broken = [u.path for u in report.units if u.result not in (Result.CHANGES, Result.NO_CHANGES)]
         if broken:
             raise OrchError(f"run {run_id} has units without a usable plan: {', '.join(broken)}")
+        if Path(report.stack_dir).resolve() != ws.stack_dir.resolve():
+            raise OrchError(
+                f"run {run_id} planned {report.stack_dir}, not {ws.stack_dir}: its plans belong to another stack",
+                hint="pass the --env/--dir that made the run, or plan this one",
+            )
+        if report.fingerprint and report.fingerprint != ws.fingerprint():
+            raise OrchError(
+                f"run {run_id}: the units' files or modules changed since it planned; nothing applied",
+                hint="review the change and plan again: "
+                + (f"orch plan --env {ws.env_name}" if ws.env_name else f"orch plan --dir {ws.stack_dir}"),
+            )
         return report
     return runs.latest_plan_run(ws.runs_root, ws.selected, ws.fingerprint(), ws.stack_dir)
 

@@ -164,7 +164,10 @@ def changed_files(stack_dir: Path, ref: str) -> list[str]:
         return proc.stdout
 
     top = Path(git("rev-parse", "--show-toplevel").strip()).resolve()
-    git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    try:
+        git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except SelectionError:
+        raise SelectionError(f"--changed-since {ref}: not a commit in {top} (try a branch, tag or SHA)") from None
     names = git("diff", "--name-only", "--no-renames", ref).splitlines()
     names += git("ls-files", "--others", "--exclude-standard", "--full-name", str(top)).splitlines()
     result = []

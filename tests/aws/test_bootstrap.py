@@ -235,7 +235,7 @@ def test_eks_settings_are_validated(tmp_path: Path) -> None:
     assert loaded.eks.admin_role_arns == ["arn:aws:iam::111111111111:role/orch-eks-admin"]
     assert loaded.eks.public_access_cidrs == ["198.51.100.0/24"]
     for old, new, field in (
-        ('  public_access_cidrs: ["203.0.113.0/24"]', '  public_access_cidrs: ["0.0.0.0/0"]', "eks.public_access_cidrs"),
+        ('cidrs: ["203.0.113.0/24"]', 'cidrs: ["0.0.0.0/0"]', "eks.public_access_cidrs"),
         ("  ci_role_arns: []", "  ci_role_arns: [orch-ci]", "eks.ci_role_arns"),
         ('  kubernetes_version: "1.35"', "  kubernetes_version: latest", "eks.kubernetes_version"),
         ("  external_dns_domain_filters: [", "  external_dns_domains: [", "eks.external_dns_domains"),
