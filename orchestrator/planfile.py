@@ -297,7 +297,10 @@ def _overlaps(a: Path, b: Path) -> bool:
 def classify_drift(plan: dict[str, Any]) -> tuple[list[DriftFinding], list[DriftFinding]]:
     """Split a refreshed plan's `resource_drift` into (drift, notes); see the module docstring."""
     planned = {rc.get("address"): rc for rc in plan.get("resource_changes") or [] if rc.get("mode") != "data"}
-    relevant = _relevant(plan)
+    # relevant_attributes also lists what only outputs read (e.g. an `engine_version_actual` output
+    # after AWS upgraded a cluster): that changes no resource, so it is a note, not drift.
+    changes_resources = any(_actions(rc) not in ((), NO_OP, READ) for rc in planned.values())
+    relevant = _relevant(plan) if changes_resources else {}
     drift: list[DriftFinding] = []
     notes: list[DriftFinding] = []
     for rc in plan.get("resource_drift") or []:

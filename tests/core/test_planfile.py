@@ -136,6 +136,27 @@ def test_relevant_attributes_make_a_computed_change_drift() -> None:
     assert s.drift == ["aws_rds_cluster.this"] and "relevant_attributes" in s.drift_details[0].reason
 
 
+def test_a_change_only_outputs_read_is_a_note() -> None:
+    """AWS upgraded Aurora's minor version: only the engine_version_actual output changes (the module
+    ignores engine_version), so the nightly drift job must stay green and say it as a note."""
+    cluster = _drift(
+        "module.aurora.aws_rds_cluster.this",
+        {"engine_version_actual": "8.0.mysql_aurora.3.08.0"},
+        {"engine_version_actual": "8.0.mysql_aurora.3.08.2"},
+    )
+    plan = {
+        "resource_drift": [cluster],
+        "resource_changes": [rc("module.aurora.aws_rds_cluster.this", "no-op")],
+        "relevant_attributes": [
+            {"resource": "module.aurora.aws_rds_cluster.this", "attribute": ["engine_version_actual"]}
+        ],
+        "output_changes": {"engine_version_actual": {"actions": ["update"]}},
+    }
+    s = summarize(plan)
+    assert s.drift == [], s.drift_details
+    assert [n.address for n in s.notes] == ["module.aurora.aws_rds_cluster.this"]
+
+
 def test_sensitive_values_never_reach_the_finding() -> None:
     secret = _drift(
         "aws_db_instance.x",

@@ -7,10 +7,10 @@
 # the plan and dead 15 minutes later, failing any apply approved after that. The agent therefore
 # needs the AWS CLI on PATH (`orch doctor` checks it); it signs with the credentials the engine has
 # (orch's assumed execution role).
-data "aws_caller_identity" "current" {}
+data "aws_caller_identity" "applying" {}
 
-data "aws_iam_session_context" "current" {
-  arn = data.aws_caller_identity.current.arn
+data "aws_iam_session_context" "applying" {
+  arn = data.aws_caller_identity.applying.arn
 }
 
 data "aws_eks_clusters" "existing" {}
@@ -22,7 +22,7 @@ data "aws_eks_access_entry" "applying" {
   count = contains(data.aws_eks_clusters.existing.names, var.cluster_name) ? 1 : 0
 
   cluster_name  = var.cluster_name
-  principal_arn = data.aws_iam_session_context.current.issuer_arn
+  principal_arn = data.aws_iam_session_context.applying.issuer_arn
 }
 
 locals {
