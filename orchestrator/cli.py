@@ -139,6 +139,9 @@ def main() -> None:
     from typer._click.exceptions import UsageError
     from typer.exceptions import Abort
 
+    # Run records, logs, plan files and the emulator's key are for this user only (plans and logs can
+    # hold resource details); children (Terragrunt, the engines) inherit the mask.
+    os.umask(os.umask(0o077) | 0o077)
     try:
         code = app(args=hoist_global_options(sys.argv[1:]), standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
