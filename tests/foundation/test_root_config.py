@@ -80,12 +80,9 @@ def test_provider_assumes_the_role_only_when_orch_did_not(engine_env: dict[str, 
     (tmp_path / "terraform").symlink_to(REPO / "terraform")
     env_yaml = live / "env.yaml"
     text = env_yaml.read_text()
-    assert "  arn: null" in text and "  external_id: null" in text
-    env_yaml.write_text(
-        text.replace("  arn: null", "  arn: arn:aws:iam::111111111111:role/orch-terraform-execution", 1).replace(
-            "  external_id: null", "  external_id: ext-42", 1
-        )
-    )
+    assert "  arn: arn:aws:iam::111111111111:role/orch-terraform-execution" in text
+    assert "  external_id: null" in text
+    env_yaml.write_text(text.replace("  external_id: null", "  external_id: ext-42", 1))
 
     alone = provider(render(live / "30-eks-cluster", engine_env))
     assert (
