@@ -14,7 +14,7 @@ def test_an_unexpected_exception_is_one_line_and_a_crash_log(
 ) -> None:
     """The typer app is replaced by a function that raises (a stand-in for any bug) to isolate main()."""
 
-    def broken() -> None:
+    def broken(**_: object) -> None:
         raise KeyError("unit-that-vanished")
 
     monkeypatch.setattr(cli, "app", broken)

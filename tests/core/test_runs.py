@@ -16,6 +16,7 @@ import pytest
 from _core_helpers import needs_engines
 
 from orchestrator import operations as ops
+from orchestrator.errors import OrchError
 from orchestrator.operations import RefusedError, RunOptions
 from orchestrator.report import Result, RunReport
 from orchestrator.selection import Selection
@@ -67,9 +68,15 @@ def test_apply_runs_the_saved_plans_and_never_mock_outputs(dag_stack: Path) -> N
     workspace = ws(dag_stack, layers=["10-a", "20-c"])
     planned = ops.plan(workspace, OPTS)
     assert planned.unit("20-c").used_mocks
-    # The module changes after the plan was saved: apply must still apply what was planned.
+    # The module changes after the plan was saved: applying that run is refused before any engine
+    # runs (the units re-planned for their mocks would otherwise get the new code, the others the old).
     module = dag_stack / "modules" / "data" / "main.tf"
-    module.write_text(module.read_text() + '\nresource "terraform_data" "added_after_plan" {}\n')
+    original = module.read_text()
+    module.write_text(original + '\nresource "terraform_data" "added_after_plan" {}\n')
+    with pytest.raises(OrchError, match="changed since it planned; nothing applied"):
+        ops.apply(ws(dag_stack, layers=["10-a", "20-c"]), OPTS, run_id=planned.run_id, auto_approve=True)
+    assert not (dag_stack / "10-a" / "terraform.tfstate").exists()
+    module.write_text(original)
     applied = ops.apply(ws(dag_stack, layers=["10-a", "20-c"]), OPTS, run_id=planned.run_id, auto_approve=True)
     assert applied.exit_code == 0, applied.to_json()
     assert applied.from_run == planned.run_id

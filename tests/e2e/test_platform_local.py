@@ -287,7 +287,7 @@ def test_access_entries_addons_and_update_settings_as_in_production(platform: Pl
             "coredns": None,
             "aws-ebs-csi-driver": f"{CLUSTER_NAME}-ebs-csi",
             "aws-efs-csi-driver": f"{CLUSTER_NAME}-efs-csi",
-            "amazon-cloudwatch-observability": None,
+            "amazon-cloudwatch-observability": f"{CLUSTER_NAME}-cloudwatch-agent",
         },
     )
     cni = json.loads(addons["vpc-cni"]["configurationValues"])
