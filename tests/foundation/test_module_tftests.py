@@ -40,16 +40,21 @@ TERRAFORM_UNSUPPORTED = {
 
 _OVERRIDE_BLOCK = re.compile(
     r"^(?P<indent>[ \t]*)"
-    r"(?P<head>(?:override_resource|override_data|override_module)\s*\{|mock_provider\s+\"[^\"]+\"\s*\{)[ \t]*$",
+    r"(?P<head>(?:override_resource|override_data|override_module)\s*\{|mock_provider\s+\"[^\"]+\"\s*\{)"
+    r"(?P<empty>\s*\})?[ \t]*$",
     re.MULTILINE,
 )
 
 
 def terraform_dialect(text: str) -> str:
     """A test file as Terraform needs it: `override_during = plan` in every override and mock provider."""
-    return _OVERRIDE_BLOCK.sub(
-        lambda m: f"{m.group('indent')}{m.group('head')}\n{m.group('indent')}  override_during = plan", text
-    )
+
+    def mark(m: re.Match[str]) -> str:
+        indent = m.group("indent")
+        line = f"{indent}{m.group('head')}\n{indent}  override_during = plan"
+        return line + (f"\n{indent}}}" if m.group("empty") else "")
+
+    return _OVERRIDE_BLOCK.sub(mark, text)
 
 
 def _engine(name: str) -> str:
@@ -119,6 +124,7 @@ def test_terraform_dialect_marks_every_override_and_mock_provider() -> None:
 mock_provider "aws" {
   alias = "east"
 }
+mock_provider "helm" {}
 override_data {
   target = data.aws_caller_identity.current
 }
@@ -129,9 +135,10 @@ run "a" {
 }
 """
     out = terraform_dialect(text)
-    assert out.count("override_during = plan") == 4
+    assert out.count("override_during = plan") == 5
+    assert 'mock_provider "helm" {\n  override_during = plan\n}\n' in out
     assert "  override_resource {\n    override_during = plan\n    target = aws_iam_role.this" in out
-    assert terraform_dialect(out).count("override_during = plan") == 8  # not idempotent: applied once, on a copy
+    assert terraform_dialect(out).count("override_during = plan") == 10  # not idempotent: applied once, on a copy
 
 
 def test_every_override_block_in_the_repository_is_seen() -> None:

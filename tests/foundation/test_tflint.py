@@ -52,7 +52,7 @@ def test_every_tflint_exception_gives_its_reason() -> None:
         for number, line in enumerate(path.read_text().splitlines(), 1):
             if "tflint-ignore" in line:
                 after = line.split("tflint-ignore", 1)[1].lstrip(": ")
-                rules, _, reason = after.partition(" ")
+                _rules, _, reason = after.partition(" ")
                 assert len(reason.strip(" -:()")) >= 10, f"{path}:{number}: tflint-ignore without a reason"
 
 
