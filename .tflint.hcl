@@ -15,7 +15,7 @@ config {
 
 plugin "terraform" {
   enabled = true
-  preset  = "all"
+  preset  = "recommended"
 }
 
 # plugin "aws" {
