@@ -175,3 +175,42 @@ def test_doctor_json_lists_tofu_terraform_and_terragrunt(engine_env: dict[str, s
     assert set(report["tools"]) == {"tofu", "terraform", "terragrunt"}
     for name, info in report["tools"].items():
         assert tools.parse_version(info["version"]) >= tools.MIN_VERSIONS[name], (name, info)
+
+
+@pytest.mark.engines
+@pytest.mark.parametrize("how", ["ORCH_ENGINE", "--engine"])
+def test_terraform_runs_the_commands_end_to_end(how: str, engine_env: dict[str, str], tmp_path: Path) -> None:
+    """A fixture stack of terraform_data units, applied then re-planned through orch with Terraform chosen
+    by the environment or by the global flag: the saved plans are Terraform's."""
+    info = tools.tool_info("terraform")
+    if info is None or info.version_tuple < tools.MIN_VERSIONS["terraform"]:
+        pytest.skip("terraform >= 1.14 not installed: run ./scripts/setup.sh")
+    import shutil
+
+    stack = tmp_path / "dag"
+    shutil.copytree(REPO / "tests/fixtures/stacks/dag", stack)
+    env = {k: v for k, v in engine_env.items() if k not in ("ORCH_ENGINE", "TG_TF_PATH")}
+    env["ORCH_RUNS_DIR"] = str(tmp_path / "runs")
+    chosen = ["--engine", "terraform"] if how == "--engine" else []
+    if how == "ORCH_ENGINE":
+        env["ORCH_ENGINE"] = "terraform"
+    for command in (
+        ["apply", "--dir", str(stack), "--all", "--auto-approve", "--json"],
+        ["plan", "--dir", str(stack), "--all", "--detailed-exitcode", "--json"],  # exit 0: nothing left to do
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "orchestrator.cli", *chosen, *command],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        report = json.loads(proc.stdout)
+        assert report["engine"] == "terraform", command
+    plans = sorted((tmp_path / "runs").glob("*/*/plan.json"))
+    assert len(plans) == 20  # ten units, two runs
+    for plan in plans:
+        assert json.loads(plan.read_text())["terraform_version"] == info.version, plan
