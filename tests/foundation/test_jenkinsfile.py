@@ -152,3 +152,5 @@ def test_npm_groovy_lint_finds_no_error() -> None:
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     result = json.loads(proc.stdout[proc.stdout.index("{") :])
     assert result["summary"]["totalFoundErrorNumber"] == 0, result["summary"]
+    # With .groovylintrc.json (recommended-jenkinsfile, two-space indentation) no warning either.
+    assert result["summary"]["totalFoundWarningNumber"] == 0, result["summary"]
