@@ -13,7 +13,7 @@ test:           ## the whole suite (what CI runs)
 test-fast:      ## unit tests only (no engines, no emulator)
 	.venv/bin/pytest -m "not engines and not emulator and not slow"
 
-lint:           ## ruff, tofu fmt, module docs, checkov
+lint:           ## ruff, tofu fmt, module docs, checkov, tflint, npm-groovy-lint (Jenkinsfile)
 	.venv/bin/ruff check orchestrator tests scripts benchmarks
 	.venv/bin/ruff format --check orchestrator tests scripts benchmarks
 	.venv/bin/tofu fmt -check -recursive terraform environments bootstrap
@@ -21,6 +21,8 @@ lint:           ## ruff, tofu fmt, module docs, checkov
 	cd bootstrap && ../.venv/bin/terragrunt hcl format --check
 	.venv/bin/python scripts/gen_module_docs.py --check
 	.venv/bin/python scripts/run_checkov.py
+	.venv/bin/tflint --config "$(CURDIR)/.tflint.hcl" --recursive --chdir terraform/modules --format compact
+	.venv/bin/npm-groovy-lint --noserver --failon error --output txt Jenkinsfile
 
 fmt:            ## format HCL and Python
 	.venv/bin/tofu fmt -recursive terraform environments bootstrap

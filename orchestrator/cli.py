@@ -61,10 +61,20 @@ def global_options(
         None, "--profile", help="AWS profile for the caller's credentials (default: the standard AWS chain)."
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print engine output as it comes."),
+    engine: str | None = typer.Option(
+        None,
+        "--engine",
+        envvar="ORCH_ENGINE",
+        help="The engine every command runs: tofu (default), terraform, or a path to the binary "
+        "(a command's own --engine wins).",
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version_callback, is_eager=True, help="Print orch's version and exit."
     ),
 ) -> None:
+    if engine:
+        # Everything below (discovery, runs, doctor, Terragrunt's TG_TF_PATH) reads the choice from here.
+        os.environ["ORCH_ENGINE"] = engine
     ctx.obj = GlobalOptions(local=local, profile=profile, verbose=verbose)
 
 

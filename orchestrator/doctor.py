@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import os
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -19,6 +20,8 @@ REQUIRED_PROVIDERS = {"hashicorp/aws": 6}
 
 
 class DoctorReport(BaseModel):
+    # The engine runs use (tofu or terraform: `orch --engine`, ORCH_ENGINE, TG_TF_PATH).
+    engine: str = "tofu"
     tools: dict[str, dict[str, str]] = Field(default_factory=dict)
     providers: dict[str, dict[str, str]] = Field(default_factory=dict)
     python: dict[str, str | None] = Field(default_factory=dict)
@@ -36,16 +39,35 @@ class DoctorReport(BaseModel):
 
 
 def _check_tools(report: DoctorReport) -> None:
+    """Both engines and Terragrunt, with versions. The chosen engine and Terragrunt are required; the
+    other engine is optional (a warning). Older than tools.lock's pin: a warning (it runs, untested)."""
     engine = tools.engine_name()
-    for name in (engine, "terragrunt"):
+    report.engine = engine
+    pins = tools.pinned_versions()
+    for name in ("tofu", "terraform", "terragrunt"):
+        required = name in (engine, "terragrunt")
         info = tools.tool_info(name)
+        if name == engine and os.sep in os.environ.get("ORCH_ENGINE", ""):
+            path = tools.engine_path()  # ORCH_ENGINE names a binary: report that one
+            info = tools.tool_info_at(name, path) if path else None
         if info is None:
-            report.missing.append(f"{name} (run ./scripts/setup.sh)")
+            if required:
+                report.missing.append(f"{name} (run ./scripts/setup.sh)")
+            else:
+                report.warnings.append(f"{name} not installed (run ./scripts/setup.sh); orch --engine {name} needs it")
             continue
         report.tools[name] = {"version": info.version, "path": info.path}
         minimum = tools.MIN_VERSIONS.get(name)
         if minimum and info.version_tuple < minimum:
-            report.missing.append(f"{name} >= {'.'.join(map(str, minimum))} (found {info.version})")
+            text = f"{name} >= {'.'.join(map(str, minimum))} (found {info.version})"
+            (report.missing if required else report.warnings).append(text)
+            continue
+        pinned = pins.get(name)
+        if pinned and info.version_tuple < tools.parse_version(pinned):
+            report.warnings.append(
+                f"{name} {info.version} at {info.path} is older than the pinned {pinned} "
+                "(scripts/tools.lock; run ./scripts/setup.sh)"
+            )
 
 
 def _check_providers(report: DoctorReport) -> None:
@@ -138,7 +160,8 @@ def render(report: DoctorReport, console: Console) -> None:
     table.add_column("status")
     table.add_column("detail", overflow="fold")
     for name, info in report.tools.items():
-        table.add_row(name, "[green]ok[/green]", f"{info['version']}  {info['path']}")
+        chosen = "  (engine)" if name == report.engine else ""
+        table.add_row(name, "[green]ok[/green]", f"{info['version']}  {info['path']}{chosen}")
     for name, info in report.providers.items():
         table.add_row(f"provider {name}", "[green]ok[/green]", info["version"])
     table.add_row(
@@ -169,6 +192,8 @@ def render(report: DoctorReport, console: Console) -> None:
         if emu.get("available")
         else "pip install 'moto[server]'",
     )
+    for item in report.warnings:
+        table.add_row(item, "[yellow]warning[/yellow]", "")
     for item in report.missing:
         table.add_row(item, "[red]missing[/red]", "")
     console.print(table)

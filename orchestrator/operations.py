@@ -34,7 +34,7 @@ from orchestrator.scheduler import run_dag
 from orchestrator.selection import Selection, changed_files, select_units, units_for_files
 from orchestrator.session import RunSession
 from orchestrator.terragrunt import CallResult, Interrupted, Terragrunt, redact
-from orchestrator.tools import REPO_ROOT, engine_env, find_tool, require_tool
+from orchestrator.tools import REPO_ROOT, engine_env, find_tool, require_engine, require_tool
 
 #: Terragrunt's own words when it hands mock outputs to a unit (WARN level, always logged).
 MOCK_MARKER = "mock outputs provided and returning those"
@@ -177,12 +177,7 @@ def open_workspace(
     """Discover the units, apply the selection and prepare the engine environment."""
     directory = resolve_stack_dir(stack_dir, env_name, repo_root)
     terragrunt = require_tool("terragrunt").path
-    if engine is None:
-        require_tool("terraform" if os.environ.get("ORCH_ENGINE", "").startswith("terraform") else "tofu")
-    elif engine in ("tofu", "terraform"):
-        require_tool(engine)
-    elif not Path(engine).is_file():
-        raise OrchError(f"--engine {engine}: no such file", hint="use tofu, terraform or a path to the binary")
+    require_engine(engine)  # --engine, else ORCH_ENGINE / TG_TF_PATH, else tofu; at a supported version
     # Discovery and selection first (cheap, offline): a wrong --layer fails before any AWS call.
     discovered = discover(directory, terragrunt, build_env(session or RunSession(), engine))
     selection = selection or Selection(all=True)

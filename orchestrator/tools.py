@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from orchestrator.errors import ToolMissingError
+from orchestrator.errors import OrchError, ToolMissingError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,24 +70,60 @@ def cli_config_file() -> Path | None:
     return candidate if candidate.exists() else None
 
 
+ENGINES = ("tofu", "terraform")
+
+
+def _engine_kind(choice: str) -> str:
+    """`terraform` for a choice naming Terraform (`terraform`, `/opt/terraform-1.16/terraform`), else `tofu`."""
+    return "terraform" if Path(choice).name.startswith("terraform") else "tofu"
+
+
 def engine_name() -> str:
-    """`tofu` by default; `terraform` when the user chose it (ORCH_ENGINE or TG_TF_PATH)."""
+    """`tofu` by default; `terraform` when the user chose it (`orch --engine`/ORCH_ENGINE, or TG_TF_PATH)."""
     chosen = os.environ.get("ORCH_ENGINE") or os.environ.get("TG_TF_PATH") or "tofu"
-    return "terraform" if Path(chosen).name.startswith("terraform") else "tofu"
+    return _engine_kind(chosen)
+
+
+def engine_path() -> Path | None:
+    """The binary of the chosen engine: ORCH_ENGINE as a path, else the named engine (find_tool)."""
+    chosen = os.environ.get("ORCH_ENGINE", "")
+    if os.sep in chosen:
+        return Path(chosen) if Path(chosen).is_file() else None
+    return find_tool(engine_name())
 
 
 def find_tool(name: str) -> Path | None:
-    """The venv's linked binary first, then PATH; TG_TF_PATH may name the engine explicitly."""
-    if name in ("tofu", "terraform") and os.environ.get("TG_TF_PATH"):
+    """The venv's linked binary first, then PATH; TG_TF_PATH may name the engine explicitly.
+
+    TG_TF_PATH counts only for the engine it names: with TG_TF_PATH=/x/tofu, `find_tool("terraform")`
+    still looks for Terraform (so `--engine terraform` is not silently served by OpenTofu).
+    """
+    if name in ENGINES and os.environ.get("TG_TF_PATH"):
         explicit = Path(os.environ["TG_TF_PATH"])
-        resolved = explicit if explicit.is_absolute() else shutil.which(str(explicit))
-        if resolved and Path(resolved).exists():
-            return Path(resolved)
+        if _engine_kind(str(explicit)) == name:
+            resolved = explicit if explicit.is_absolute() else shutil.which(str(explicit))
+            if resolved and Path(resolved).exists():
+                return Path(resolved)
     candidate = venv_bin() / name
     if candidate.exists():
         return candidate
     found = shutil.which(name)
     return Path(found) if found else None
+
+
+def pinned_versions(lock: Path | None = None) -> dict[str, str]:
+    """The release versions scripts/tools.lock pins for the engines and linters: {"tofu": "1.12.6", ...}."""
+    path = lock or REPO_ROOT / "scripts" / "tools.lock"
+    pins: dict[str, str] = {}
+    try:
+        lines = path.read_text().splitlines()
+    except OSError:
+        return pins
+    for line in lines:
+        fields = line.split()
+        if len(fields) >= 5 and not fields[0].startswith("#") and ":" not in fields[0]:
+            pins[fields[0]] = fields[4]
+    return pins
 
 
 @lru_cache(maxsize=16)
@@ -101,6 +137,10 @@ def tool_info(name: str) -> ToolInfo | None:
     path = find_tool(name)
     if path is None:
         return None
+    return tool_info_at(name, path)
+
+
+def tool_info_at(name: str, path: Path) -> ToolInfo | None:
     try:
         version = _version_of(str(path))
     except (OSError, ValueError, subprocess.TimeoutExpired):
@@ -125,6 +165,34 @@ def require_tool(name: str) -> ToolInfo:
     return info
 
 
+def require_engine(choice: str | None = None) -> ToolInfo:
+    """The engine a run uses, checked: `choice` (`--engine`), else ORCH_ENGINE/TG_TF_PATH, else tofu.
+
+    A choice is `tofu`, `terraform` or a path to a binary (whose name says which engine it is).
+    """
+    choice = choice or os.environ.get("ORCH_ENGINE") or None
+    if choice is None or choice in ENGINES:
+        return require_tool(choice or engine_name())
+    path = Path(choice)
+    if os.sep not in choice or not path.is_file():
+        raise OrchError(
+            f"engine {choice!r}: not tofu, terraform or the path of an existing binary",
+            hint="use --engine tofu, --engine terraform or --engine /path/to/terraform (also ORCH_ENGINE)",
+        )
+    name = _engine_kind(choice)
+    try:
+        info = ToolInfo(name=name, path=str(path), version=_version_of(str(path)))
+    except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
+        raise ToolMissingError(f"{choice}: cannot read its version ({exc})") from exc
+    minimum = MIN_VERSIONS[name]
+    if info.version_tuple < minimum:
+        raise ToolMissingError(
+            f"{name} {info.version} at {info.path} is older than the supported {'.'.join(map(str, minimum))}",
+            hint="run ./scripts/setup.sh to build the pinned version",
+        )
+    return info
+
+
 def engine_env(base: dict[str, str] | None = None) -> dict[str, str]:
     """The environment for every Terragrunt/OpenTofu subprocess orch starts.
 
@@ -133,7 +201,7 @@ def engine_env(base: dict[str, str] | None = None) -> dict[str, str]:
     """
     env = dict(os.environ if base is None else base)
     env["PATH"] = f"{venv_bin()}{os.pathsep}{env.get('PATH', '')}"
-    engine = find_tool(engine_name())
+    engine = engine_path()
     if engine is not None:
         env["TG_TF_PATH"] = str(engine)
     # Always ours (offline mirror): an inherited TF_CLI_CONFIG_FILE may name a file that does

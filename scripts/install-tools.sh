@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Builds OpenTofu, Terragrunt and the Terraform providers from the Go module proxy
+# Builds OpenTofu, Terraform, Terragrunt, TFLint and the Terraform providers from the Go module proxy
 # (versions in scripts/tools.lock), caches them outside the repository and links them
 # into .venv/bin. A warm cache rebuilds nothing.
 #
 # Usage: scripts/install-tools.sh [--only NAME[,NAME...]] [--venv DIR]
 # Env:   ORCH_CACHE_DIR     cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/orch)
 #        ORCH_BUILD_JOBS    go build -p (default: number of cores, max 2 for the AWS provider)
-#        ORCH_NO_PATH_TOOLS=1  never reuse tofu/terragrunt found on PATH
+#        ORCH_NO_PATH_TOOLS=1  never reuse tofu/terraform/terragrunt/tflint found on PATH
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -33,7 +33,9 @@ log() { printf '[install-tools] %s\n' "$*" >&2; }
 die() { printf 'install-tools: %s\n' "$*" >&2; exit 1; }
 
 # Minimum versions the orchestrator supports; a binary on PATH at or above these is reused.
-declare -A min_version=([tofu]=1.11.0 [terragrunt]=0.96.0)  # tofu 1.11: ephemeral resources (orchestrator/tools.py)
+# tofu 1.11: ephemeral resources; terraform 1.14: the plan's minimum (orchestrator/tools.py MIN_VERSIONS).
+# tflint: the .tflint.hcl syntax this repository uses (plugin_dir, call_module_type).
+declare -A min_version=([tofu]=1.11.0 [terraform]=1.14.0 [terragrunt]=0.96.0 [tflint]=0.54.0)
 
 version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
 
@@ -47,20 +49,82 @@ path_tool() { # name -> path of a usable binary on PATH outside our venv, or not
   done < <(type -ap "$name" 2>/dev/null || true)
 }
 
-go_build() { # module version package ldflag out
-  local module=$1 version=$2 pkg=$3 ldflag=$4 out=$5 dir jobs
-  command -v go >/dev/null 2>&1 || die "cannot build $module@$version: the 'go' command is not installed (install Go >= 1.26, or install $(basename "$out") by hand from its official release and put it on PATH)"
-  log "downloading $module@$version"
-  dir=$(go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-  [ -d "$dir" ] || die "go mod download $module@$version gave no source directory (is the Go module proxy reachable? GOPROXY=$(go env GOPROXY))"
+need_go() { # module version out
+  command -v go >/dev/null 2>&1 || die "cannot build $1@$2: the 'go' command is not installed (install Go >= 1.26, or install $(basename "$3") by hand from its official release and put it on PATH)"
+}
+
+module_dir() { # module version -> the module's source directory in the Go module cache
+  local dir
+  log "downloading $1@$2"
+  dir=$(go mod download -json "$1@$2" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -d "$dir" ] || die "go mod download $1@$2 gave no source directory (is the Go module proxy reachable? GOPROXY=$(go env GOPROXY))"
+  echo "$dir"
+}
+
+# Terraform's remote-state backends are nested Go modules: the terraform module's zip leaves them
+# out, its go.mod replaces them with ./internal/backend/remote-state/<name>, and the proxy serves
+# them only as pseudo-versions older than the release. So Terraform is built in a writable copy:
+# the backends tools.lock lists as `overlay:terraform:<dir>` lines (s3, the one orch uses) are
+# copied in from their pinned pseudo-versions (their go.sum lines appended, so -mod=readonly
+# still holds; s3 adapted to the current interfaces by scripts/overlays/terraform-s3), and the others (azurerm, consul, cos, gcs, kubernetes, oss, pg, oci: no use here,
+# and oci not served at all) are dropped from go.mod and internal/backend/init/init.go.
+# local, remote, http, inmem and cloud are in the main module and stay.
+terraform_source() { # main-module-dir release -> writable source directory
+  local main=$1 release=$2 src="$cache/src/terraform/$release" line dir sub key name module version
+  rm -rf "$src" "$src.tmp"
+  mkdir -p "$(dirname "$src")"
+  cp -r "$main" "$src.tmp"
+  chmod -R u+w "$src.tmp"
+  for line in "${overlays[@]}"; do
+    read -r sub module version <<<"$line"
+    dir=$(module_dir "$module" "$version")
+    cp -r "$dir" "$src.tmp/$sub"
+    chmod -R u+w "$src.tmp/$sub"
+    cat "$src.tmp/$sub/go.sum" >> "$src.tmp/go.sum"
+    if [ "$sub" = internal/backend/remote-state/s3 ]; then
+      # The served s3 backend predates Terraform 1.14's backend interfaces (errors became
+      # diagnostics): rename its six changed methods and add wrappers with today's signatures.
+      sed -i -f "$repo/scripts/overlays/terraform-s3/adapter.sed" \
+        "$src.tmp/$sub/backend_state.go" "$src.tmp/$sub/client.go"
+      cp "$repo/scripts/overlays/terraform-s3/adapter.go" "$src.tmp/$sub/orch_adapter.go"
+    fi
+  done
+  sort -u -o "$src.tmp/go.sum" "$src.tmp/go.sum"
+  while IFS= read -r dir; do
+    name=${dir#./}
+    [ -d "$src.tmp/$name" ] && continue
+    module="github.com/hashicorp/terraform/$name"
+    (cd "$src.tmp" && go mod edit -droprequire="$module" -dropreplace="$module")
+    case "$name" in
+      internal/backend/remote-state/*)
+        sub=${name##*/} key=${name##*/}
+        [ "$sub" = azure ] && key=azurerm
+        # the import, and the backend's entry in the map of backends
+        sed -i -e "\#\"$module\"#d" -E -e "/^[[:space:]]*\"$key\":[[:space:]]*func\(\)/d" \
+          "$src.tmp/internal/backend/init/init.go"
+        log "terraform: backend $sub left out (nested module not in the proxy at this release)" ;;
+    esac
+  done < <(sed -n 's#^replace github.com/hashicorp/terraform/[^ ]* => \(\./.*\)$#\1#p' "$src.tmp/go.mod")
+  mv "$src.tmp" "$src"
+  echo "$src"
+}
+
+go_build() { # module version package ldflag out [name release]
+  local module=$1 version=$2 pkg=$3 ldflag=$4 out=$5 name=${6:-} release=${7:-} dir jobs
+  need_go "$module" "$version" "$out"
+  dir=$(module_dir "$module" "$version")
+  if [ "$name" = terraform ]; then dir=$(terraform_source "$dir" "$release"); fi
   jobs=${ORCH_BUILD_JOBS:-$(nproc 2>/dev/null || echo 2)}
   log "building $module@$version ($pkg) with -p $jobs"
   mkdir -p "$(dirname "$out")"
   # Build inside the module's own directory so its replace directives apply (go install ignores them).
   # CGO off and -trimpath make the binary reproducible, which keeps lock-file hashes stable across machines.
+  local ldflags="-s -w"
+  if [ "$ldflag" != - ]; then ldflags="$ldflags -X '$ldflag'"; fi  # "-": the version is in the source
   (cd "$dir" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -p "$jobs" -trimpath \
-      -ldflags "-s -w -X '$ldflag'" -o "$out.tmp.$$" "$pkg")
+      -ldflags "$ldflags" -o "$out.tmp.$$" "$pkg")
   mv -f "$out.tmp.$$" "$out"
+  if [ "$name" = terraform ]; then rm -rf "$cache/src/terraform/$release"; fi
 }
 
 install_tool() { # name module version pkg release ldflag
@@ -73,7 +137,9 @@ install_tool() { # name module version pkg release ldflag
       ln -sfn "$found" "$venv/bin/$name"
       return 0
     fi
-    go_build "$module" "$version" "$pkg" "$ldflag" "$cached"
+    local start=$SECONDS
+    go_build "$module" "$version" "$pkg" "$ldflag" "$cached" "$name" "$release"
+    log "$name $release: built in $(( SECONDS - start ))s"
   else
     log "$name $release: cached"
   fi
@@ -89,7 +155,9 @@ install_provider() { # source(ns/type) module version pkg release ldflag
   if [ -x "$bin" ]; then
     log "provider $source $release: cached"
   else
+    local start=$SECONDS
     go_build "$module" "$version" "$pkg" "$ldflag" "$bin"
+    log "provider $source $release: built in $(( SECONDS - start ))s"
   fi
   # Terraform's mirror search (like OpenTofu's) walks the tree without following symlinked
   # directories, so the registry.terraform.io side is real directories holding a link to the binary.
@@ -114,8 +182,14 @@ provider_installation {
   }
 }
 TFRC
+# Source overlays (overlay:<tool>:<dir-in-its-source> module version): read first, used by the build.
+overlays=()
+while read -r name module version _; do
+  case "$name" in overlay:terraform:*) overlays+=("${name#overlay:terraform:} $module $version") ;; esac
+done < "$repo/scripts/tools.lock"
+
 while read -r name module version pkg release ldflag; do
-  case "$name" in ''|'#'*) continue ;; esac
+  case "$name" in ''|'#'*|overlay:*) continue ;; esac
   short=${name#provider:}
   if [ -n "$only" ] && [[ "$only" != *",$short,"* && "$only" != *",$name,"* ]]; then continue; fi
   case "$name" in

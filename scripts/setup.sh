@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-command set-up: Python venv with orch and its dev tools, checkov in its own venv,
-# and OpenTofu, Terragrunt and the providers built from the Go module proxy.
+# OpenTofu, Terraform, Terragrunt, TFLint and the providers built from the Go module proxy,
+# and npm-groovy-lint from the npm registry.
 # Safe to run again: a warm machine reinstalls and rebuilds nothing.
 #
 # Usage: ./scripts/setup.sh            (what README and CI run)
@@ -52,9 +53,32 @@ else
 fi
 ln -sfn "$checkov_venv/bin/checkov" .venv/bin/checkov
 
-# 3. Engines and providers.
+# 3. Engines, TFLint and providers.
 if [ "${ORCH_SKIP_TOOLS:-0}" != 1 ]; then
   scripts/install-tools.sh --venv "$repo/.venv"
+fi
+
+# 4. npm-groovy-lint (make lint: the Jenkinsfile), pinned by scripts/node/package-lock.json and
+#    installed with `npm ci` under the cache, keyed by the lock's hash; it needs Node >= 20 and Java >= 17.
+if [ "${ORCH_SKIP_TOOLS:-0}" != 1 ]; then
+  if command -v npm >/dev/null 2>&1; then
+    node_key=$(cat scripts/node/package.json scripts/node/package-lock.json | sha256sum | cut -c1-16)
+    node_dir="$cache/node/$node_key"
+    if [ ! -x "$node_dir/node_modules/.bin/npm-groovy-lint" ]; then
+      log "installing npm-groovy-lint into $node_dir"
+      rm -rf "$node_dir.tmp"
+      mkdir -p "$node_dir.tmp"
+      cp scripts/node/package.json scripts/node/package-lock.json "$node_dir.tmp/"
+      (cd "$node_dir.tmp" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
+      rm -rf "$node_dir"
+      mv "$node_dir.tmp" "$node_dir"
+    else
+      log "npm-groovy-lint: cached"
+    fi
+    ln -sfn "$node_dir/node_modules/.bin/npm-groovy-lint" .venv/bin/npm-groovy-lint
+  else
+    log "npm not found: npm-groovy-lint (make lint, Jenkinsfile) not installed; install Node.js >= 20"
+  fi
 fi
 
 log "done in $(( $(date +%s) - start ))s. Next: source .venv/bin/activate && orch doctor"

@@ -85,10 +85,11 @@ def layer_workdir(clone: Path, unit: str, dest: Path) -> Path:
 
 
 def engine(name: str) -> str:
-    path = tools.find_tool("tofu") if name == "tofu" else shutil.which("terraform")
-    if path is None:
-        pytest.skip(f"{name} not installed")
-    return str(path)
+    """The engine at a supported version (the modules require Terraform >= 1.14: scripts/setup.sh builds it)."""
+    info = tools.tool_info(name)
+    if info is None or info.version_tuple < tools.MIN_VERSIONS[name]:
+        pytest.skip(f"{name} >= {'.'.join(map(str, tools.MIN_VERSIONS[name]))} not installed: run ./scripts/setup.sh")
+    return info.path
 
 
 def init(engine_path: str, workdir: Path, env: dict[str, str], *flags: str) -> subprocess.CompletedProcess[str]:

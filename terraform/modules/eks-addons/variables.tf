@@ -33,12 +33,18 @@ variable "cluster_autoscaler_image_tag" {
   }
 }
 
+# Read by the helm/kubernetes provider blocks the caller generates next to the module: 50-addons'
+# provider.tf; the module itself declares no provider configuration
+# tflint-ignore: terraform_unused_declarations
 variable "cluster_endpoint" {
   type        = string
   description = "API server endpoint; read by the helm/kubernetes provider configuration the caller supplies (50-addons generates it)."
   default     = null
 }
 
+# Read by the helm/kubernetes provider blocks the caller generates next to the module: 50-addons'
+# provider.tf; the module itself declares no provider configuration
+# tflint-ignore: terraform_unused_declarations
 variable "cluster_certificate_authority_data" {
   type        = string
   description = "Base64 cluster CA; read by the helm/kubernetes provider configuration the caller supplies (50-addons generates it)."

@@ -114,6 +114,9 @@ variable "node_groups" {
   }
 }
 
+# A gate, not a value: its validation refuses node groups until vpc-cni and kube-proxy exist, and
+# passing eks-cluster's output orders the units
+# tflint-ignore: terraform_unused_declarations
 variable "network_addons" {
   type        = map(string)
   description = "Networking add-ons already on the cluster, name -> version (eks-cluster's network_addons output). Node groups refuse to start without vpc-cni and kube-proxy: their nodes would never become Ready."

@@ -1,3 +1,14 @@
+terraform {
+  # The module says what each engine needs (versions.tf: Terraform >= 1.14; versions.tofu: OpenTofu >= 1.11).
+  required_version = ">= 1.11"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 6.0, < 7.0"
+    }
+  }
+}
+
 provider "aws" {
   region = "ap-northeast-2"
 }
