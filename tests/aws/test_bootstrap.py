@@ -226,13 +226,14 @@ def test_eks_settings_are_validated(tmp_path: Path) -> None:
     assert ENV.eks.kubernetes_version == "1.35" and ENV.eks.public_access_cidrs == ["203.0.113.0/24"]
     good = (
         ENV.path.read_text()
-        .replace("  admin_role_arns: []", "  admin_role_arns: [arn:aws:iam::111111111111:role/orch-eks-admin]")
+        .replace("  developer_role_arns: []", "  developer_role_arns: [arn:aws:iam::111111111111:role/orch-dev]")
         .replace('  public_access_cidrs: ["203.0.113.0/24"]', '  public_access_cidrs: ["198.51.100.0/24"]')
     )
     path = tmp_path / "env.yaml"
     path.write_text(good)
     loaded = load_env_file(path)
     assert loaded.eks.admin_role_arns == ["arn:aws:iam::111111111111:role/orch-eks-admin"]
+    assert loaded.eks.developer_role_arns == ["arn:aws:iam::111111111111:role/orch-dev"]
     assert loaded.eks.public_access_cidrs == ["198.51.100.0/24"]
     for old, new, field in (
         ('cidrs: ["203.0.113.0/24"]', 'cidrs: ["0.0.0.0/0"]', "eks.public_access_cidrs"),

@@ -50,9 +50,9 @@ ENV_CASES = [
     ),
     (
         "access role of another account",
-        "admin_role_arns: []",
-        "admin_role_arns: [arn:aws:iam::222222222222:role/admin]",
-        "eks.admin_role_arns",
+        "developer_role_arns: []",
+        "developer_role_arns: [arn:aws:iam::222222222222:role/dev]",
+        "eks.developer_role_arns",
     ),
     ("not a role arn", "ci_role_arns: []", "ci_role_arns: [orch-ci]", "not an IAM role ARN"),
     ("unreachable api", '["203.0.113.0/24"]', "[]", "nothing outside the VPC can reach the EKS API"),

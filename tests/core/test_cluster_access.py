@@ -59,8 +59,11 @@ def test_an_unreachable_endpoint_is_refused_in_one_line(tmp_path: Path) -> None:
     assert env.eks.runner_in_vpc
 
 
+ADMIN = "arn:aws:iam::111111111111:role/orch-eks-admin"
+
+
 def test_nobody_with_cluster_admin_is_refused(tmp_path: Path) -> None:
-    env = _env(tmp_path, (f"arn: {EXECUTION}", "arn: null"))
+    env = _env(tmp_path, (f"arn: {EXECUTION}", "arn: null"), (f"admin_role_arns: [{ADMIN}]", "admin_role_arns: []"))
     with pytest.raises(ConfigError) as err:
         require_cluster_access(env, caller_arn=None, account_id=None, units=UNITS[:1])
     message = str(err.value)
@@ -70,7 +73,7 @@ def test_nobody_with_cluster_admin_is_refused(tmp_path: Path) -> None:
     env = _env(
         tmp_path,
         (f"arn: {EXECUTION}", "arn: null"),
-        ("admin_role_arns: []", "admin_role_arns: [arn:aws:iam::111111111111:role/orch-eks-admin]"),
+        (f"admin_role_arns: [{ADMIN}]", f"admin_role_arns: [{ADMIN}]"),
     )
     require_cluster_access(env, caller_arn=None, account_id=None, units=UNITS[:1])
 
@@ -87,7 +90,7 @@ def test_an_identity_without_an_access_entry_is_refused_before_the_kubernetes_la
     require_cluster_access(env, caller_arn=someone, account_id="111111111111", units=UNITS[:4])
     # Listed as an admin (SSO roles have a path the session ARN drops): accepted.
     sso_role = "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Developer_0123"
-    env = _env(tmp_path, ("admin_role_arns: []", f"admin_role_arns: [{sso_role}]"))
+    env = _env(tmp_path, (f"admin_role_arns: [{ADMIN}]", f"admin_role_arns: [{sso_role}]"))
     require_cluster_access(env, caller_arn=someone, account_id="111111111111", units=UNITS)
 
 

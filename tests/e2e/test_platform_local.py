@@ -269,14 +269,15 @@ def test_access_entries_addons_and_update_settings_as_in_production(platform: Pl
     eks, iam = platform.client("eks"), platform.client("iam")
     account = platform.client("sts").get_caller_identity()["Account"]
     execution = f"arn:aws:iam::{account}:role/orch-terraform-execution"
-    # The applying role (execution_role.arn, added to the CI list) is cluster admin; env.yaml's
-    # admin/developer lists are empty in eks-prod.
-    assert_access(eks, CLUSTER_NAME, {execution: ADMIN_POLICY})
+    # The applying role (execution_role.arn, added to the CI list) and env.yaml's admin role
+    # (bootstrap/10-iam-baseline's orch-eks-admin) are cluster admins.
+    admin = f"arn:aws:iam::{account}:role/orch-eks-admin"
+    assert_access(eks, CLUSTER_NAME, {execution: ADMIN_POLICY, admin: ADMIN_POLICY})
     cluster = eks.describe_cluster(name=CLUSTER_NAME)["cluster"]
     assert cluster["upgradePolicy"] == {"supportType": "STANDARD"}
     # No implicit creator admin: the only entry is the one env.yaml declares (AWS does not return the
     # bootstrap flags in DescribeCluster, so the entries are what can be read back).
-    assert eks.list_access_entries(clusterName=CLUSTER_NAME)["accessEntries"] == [execution]
+    assert sorted(eks.list_access_entries(clusterName=CLUSTER_NAME)["accessEntries"]) == sorted([execution, admin])
     addons = assert_addons(
         eks,
         iam,
