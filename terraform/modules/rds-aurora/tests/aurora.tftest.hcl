@@ -80,26 +80,3 @@ run "no_subnets_at_all" {
 
   expect_failures = [aws_db_subnet_group.this]
 }
-
-run "engine_version_is_a_floor_aws_may_raise" {
-  command = apply
-
-  assert {
-    condition     = output.engine_version_actual == "8.0.mysql_aurora.3.09.0" && aws_rds_cluster.this.engine_version == var.engine_version
-    error_message = "engine_version_actual must show the running (upgraded) version."
-  }
-  assert {
-    condition     = alltrue([for i in aws_rds_cluster_instance.this : i.auto_minor_version_upgrade])
-    error_message = "The cluster ignores engine_version changes because AWS upgrades minors: auto minor upgrades must stay on."
-  }
-}
-
-run "engine_version_above_the_running_one_warns" {
-  command = apply
-
-  variables {
-    engine_version = "8.0.mysql_aurora.3.10.0"
-  }
-
-  expect_failures = [check.engine_version_floor]
-}
