@@ -24,6 +24,12 @@ PATCHES = (
     "elasticache",
     "cloudwatch",
     "eks",
+    "backup",
+    "budgets",
+    "ce",
+    "chatbot",
+    "amp",
+    "logs",
     "retries",
 )
 

@@ -10,6 +10,10 @@ locals {
 
   irsa_annotation = "eks.amazonaws.com/role-arn"
 
+  # Cost allocation: what the controllers create (EBS volumes, EFS access points, load balancers and
+  # target groups) carries the platform's cost tags, so Cost Explorer splits it like the rest.
+  controller_tags = { for k, v in var.tags : k => v if contains(["Project", "Environment", "Layer", "CostCenter", "Owner"], k) }
+
   # Cluster Autoscaler is released per Kubernetes minor and only that line is supported against
   # a cluster (1.N.x for Kubernetes 1.N); the chart's default image follows the chart version
   # instead, so an upgraded cluster or a newer chart would silently run a mismatched autoscaler.
@@ -32,6 +36,7 @@ resource "helm_release" "aws_load_balancer_controller" {
     region       = var.region
     vpcId        = var.vpc_id
     replicaCount = 2
+    defaultTags  = local.controller_tags
     serviceAccount = {
       create      = true
       name        = "aws-load-balancer-controller"

@@ -60,12 +60,12 @@ locals {
     aws-ebs-csi-driver = {
       version       = var.addon_versions.aws_ebs_csi_driver
       role          = "ebs-csi"
-      configuration = null
+      configuration = jsonencode({ controller = { extraVolumeTags = local.controller_tags } })
     }
     aws-efs-csi-driver = {
       version       = var.addon_versions.aws_efs_csi_driver
       role          = "efs-csi"
-      configuration = null
+      configuration = jsonencode({ controller = { tags = local.controller_tags } })
     }
   }
 }

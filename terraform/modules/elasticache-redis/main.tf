@@ -136,6 +136,9 @@ resource "aws_elasticache_replication_group" "this" {
 
   snapshot_retention_limit   = var.snapshot_retention_limit
   snapshot_window            = var.snapshot_window
+  # Deleting the group (a destroy, or a replacement) first takes a manual snapshot, which is kept
+  # until someone deletes it: automatic snapshots die with the group.
+  final_snapshot_identifier = var.final_snapshot_on_delete ? "${var.name}-final" : null
   maintenance_window         = var.maintenance_window
   auto_minor_version_upgrade = true
   apply_immediately          = var.apply_immediately

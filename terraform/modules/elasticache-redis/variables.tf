@@ -159,6 +159,12 @@ variable "snapshot_retention_limit" {
   }
 }
 
+variable "final_snapshot_on_delete" {
+  type        = bool
+  description = "Take a final manual snapshot (<name>-final) when the replication group is deleted; automatic snapshots are deleted with the group. Delete an old <name>-final snapshot before deleting a group of the same name again."
+  default     = true
+}
+
 variable "snapshot_window" {
   type        = string
   description = "Daily snapshot window in UTC (hh24:mi-hh24:mi); must not overlap the maintenance window."

@@ -67,3 +67,8 @@ output "instance_parameter_group_name" {
   description = "DB (instance) parameter group name."
   value       = aws_db_parameter_group.this.name
 }
+
+output "log_group_names" {
+  description = "CloudWatch log groups of the exported database logs, by log type (what 90-monitoring subscribes to the log archive)."
+  value       = { for k, g in aws_cloudwatch_log_group.this : k => g.name }
+}

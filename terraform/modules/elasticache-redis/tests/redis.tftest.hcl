@@ -31,6 +31,10 @@ run "production_defaults" {
     error_message = "Multi-AZ, failover and both encryptions are required."
   }
   assert {
+    condition     = aws_elasticache_replication_group.this.final_snapshot_identifier == "orch-eks-prod-redis-final"
+    error_message = "Deleting the group must leave a final snapshot behind."
+  }
+  assert {
     condition     = length(aws_elasticache_parameter_group.this) == 1 && aws_elasticache_replication_group.this.parameter_group_name == "orch-eks-prod-redis-redis7"
     error_message = "The module's own redis7 parameter group must be used."
   }
