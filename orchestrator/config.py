@@ -25,6 +25,12 @@ _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 # The same check as terraform/modules/monitoring's alarm_email_addresses validation.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+# The same checks as terraform/modules/monitoring's slack_channel, alarm_webhook_secret_name and
+# log_archive_destination_arn validations.
+_SLACK_TEAM = re.compile(r"^T[0-9A-Z]{2,}$")
+_SLACK_CHANNEL = re.compile(r"^[CG][0-9A-Z]{2,}$")
+_SECRET_NAME = re.compile(r"^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}$")
+_LOGS_DESTINATION = re.compile(r"^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:destination:[A-Za-z0-9._/#-]{1,512}$")
 
 
 class _Strict(BaseModel):
@@ -159,6 +165,19 @@ class AlarmSettings(_Strict):
 
     # E-mail subscriptions of the alarm SNS topic (each address must confirm the subscription).
     email_addresses: list[str] = Field(default_factory=list)
+    # Slack through AWS Chatbot (ids, not secrets).
+    slack: SlackChannel | None = None
+    # Name of a Secrets Manager secret holding an SNS-aware receiver's https:// URL; never the URL.
+    webhook_secret_name: str | None = None
+
+    @field_validator("webhook_secret_name")
+    @classmethod
+    def _secret_name(cls, value: str | None) -> str | None:
+        if value is not None and (value.startswith(("http://", "https://")) or not _SECRET_NAME.match(value)):
+            raise ValueError(
+                "webhook_secret_name is the NAME of a Secrets Manager secret holding the URL, not the URL itself"
+            )
+        return value
 
     @field_validator("email_addresses")
     @classmethod
@@ -167,6 +186,65 @@ class AlarmSettings(_Strict):
             if not _EMAIL.match(value):
                 raise ValueError(f"not an e-mail address: {value!r}")
         return values
+
+
+class SlackChannel(_Strict):
+    """AWS Chatbot's Slack target of the alarm topic (workspace authorised once in the Chatbot console)."""
+
+    team_id: str
+    channel_id: str
+
+    @field_validator("team_id")
+    @classmethod
+    def _team(cls, value: str) -> str:
+        if not _SLACK_TEAM.match(value):
+            raise ValueError(f"not a Slack workspace id (T...): {value!r}")
+        return value
+
+    @field_validator("channel_id")
+    @classmethod
+    def _channel(cls, value: str) -> str:
+        if not _SLACK_CHANNEL.match(value):
+            raise ValueError(f"not a Slack channel id (C... or G...): {value!r}")
+        return value
+
+
+class LogSettings(_Strict):
+    """`logs:` block read by 90-monitoring: where the platform's log groups are shipped."""
+
+    # CloudWatch Logs destination of the log-archive account; null: no subscription.
+    archive_destination_arn: str | None = None
+
+    @field_validator("archive_destination_arn")
+    @classmethod
+    def _destination(cls, value: str | None) -> str | None:
+        if value is not None and not _LOGS_DESTINATION.match(value):
+            raise ValueError(f"not a CloudWatch Logs destination ARN (arn:aws:logs:REGION:ACCOUNT:destination:NAME): {value!r}")
+        return value
+
+
+class CostSettings(_Strict):
+    """`cost:` block read by 95-cost: the monthly budget and anomaly alerts."""
+
+    monthly_budget_usd: float = Field(gt=0)
+    anomaly_threshold_usd: float = Field(100, ge=0)
+    # Only a payer (management or standalone) account can activate cost allocation tags.
+    activate_cost_allocation_tags: bool = True
+
+
+class BackupSettings(_Strict):
+    """`backup:` block read by 85-backup."""
+
+    retention_days: int = Field(7, ge=1, le=35)  # within the vault lock's 7-35 days
+    copy_region: str | None = None
+    copy_retention_days: int | None = Field(None, ge=1, le=35)
+
+    @field_validator("copy_region")
+    @classmethod
+    def _copy_region(cls, value: str | None) -> str | None:
+        if value is not None and not _REGION.match(value):
+            raise ValueError(f"not an AWS region: {value!r}")
+        return value
 
 
 class EnvConfig(_Strict):
@@ -181,6 +259,9 @@ class EnvConfig(_Strict):
     # must have an alarm subscriber; 90-monitoring receives the same value and refuses too.
     tier: Literal["production", "staging", "dev"] = "production"
     alarms: AlarmSettings = Field(default_factory=AlarmSettings)
+    logs: LogSettings = Field(default_factory=LogSettings)
+    cost: CostSettings | None = None
+    backup: BackupSettings = Field(default_factory=BackupSettings)
     tags: dict[str, str]
 
     # Set by the loader, not by the file.

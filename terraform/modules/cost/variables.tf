@@ -21,6 +21,7 @@ variable "alarm_topic_arn" {
 variable "monthly_budget_usd" {
   type        = number
   description = "Monthly cost budget of the environment's account in USD (env.yaml cost.monthly_budget_usd)."
+  nullable    = false
 
   validation {
     condition     = var.monthly_budget_usd > 0

@@ -252,6 +252,27 @@ data "aws_iam_policy_document" "key" {
     }
   }
 
+  # AWS Budgets and Cost Anomaly Detection (95-cost) alert through the encrypted alarm topic; both
+  # send aws:SourceAccount, which pins use to this account's budgets and monitors.
+  dynamic "statement" {
+    for_each = each.key == "sns" ? [1] : []
+    content {
+      sid       = "CostAlertsPublish"
+      effect    = "Allow"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+      resources = ["*"]
+      principals {
+        type        = "Service"
+        identifiers = ["budgets.amazonaws.com", "costalerts.amazonaws.com"]
+      }
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account_id]
+      }
+    }
+  }
+
   # EventBridge rules publish to encrypted topics of this account. No aws:SourceAccount /
   # aws:SourceArn / aws:SourceOrgID here: the SNS developer guide (key management, "Enable
   # compatibility between event sources from AWS services and encrypted topics") states that

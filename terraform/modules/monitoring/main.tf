@@ -12,6 +12,9 @@ locals {
 
   alarm_actions = [aws_sns_topic.alarms.arn]
 
+  # Every alarm description ends with its runbook (docs/runbooks/<family>.md#<alarm>).
+  runbooks = trimsuffix(var.runbook_base_url, "/")
+
   alarm_aurora_instances = var.create_metric_alarms ? toset(var.aurora_instance_ids) : toset([])
   alarm_redis_nodes      = var.create_metric_alarms ? toset(var.redis_member_clusters) : toset([])
   alarm_nat_gateways     = var.create_metric_alarms ? toset(var.nat_gateway_ids) : toset([])
@@ -35,6 +38,24 @@ data "aws_iam_policy_document" "alarms" {
     principals {
       type        = "Service"
       identifiers = ["cloudwatch.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+
+  # AWS Budgets (95-cost) and Cost Anomaly Detection alert through the same topic.
+  statement {
+    sid       = "CostAlertsPublish"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alarms.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["budgets.amazonaws.com", "costalerts.amazonaws.com"]
     }
 
     condition {
@@ -142,7 +163,7 @@ resource "aws_cloudwatch_metric_alarm" "aurora_cpu" {
   for_each = local.alarm_aurora_instances
 
   alarm_name          = "${each.value}-cpu-high"
-  alarm_description   = "Aurora instance ${each.value}: CPU above ${var.cpu_threshold_percent}% for 15 minutes"
+  alarm_description   = "Aurora instance ${each.value}: CPU above ${var.cpu_threshold_percent}% for 15 minutes. Runbook: ${local.runbooks}/aurora.md#cpu-high"
   namespace           = "AWS/RDS"
   metric_name         = "CPUUtilization"
   dimensions          = { DBInstanceIdentifier = each.value }
@@ -162,7 +183,7 @@ resource "aws_cloudwatch_metric_alarm" "aurora_memory" {
   for_each = local.alarm_aurora_instances
 
   alarm_name          = "${each.value}-freeable-memory-low"
-  alarm_description   = "Aurora instance ${each.value}: freeable memory below ${var.aurora_freeable_memory_threshold_bytes} bytes for 15 minutes"
+  alarm_description   = "Aurora instance ${each.value}: freeable memory below ${var.aurora_freeable_memory_threshold_bytes} bytes for 15 minutes. Runbook: ${local.runbooks}/aurora.md#freeable-memory-low"
   namespace           = "AWS/RDS"
   metric_name         = "FreeableMemory"
   dimensions          = { DBInstanceIdentifier = each.value }
@@ -182,7 +203,7 @@ resource "aws_cloudwatch_metric_alarm" "redis_cpu" {
   for_each = local.alarm_redis_nodes
 
   alarm_name          = "${each.value}-engine-cpu-high"
-  alarm_description   = "Redis node ${each.value}: engine CPU above ${var.cpu_threshold_percent}% for 15 minutes"
+  alarm_description   = "Redis node ${each.value}: engine CPU above ${var.cpu_threshold_percent}% for 15 minutes. Runbook: ${local.runbooks}/redis.md#engine-cpu-high"
   namespace           = "AWS/ElastiCache"
   metric_name         = "EngineCPUUtilization"
   dimensions          = { CacheClusterId = each.value }
@@ -202,7 +223,7 @@ resource "aws_cloudwatch_metric_alarm" "redis_memory" {
   for_each = local.alarm_redis_nodes
 
   alarm_name          = "${each.value}-memory-high"
-  alarm_description   = "Redis node ${each.value}: memory use above ${var.redis_memory_threshold_percent}% for 15 minutes"
+  alarm_description   = "Redis node ${each.value}: memory use above ${var.redis_memory_threshold_percent}% for 15 minutes. Runbook: ${local.runbooks}/redis.md#memory-high"
   namespace           = "AWS/ElastiCache"
   metric_name         = "DatabaseMemoryUsagePercentage"
   dimensions          = { CacheClusterId = each.value }
@@ -222,7 +243,7 @@ resource "aws_cloudwatch_metric_alarm" "nat_port_allocation" {
   for_each = local.alarm_nat_gateways
 
   alarm_name          = "${each.value}-port-allocation-errors"
-  alarm_description   = "NAT gateway ${each.value}: source port allocation failed (connection exhaustion)"
+  alarm_description   = "NAT gateway ${each.value}: source port allocation failed (connection exhaustion). Runbook: ${local.runbooks}/nat-gateway.md#port-allocation-errors"
   namespace           = "AWS/NATGateway"
   metric_name         = "ErrorPortAllocation"
   dimensions          = { NatGatewayId = each.value }

@@ -1,5 +1,7 @@
-# Alarms to an encrypted SNS topic, Container Insights log groups and the CloudWatch
-# observability add-on.
+# Alarms to an encrypted SNS topic (e-mail, Slack through AWS Chatbot, an optional HTTPS receiver),
+# Container Insights log groups and the CloudWatch observability add-on, the log-archive
+# subscriptions, and Prometheus: the managed workspace with the collector and Grafana (Helm, through
+# the cluster's API like 50-addons).
 include "root" {
   path   = find_in_parent_folders("root.hcl")
   expose = true
@@ -7,6 +9,13 @@ include "root" {
 
 terraform {
   source = "${include.root.locals.modules}//monitoring"
+}
+
+# The Kubernetes/Helm providers (the collector and Grafana releases), shared with 50-addons.
+generate "k8s_providers" {
+  path      = "k8s_providers.tf"
+  if_exists = "overwrite_terragrunt"
+  contents  = file("${get_terragrunt_dir()}/../_deps/kubernetes_providers.tf")
 }
 
 include "foundation" {
@@ -17,18 +26,22 @@ include "networking" {
   path = "${get_terragrunt_dir()}/../_deps/networking.hcl"
 }
 
-# Order only: the observability add-on runs on nodes (created without them, it stays DEGRADED).
+# Order only: the observability add-on runs on nodes (created without them, it stays DEGRADED);
+# the collector's volume needs 50-addons' gp3 StorageClass and EBS CSI driver.
 dependencies {
-  paths = ["../40-nodegroups"]
+  paths = ["../40-nodegroups", "../50-addons"]
 }
 
 dependency "eks" {
   config_path  = "../30-eks-cluster"
   skip_outputs = include.root.locals.offline
   mock_outputs = {
-    cluster_name      = "orch-eks-prod"
-    oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/00000000000000000000000000000000"
-    oidc_issuer_url   = "https://oidc.eks.ap-northeast-2.amazonaws.com/id/00000000000000000000000000000000"
+    cluster_name                       = "orch-eks-prod"
+    cluster_endpoint                   = "https://0000000000000000000000000000000A.gr7.ap-northeast-2.eks.amazonaws.com"
+    cluster_certificate_authority_data = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1PQ0sKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo="
+    log_group_name                     = "/aws/eks/orch-eks-prod/cluster"
+    oidc_provider_arn                  = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/00000000000000000000000000000000"
+    oidc_issuer_url                    = "https://oidc.eks.ap-northeast-2.amazonaws.com/id/00000000000000000000000000000000"
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan"]
 }
@@ -37,7 +50,8 @@ dependency "database" {
   config_path  = "../60-database"
   skip_outputs = include.root.locals.offline
   mock_outputs = {
-    instance_ids = ["orch-eks-prod-aurora-01", "orch-eks-prod-aurora-02"]
+    instance_ids    = ["orch-eks-prod-aurora-01", "orch-eks-prod-aurora-02"]
+    log_group_names = { audit = "/aws/rds/cluster/orch-eks-prod-aurora/audit", error = "/aws/rds/cluster/orch-eks-prod-aurora/error" }
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan"]
 }
@@ -50,21 +64,48 @@ dependency "cache" {
       "orch-eks-prod-redis-0001-001", "orch-eks-prod-redis-0001-002",
       "orch-eks-prod-redis-0002-001", "orch-eks-prod-redis-0002-002",
     ]
+    log_group_names = { slow-log = "/aws/elasticache/orch-eks-prod-redis/slow-log", engine-log = "/aws/elasticache/orch-eks-prod-redis/engine-log" }
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
+dependency "backup" {
+  config_path  = "../85-backup"
+  skip_outputs = include.root.locals.offline
+  mock_outputs = {
+    vault_name = "orch-eks-prod-backup"
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan"]
 }
 
 inputs = {
-  name_prefix                 = dependency.foundation.outputs.name_prefix
-  sns_kms_key_arn             = dependency.foundation.outputs.kms_key_arns["sns"]
-  cloudwatch_logs_kms_key_arn = dependency.foundation.outputs.kms_key_arns["logs"]
-  cluster_name                = dependency.eks.outputs.cluster_name
-  oidc_provider_arn           = dependency.eks.outputs.oidc_provider_arn
-  oidc_issuer_url             = dependency.eks.outputs.oidc_issuer_url
-  aurora_instance_ids         = dependency.database.outputs.instance_ids
-  redis_member_clusters       = dependency.cache.outputs.member_clusters
-  nat_gateway_ids             = dependency.networking.outputs.nat_gateway_ids
+  name_prefix                        = dependency.foundation.outputs.name_prefix
+  sns_kms_key_arn                    = dependency.foundation.outputs.kms_key_arns["sns"]
+  cloudwatch_logs_kms_key_arn        = dependency.foundation.outputs.kms_key_arns["logs"]
+  cluster_name                       = dependency.eks.outputs.cluster_name
+  cluster_endpoint                   = dependency.eks.outputs.cluster_endpoint
+  cluster_certificate_authority_data = dependency.eks.outputs.cluster_certificate_authority_data
+  oidc_provider_arn                  = dependency.eks.outputs.oidc_provider_arn
+  oidc_issuer_url                    = dependency.eks.outputs.oidc_issuer_url
+  aurora_instance_ids                = dependency.database.outputs.instance_ids
+  redis_member_clusters              = dependency.cache.outputs.member_clusters
+  nat_gateway_ids                    = dependency.networking.outputs.nat_gateway_ids
   # env.yaml (orch validates both; the module refuses production without a subscriber for plain Terragrunt too).
   tier                  = try(include.root.locals.env.tier, "production")
   alarm_email_addresses = try(include.root.locals.env.alarms.email_addresses, [])
+  # Slack through AWS Chatbot; an HTTPS receiver whose URL is a Secrets Manager secret (by name only).
+  slack_channel             = try(include.root.locals.env.alarms.slack, null)
+  alarm_webhook_secret_name = try(include.root.locals.env.alarms.webhook_secret_name, null)
+  backup_vault_name         = dependency.backup.outputs.vault_name
+
+  # The platform's log groups to the log-archive account's destination (null: off).
+  log_archive_destination_arn = try(include.root.locals.env.logs.archive_destination_arn, null)
+  log_archive_log_group_names = merge(
+    {
+      eks-control-plane = dependency.eks.outputs.log_group_name
+      vpc-flow-logs     = dependency.networking.outputs.flow_log_group_name
+    },
+    { for k, v in dependency.database.outputs.log_group_names : "aurora-${k}" => v },
+    { for k, v in dependency.cache.outputs.log_group_names : "redis-${k}" => v },
+  )
 }

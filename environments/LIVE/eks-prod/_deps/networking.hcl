@@ -8,6 +8,7 @@ dependency "networking" {
   mock_outputs = {
     database_subnet_group_name = "orch-eks-prod-database"
     database_subnet_ids        = ["subnet-0000000000000000a", "subnet-0000000000000000c"]
+    flow_log_group_name        = "/aws/vpc/orch-eks-prod/flow-logs"
     nat_gateway_ids            = ["nat-0000000000000000a", "nat-0000000000000000c"]
     pod_subnet_ids_by_az = {
       "ap-northeast-2a" = "subnet-0000000000000001a"
