@@ -219,7 +219,9 @@ class LogSettings(_Strict):
     @classmethod
     def _destination(cls, value: str | None) -> str | None:
         if value is not None and not _LOGS_DESTINATION.match(value):
-            raise ValueError(f"not a CloudWatch Logs destination ARN (arn:aws:logs:REGION:ACCOUNT:destination:NAME): {value!r}")
+            raise ValueError(
+                f"not a CloudWatch Logs destination ARN (arn:aws:logs:REGION:ACCOUNT:destination:NAME): {value!r}"
+            )
         return value
 
 

@@ -55,7 +55,12 @@ def create_anomaly_monitor(backend: Any, monitor: dict[str, Any], tags: list[dic
     kind = monitor.get("MonitorType")
     if kind not in MONITOR_TYPES:
         raise _error("ValidationException", f"MonitorType must be one of {', '.join(MONITOR_TYPES)}")
-    if kind == "DIMENSIONAL" and monitor.get("MonitorDimension") not in ("SERVICE", "LINKED_ACCOUNT", "TAG", "COST_CATEGORY"):
+    if kind == "DIMENSIONAL" and monitor.get("MonitorDimension") not in (
+        "SERVICE",
+        "LINKED_ACCOUNT",
+        "TAG",
+        "COST_CATEGORY",
+    ):
         raise _error("ValidationException", "A DIMENSIONAL monitor needs MonitorDimension")
     if kind == "CUSTOM" and not monitor.get("MonitorSpecification"):
         raise _error("ValidationException", "A CUSTOM monitor needs MonitorSpecification")
