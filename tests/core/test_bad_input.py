@@ -59,6 +59,23 @@ ENV_CASES = [
     ("zone without acme contact", "  acme_email: platform-oncall@example.com\n", "", "acme_email"),
     ("production without alarm subscriber", "[platform-oncall@example.com]", "[]", "no alarm subscriber"),
     ("unknown lock mode", "lock_mode: s3 ", "lock_mode: dynamo ", "state.lock_mode"),
+    # Operations settings (issue 18): 90-monitoring, 85-backup, 95-cost.
+    ("slack channel name, not id", "channel_id: C0EXAMPLE01", "channel_id: '#alarms'", "not a Slack channel id"),
+    (
+        "webhook url instead of its secret",
+        "webhook_secret_name: null",
+        "webhook_secret_name: https://hooks.example.com/services/T000/B000/XXXX",
+        "not the URL itself",
+    ),
+    (
+        "log archive not a destination",
+        "archive_destination_arn: null",
+        "archive_destination_arn: arn:aws:kinesis:ap-northeast-2:222222222222:stream/logs",
+        "not a CloudWatch Logs destination ARN",
+    ),
+    ("no budget", "monthly_budget_usd: 15000", "monthly_budget_usd: 0", "cost.monthly_budget_usd"),
+    ("retention beyond the vault lock", "retention_days: 7 ", "retention_days: 90 ", "backup.retention_days"),
+    ("copy to a non-region", "copy_region: null", "copy_region: tokyo", "not an AWS region"),
 ]
 
 
@@ -183,3 +200,13 @@ def test_a_run_whose_files_changed_since_the_plan_is_refused(tmp_path: Path) -> 
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     assert "changed since it planned; nothing applied" in proc.stderr, proc.stderr
     assert not (stack / "10-a/terraform.tfstate").exists(), "something was applied"
+
+
+def test_a_webhook_url_put_in_env_yaml_is_refused_without_echoing_it(tmp_path: Path) -> None:
+    """The alarm webhook URL is a credential: env.yaml names its secret; a URL there is refused, unprinted."""
+    url = "https://hooks.example.com/services/T000/B000/not-to-be-printed"
+    path = tmp_path / "env.yaml"
+    path.write_text(TEXT.replace("webhook_secret_name: null", f"webhook_secret_name: {url}", 1))
+    with pytest.raises(ConfigError) as err:
+        load_env_file(path)
+    assert "alarms.webhook_secret_name" in str(err.value) and "not-to-be-printed" not in str(err.value)

@@ -134,11 +134,11 @@ resource "aws_elasticache_replication_group" "this" {
   transit_encryption_mode    = "required"
   user_group_ids             = [aws_elasticache_user_group.this.user_group_id]
 
-  snapshot_retention_limit   = var.snapshot_retention_limit
-  snapshot_window            = var.snapshot_window
+  snapshot_retention_limit = var.snapshot_retention_limit
+  snapshot_window          = var.snapshot_window
   # Deleting the group (a destroy, or a replacement) first takes a manual snapshot, which is kept
   # until someone deletes it: automatic snapshots die with the group.
-  final_snapshot_identifier = var.final_snapshot_on_delete ? "${var.name}-final" : null
+  final_snapshot_identifier  = var.final_snapshot_on_delete ? "${var.name}-final" : null
   maintenance_window         = var.maintenance_window
   auto_minor_version_upgrade = true
   apply_immediately          = var.apply_immediately

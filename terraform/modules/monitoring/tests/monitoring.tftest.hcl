@@ -36,17 +36,19 @@ mock_provider "helm" {}
 mock_provider "kubernetes" {}
 
 variables {
-  name_prefix                 = "orch-eks-prod"
-  sns_kms_key_arn             = "arn:aws:kms:ap-northeast-2:111111111111:key/00000000-0000-0000-0000-000000000001"
-  cloudwatch_logs_kms_key_arn = "arn:aws:kms:ap-northeast-2:111111111111:key/00000000-0000-0000-0000-000000000002"
-  cluster_name                = "orch-eks-prod"
-  oidc_provider_arn           = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/00000000000000000000000000000000"
-  oidc_issuer_url             = "https://oidc.eks.ap-northeast-2.amazonaws.com/id/00000000000000000000000000000000"
-  alarm_email_addresses       = ["platform-oncall@example.com"]
-  aurora_instance_ids         = ["orch-eks-prod-aurora-01", "orch-eks-prod-aurora-02"]
-  redis_member_clusters       = ["orch-eks-prod-redis-0001-001", "orch-eks-prod-redis-0001-002"]
-  nat_gateway_ids             = ["nat-0000000000000000a", "nat-0000000000000000c"]
-  backup_vault_name           = "orch-eks-prod-backup"
+  name_prefix                        = "orch-eks-prod"
+  sns_kms_key_arn                    = "arn:aws:kms:ap-northeast-2:111111111111:key/00000000-0000-0000-0000-000000000001"
+  cloudwatch_logs_kms_key_arn        = "arn:aws:kms:ap-northeast-2:111111111111:key/00000000-0000-0000-0000-000000000002"
+  cluster_name                       = "orch-eks-prod"
+  oidc_provider_arn                  = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/00000000000000000000000000000000"
+  oidc_issuer_url                    = "https://oidc.eks.ap-northeast-2.amazonaws.com/id/00000000000000000000000000000000"
+  alarm_email_addresses              = ["platform-oncall@example.com"]
+  aurora_instance_ids                = ["orch-eks-prod-aurora-01", "orch-eks-prod-aurora-02"]
+  redis_member_clusters              = ["orch-eks-prod-redis-0001-001", "orch-eks-prod-redis-0001-002"]
+  nat_gateway_ids                    = ["nat-0000000000000000a", "nat-0000000000000000c"]
+  backup_vault_name                  = "orch-eks-prod-backup"
+  cluster_endpoint                   = "https://0000000000000000000000000000000A.gr7.ap-northeast-2.eks.amazonaws.com"
+  cluster_certificate_authority_data = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1PQ0sKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo="
 }
 
 # No tier given: the module assumes production and refuses an alarm topic nobody reads.
