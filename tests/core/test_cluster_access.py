@@ -34,8 +34,9 @@ def _env(tmp_path: Path, *edits: tuple[str, str]) -> EnvConfig:
     return load_env_file(path)
 
 
-def test_only_the_kubernetes_layer_talks_to_the_cluster_api() -> None:
-    assert [unit.name for unit in UNITS if talks_to_cluster(unit)] == ["50-addons"]
+def test_only_the_kubernetes_layers_talk_to_the_cluster_api() -> None:
+    # 50-addons (controllers) and 90-monitoring (the Prometheus collector and Grafana releases).
+    assert [unit.name for unit in UNITS if talks_to_cluster(unit)] == ["50-addons", "90-monitoring"]
 
 
 def test_eks_prod_says_how_the_api_is_reached_and_who_applies() -> None:

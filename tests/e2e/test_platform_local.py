@@ -49,6 +49,16 @@ from checks_networking import (
     check_security_groups,
     check_vpc,
 )
+from checks_operations import (
+    assert_alarm_runbooks,
+    assert_backup,
+    assert_backup_role,
+    assert_cost,
+    assert_log_archive,
+    assert_prometheus_workspace,
+    assert_slack_channel,
+    assert_topic_admits_cost_alerts,
+)
 from e2e_platform import ENV_NAME, REPO, Platform, failed_units, orch
 
 pytestmark = [pytest.mark.engines, pytest.mark.emulator, pytest.mark.slow, pytest.mark.timeout(3600)]
@@ -63,7 +73,9 @@ LAYERS = [
     "60-database",
     "70-cache",
     "80-storage",
+    "85-backup",
     "90-monitoring",
+    "95-cost",
 ]
 
 
@@ -176,6 +188,8 @@ def test_graph_orders_the_eks_layers(platform: Platform) -> None:
     assert "30-eks-cluster" in deps["40-nodegroups"]
     assert {"30-eks-cluster", "40-nodegroups"} <= deps["50-addons"]
     assert "40-nodegroups" in deps["90-monitoring"]  # the observability add-on needs nodes
+    assert {"50-addons", "85-backup"} <= deps["90-monitoring"]  # gp3 for the collector; the vault's alarm
+    assert {"60-database", "80-storage"} <= deps["85-backup"] and "90-monitoring" in deps["95-cost"]
 
 
 def test_eks_cluster_node_groups_and_irsa(platform: Platform) -> None:
@@ -371,10 +385,13 @@ def test_metric_alarms(platform: Platform) -> None:
     assert platform.apply_rc == 0, failed_units(platform.apply_report)
     monitoring = platform.outputs["90-monitoring"]
     db, cache = platform.outputs["60-database"], platform.outputs["70-cache"]
+    # Per Aurora instance 6, per Redis node 5, per NAT gateway 2; the control plane 6, Container
+    # Insights 5, the backup vault 1, and 4 Metrics Insights alarms (ALBs, pod restarts).
     expected = (
-        2 * len(db["instance_ids"])
-        + 2 * len(cache["member_clusters"])
-        + len(platform.outputs["10-networking"]["nat_gateway_ids"])
+        6 * len(db["instance_ids"])
+        + 5 * len(cache["member_clusters"])
+        + 2 * len(platform.outputs["10-networking"]["nat_gateway_ids"])
+        + 16
     )
     assert len(monitoring["alarm_names"]) == expected
     assert_alarms(platform.client("cloudwatch"), monitoring["alarm_names"], monitoring["alarm_topic_arn"])
@@ -382,3 +399,61 @@ def test_metric_alarms(platform: Platform) -> None:
     wanted = yaml.safe_load((REPO / "environments/LIVE/eks-prod/env.yaml").read_text())["alarms"]["email_addresses"]
     subs = platform.client("sns").list_subscriptions_by_topic(TopicArn=monitoring["alarm_topic_arn"])["Subscriptions"]
     assert sorted((s["Protocol"], s["Endpoint"]) for s in subs) == sorted(("email", a) for a in wanted)
+
+
+def test_operations_alarm_routing_log_archive_and_prometheus(platform: Platform) -> None:
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    monitoring = platform.outputs["90-monitoring"]
+    env = yaml.safe_load((REPO / "environments/LIVE/eks-prod/env.yaml").read_text())
+    assert_alarm_runbooks(platform.client("cloudwatch"), monitoring["alarm_names"], REPO / "docs/runbooks")
+    assert_topic_admits_cost_alerts(platform.client("sns"), monitoring["alarm_topic_arn"])
+    slack = env["alarms"].get("slack")
+    if slack:
+        assert_slack_channel(
+            platform.client("chatbot"),
+            monitoring["slack_channel_configuration_arn"],
+            monitoring["alarm_topic_arn"],
+            team_id=slack["team_id"],
+            channel_id=slack["channel_id"],
+        )
+    assert_log_archive(
+        platform.client("logs"), monitoring["log_archive_subscriptions"], env["logs"]["archive_destination_arn"]
+    )
+    assert_prometheus_workspace(
+        platform.client("amp"),
+        platform.client("logs"),
+        platform.client("iam"),
+        monitoring["prometheus_workspace_id"],
+        monitoring["prometheus_collector_role_arn"],
+    )
+
+
+def test_backup_plan_over_the_data_tier(platform: Platform) -> None:
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    backup = platform.outputs["85-backup"]
+    env = yaml.safe_load((REPO / "environments/LIVE/eks-prod/env.yaml").read_text())
+    assert_backup(
+        platform.client("backup"),
+        backup["vault_name"],
+        backup["plan_id"],
+        retention_days=env["backup"]["retention_days"],
+        protected_arns=[platform.outputs["60-database"]["cluster_arn"], platform.outputs["80-storage"]["efs_arn"]],
+    )
+    assert_backup_role(platform.client("iam"), backup["service_role_arn"])
+
+
+def test_budget_anomaly_alerts_and_cost_allocation_tags(platform: Platform) -> None:
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    cost = platform.outputs["95-cost"]
+    env = yaml.safe_load((REPO / "environments/LIVE/eks-prod/env.yaml").read_text())
+    account = platform.client("sts").get_caller_identity()["Account"]
+    assert_cost(
+        platform.client("budgets"),
+        platform.client("ce"),
+        account,
+        cost["budget_name"],
+        platform.outputs["90-monitoring"]["alarm_topic_arn"],
+        amount=float(env["cost"]["monthly_budget_usd"]),
+        anomaly_subscription_arn=cost["anomaly_subscription_arn"],
+        activated_tags=cost["cost_allocation_tag_keys"],
+    )
