@@ -181,5 +181,5 @@ def test_a_run_whose_files_changed_since_the_plan_is_refused(tmp_path: Path) -> 
     (stack / "10-a/value.txt").write_text("changed after the plan\n")
     proc = orch("apply", "--dir", str(stack), "--run-id", run_id, "--auto-approve", env=env)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
-    assert "changed since it planned; nothing applied" in proc.stderr, proc.stderr
+    assert "10-a/value.txt changed since it planned; nothing applied" in proc.stderr, proc.stderr
     assert not (stack / "10-a/terraform.tfstate").exists(), "something was applied"

@@ -213,15 +213,78 @@ def test_validate_is_offline_and_passes_for_every_layer(platform: Platform) -> N
     assert {u["path"] for u in report["units"]} == set(LAYERS)
 
 
-def test_no_credential_reaches_run_logs_or_reports(platform: Platform) -> None:
-    """The emulator's test keys are the only credentials here; a real run's keys are scanned in tests/aws."""
-    leaked = []
+def _known_secrets(platform: Platform) -> dict[str, str]:
+    """Every secret value this run handled: the assumed-role keys the emulator's STS issued (from
+    moto's model data), the Aurora master password and the Redis AUTH token (Secrets Manager)."""
+    import requests
+
+    found: dict[str, str] = {}
+    data = requests.get(f"{platform.endpoint}/moto-api/data.json", verify=platform.ca_bundle, timeout=60).json()
+    for role in data.get("sts", {}).get("AssumedRole", []):
+        found[f"secret key of {role['arn']}"] = role["secret_access_key"]
+        found[f"session token of {role['arn']}"] = role["session_token"]
+    secrets = platform.client("secretsmanager")
+    aurora = json.loads(
+        secrets.get_secret_value(SecretId=platform.outputs["60-database"]["master_user_secret_arn"])["SecretString"]
+    )
+    found["Aurora master password"] = aurora["password"]
+    found["Redis AUTH token"] = secrets.get_secret_value(
+        SecretId=platform.outputs["70-cache"]["auth_token_secret_arn"]
+    )["SecretString"]
+    return {what: value for what, value in found.items() if value and len(value) >= 8}
+
+
+def test_no_secret_reaches_logs_reports_plans_or_the_terminal(platform: Platform) -> None:
+    """Issue 16: grep every artifact of the whole-platform run (logs, report.json, junit.xml,
+    summary.md, plan JSON, the terminal output) for every secret value the run handled."""
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    secrets = _known_secrets(platform)
+    assert any(w.startswith("session token") for w in secrets), "orch assumed no role: nothing was checked"
+    assert {"Aurora master password", "Redis AUTH token"} <= set(secrets)
+    artifacts = {"terminal output": platform.terminal}
     for path in Path(platform.runs_dir).rglob("*"):
         if path.is_file() and path.suffix in {".log", ".json", ".md", ".xml"}:
-            text = path.read_text(errors="replace")
-            if "AWS_SECRET_ACCESS_KEY=" in text or "aws_secret_access_key" in text.lower():
-                leaked.append(str(path))
-    assert not leaked
+            artifacts[str(path)] = path.read_text(errors="replace")
+    assert len(artifacts) > 30, sorted(artifacts)
+    leaked = [f"{what} in {where}" for where, text in artifacts.items() for what, v in secrets.items() if v in text]
+    assert not leaked, leaked
+
+
+def test_a_second_apply_on_the_environment_is_refused_by_the_run_lock(platform: Platform) -> None:
+    """Issue 16: the environment's run lock is an object in its state bucket. While one names a
+    live run, an apply is refused before any engine starts; one left by a killed run is named
+    and `orch unlock` releases it; a finished apply left none behind."""
+    import os
+    import socket
+    from datetime import UTC, datetime
+
+    from orchestrator.config import load_env
+
+    state = load_env(ENV_NAME).state
+    key = f"{state.key_prefix}/.orch/run.lock.json"
+    s3 = platform.client("s3")
+    assert "Contents" not in s3.list_objects_v2(Bucket=state.bucket, Prefix=key), "an apply left its lock"
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    for pid, expected in ((os.getpid(), "still running; nothing started"), (dead.pid, "was killed without releasing")):
+        holder = {
+            "run_id": "20261126T000000000000Z-e2e000",
+            "command": "apply",
+            "target": f"--env {ENV_NAME}",
+            "host": socket.gethostname(),
+            "pid": pid,
+            "user": "jenkins",
+            "started_at": datetime.now(UTC).isoformat(),
+        }
+        s3.put_object(Bucket=state.bucket, Key=key, Body=json.dumps(holder).encode(), ServerSideEncryption="aws:kms")
+        runs_before = sorted(platform.runs_dir.iterdir())
+        proc = orch(["--local", "apply", "--env", ENV_NAME, "--layer", "00-foundation", "--auto-approve"], platform.env)
+        assert proc.returncode == 1 and expected in proc.stderr, proc.stderr[-2000:]
+        assert f"pid {pid}" in proc.stderr and "nothing started" in proc.stderr, proc.stderr[-2000:]
+        assert sorted(platform.runs_dir.iterdir()) == runs_before, "a refused apply started a run"
+    released = orch(["--local", "unlock", "--env", ENV_NAME], platform.env)
+    assert released.returncode == 0 and "released the run lock of run 20261126T000000000000Z-e2e000" in released.stderr
+    assert "Contents" not in s3.list_objects_v2(Bucket=state.bucket, Prefix=key)
 
 
 def test_foundation_keys(platform: Platform) -> None:
