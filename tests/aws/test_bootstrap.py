@@ -224,9 +224,11 @@ def test_plan_before_bootstrap_says_to_bootstrap(fresh_emu: Emu, tmp_path: Path)
 def test_eks_settings_are_validated(tmp_path: Path) -> None:
     """The optional `eks:` block 30-eks-cluster and 50-addons read is part of the checked schema."""
     assert ENV.eks.kubernetes_version == "1.35" and ENV.eks.public_access_cidrs == ["203.0.113.0/24"]
+    old_dev = "  developer_role_arns: [arn:aws:iam::111111111111:role/orch-developer-readonly]"
+    assert old_dev in ENV.path.read_text()
     good = (
         ENV.path.read_text()
-        .replace("  developer_role_arns: []", "  developer_role_arns: [arn:aws:iam::111111111111:role/orch-dev]")
+        .replace(old_dev, "  developer_role_arns: [arn:aws:iam::111111111111:role/orch-dev]")
         .replace('  public_access_cidrs: ["203.0.113.0/24"]', '  public_access_cidrs: ["198.51.100.0/24"]')
     )
     path = tmp_path / "env.yaml"
@@ -234,6 +236,8 @@ def test_eks_settings_are_validated(tmp_path: Path) -> None:
     loaded = load_env_file(path)
     assert loaded.eks.admin_role_arns == ["arn:aws:iam::111111111111:role/orch-eks-admin"]
     assert loaded.eks.developer_role_arns == ["arn:aws:iam::111111111111:role/orch-dev"]
+    assert loaded.eks.audit_role_arns == ["arn:aws:iam::111111111111:role/orch-audit-readonly"]
+    assert loaded.eks.namespaces.applications == ["app"] and loaded.eks.namespaces.platform == ["monitoring"]
     assert loaded.eks.public_access_cidrs == ["198.51.100.0/24"]
     for old, new, field in (
         ('cidrs: ["203.0.113.0/24"]', 'cidrs: ["0.0.0.0/0"]', "eks.public_access_cidrs"),

@@ -41,6 +41,7 @@ from checks_eks import (
     assert_secrets_encryption,
 )
 from checks_networking import (
+    RESOURCE_ACCOUNT_ENDPOINTS,
     check_endpoints,
     check_flow_logs,
     check_foundation,
@@ -49,7 +50,14 @@ from checks_networking import (
     check_security_groups,
     check_vpc,
 )
-from e2e_platform import ENV_NAME, REPO, Platform, failed_units, orch
+from checks_security import (
+    assert_access_policies,
+    assert_endpoint_policies,
+    assert_external_secrets_role,
+    assert_human_role,
+    assert_kubernetes_groups,
+)
+from e2e_platform import ENV_NAME, REGION, REPO, Platform, failed_units, orch
 
 pytestmark = [pytest.mark.engines, pytest.mark.emulator, pytest.mark.slow, pytest.mark.timeout(3600)]
 
@@ -309,7 +317,11 @@ def test_vpc_subnets_nat_gateways_and_routes(platform: Platform) -> None:
 def test_vpc_endpoints_and_flow_logs(platform: Platform) -> None:
     assert platform.apply_rc == 0, failed_units(platform.apply_report)
     ec2 = platform.client("ec2")
-    check_endpoints(ec2, platform.outputs["10-networking"])
+    endpoints = check_endpoints(ec2, platform.outputs["10-networking"])
+    # Issue 18: every interface endpoint only for this account's principals (and, for the data
+    # services, resources).
+    account = platform.client("sts").get_caller_identity()["Account"]
+    assert_endpoint_policies(endpoints, account, RESOURCE_ACCOUNT_ENDPOINTS)
     check_flow_logs(ec2, platform.client("logs"), platform.outputs["00-foundation"], platform.outputs["10-networking"])
 
 
@@ -332,15 +344,20 @@ def test_access_entries_addons_and_update_settings_as_in_production(platform: Pl
     eks, iam = platform.client("eks"), platform.client("iam")
     account = platform.client("sts").get_caller_identity()["Account"]
     execution = f"arn:aws:iam::{account}:role/orch-terraform-execution"
-    # The applying role (execution_role.arn, added to the CI list) and env.yaml's admin role
+    # The applying role (execution_role.arn, added to the admin list) and env.yaml's admin role
     # (bootstrap/10-iam-baseline's orch-eks-admin) are cluster admins.
     admin = f"arn:aws:iam::{account}:role/orch-eks-admin"
     assert_access(eks, CLUSTER_NAME, {execution: ADMIN_POLICY, admin: ADMIN_POLICY})
     cluster = eks.describe_cluster(name=CLUSTER_NAME)["cluster"]
     assert cluster["upgradePolicy"] == {"supportType": "STANDARD"}
-    # No implicit creator admin: the only entry is the one env.yaml declares (AWS does not return the
-    # bootstrap flags in DescribeCluster, so the entries are what can be read back).
-    assert sorted(eks.list_access_entries(clusterName=CLUSTER_NAME)["accessEntries"]) == sorted([execution, admin])
+    # No implicit creator admin: the only entries are the ones env.yaml declares (AWS does not return
+    # the bootstrap flags in DescribeCluster, so the entries are what can be read back): the admins
+    # and issue 18's developer and audit roles.
+    developer = f"arn:aws:iam::{account}:role/orch-developer-readonly"
+    audit = f"arn:aws:iam::{account}:role/orch-audit-readonly"
+    assert sorted(eks.list_access_entries(clusterName=CLUSTER_NAME)["accessEntries"]) == sorted(
+        [execution, admin, developer, audit]
+    )
     addons = assert_addons(
         eks,
         iam,
@@ -445,3 +462,77 @@ def test_metric_alarms(platform: Platform) -> None:
     wanted = yaml.safe_load((REPO / "environments/LIVE/eks-prod/env.yaml").read_text())["alarms"]["email_addresses"]
     subs = platform.client("sns").list_subscriptions_by_topic(TopicArn=monitoring["alarm_topic_arn"])["Subscriptions"]
     assert sorted((s["Protocol"], s["Endpoint"]) for s in subs) == sorted(("email", a) for a in wanted)
+
+
+ENV_YAML = yaml.safe_load((REPO / "environments/LIVE/eks-prod/env.yaml").read_text())
+
+
+def test_developer_and_audit_roles_trust_like_the_other_human_roles(platform: Platform) -> None:
+    """Issue 18: bootstrap/10-iam-baseline creates the developer and audit roles from env.yaml's
+    `iam:` principals; IAM principals need MFA, Identity Center roles are matched by aws:PrincipalArn."""
+    iam = platform.client("iam")
+    principals = ENV_YAML["iam"]
+    assert_human_role(
+        iam, "orch-developer-readonly", principals=principals["developer_principals"], managed={"ReadOnlyAccess"}
+    )
+    assert_human_role(
+        iam,
+        "orch-audit-readonly",
+        principals=principals["audit_principals"],
+        managed={"SecurityAudit", "ReadOnlyAccess"},
+    )
+
+
+def test_kubernetes_rbac_through_access_entries(platform: Platform) -> None:
+    """Issue 18: developers edit only the application namespaces and view the rest; auditors view;
+    only the admins are cluster admins (CI never); the entries carry the groups 50-addons binds."""
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    eks = platform.client("eks")
+    account = platform.client("sts").get_caller_identity()["Account"]
+    role = f"arn:aws:iam::{account}:role/"
+    applications = ENV_YAML["eks"]["namespaces"]["applications"]
+    assert_access_policies(
+        eks,
+        CLUSTER_NAME,
+        {
+            role + "orch-terraform-execution": {"AmazonEKSClusterAdminPolicy": None},
+            role + "orch-eks-admin": {"AmazonEKSClusterAdminPolicy": None},
+            role + "orch-developer-readonly": {"AmazonEKSViewPolicy": None, "AmazonEKSEditPolicy": applications},
+            role + "orch-audit-readonly": {"AmazonEKSViewPolicy": None},
+        },
+    )
+    groups = platform.outputs["30-eks-cluster"]["kubernetes_groups"]
+    assert_kubernetes_groups(
+        eks,
+        CLUSTER_NAME,
+        {
+            role + "orch-developer-readonly": [groups["developers"]],
+            role + "orch-audit-readonly": [groups["auditors"]],
+            role + "orch-terraform-execution": [],
+        },
+    )
+
+
+def test_external_secrets_operator_reads_only_this_environment(platform: Platform) -> None:
+    """Issue 18: the operator's IRSA role (AWS-side, applied locally) reads the environment's
+    <name_prefix>/ secrets and the Aurora master secret of 60-database, decrypting with the rds key
+    through Secrets Manager only."""
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    addons = platform.outputs["50-addons"]
+    account = platform.client("sts").get_caller_identity()["Account"]
+    master = platform.outputs["60-database"]["master_user_secret_arn"]
+    prefix = f"arn:aws:secretsmanager:{REGION}:{account}:secret:{platform.outputs['00-foundation']['name_prefix']}/*"
+    assert set(addons["external_secrets_readable_secret_arns"]) == {prefix, master}
+    assert addons["irsa_role_arns"]["external-secrets"] == addons["external_secrets_role_arn"]
+    assert_external_secrets_role(
+        platform.client("iam"),
+        f"{CLUSTER_NAME}-external-secrets",
+        readable={prefix, master},
+        kms_key_arns={platform.outputs["00-foundation"]["kms_key_arns"]["rds"]},
+        region=REGION,
+    )
+    # The Aurora master secret is encrypted with that key (so the operator can decrypt it).
+    db = platform.client("rds").describe_db_clusters(DBClusterIdentifier=platform.outputs["60-database"]["cluster_id"])
+    secret = db["DBClusters"][0]["MasterUserSecret"]
+    assert secret["SecretArn"] == master
+    assert secret["KmsKeyId"] == platform.outputs["00-foundation"]["kms_key_arns"]["rds"], secret
