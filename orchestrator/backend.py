@@ -16,7 +16,14 @@ What it owns (names from env.yaml `state:`):
 Idempotent. Whatever does not exist is created ("changed": true). Whatever exists is read
 back and compared; a difference is drift: reported as "drift: ..." (changed false, exit 2 from
 the command) and fixed with `repair=True` ("repaired: ..."). A setting the emulator cannot
-read back is reported as "unverifiable on emulator: ..." rather than assumed.
+read back is reported as "unverifiable on emulator: ..." rather than assumed. Refused before
+anything is created or changed (BackendError, `--repair` too): a bucket name another account
+holds, and an alias whose key is disabled or pending deletion (the hint: the `aws kms` command).
+
+    require_state_bucket(env, session, local) -> None
+
+Before plan/apply/drift/destroy: the bucket exists and is still versioned, SSE-KMS encrypted and
+TLS-only, and the key is Enabled; else one line naming what is wrong, with the fix.
 
 bootstrap/00-state-backend holds the same resources as HCL (with the import commands) so that
 Terraform can own them later.
@@ -25,14 +32,16 @@ Terraform can own them later.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, Field
 
 from orchestrator.config import EnvConfig
+from orchestrator.credentials import OFFLINE, endpoint_down
 from orchestrator.errors import OrchError
 from orchestrator.session import RunSession
 
@@ -60,6 +69,49 @@ class BootstrapResult(BaseModel):
 
 def _code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+_DENIED = ("403", "AccessDenied", "Forbidden", "AccessDeniedException")
+_NOT_FOUND = ("404", "NoSuchBucket", "NotFound")
+
+
+def _env_file(env: EnvConfig) -> str:
+    """env.yaml as the user would type it (relative to the repository when inside it)."""
+    from orchestrator.tools import REPO_ROOT
+
+    if env.path is None:
+        return f"environments/LIVE/{env.name}/env.yaml"
+    path = os.path.relpath(env.path, REPO_ROOT)
+    return str(env.path) if path.startswith("..") else path
+
+
+def _orch(env: EnvConfig, local: bool, *args: str) -> str:
+    return " ".join(["orch", *(["--local"] if local else []), *args, "--env", env.name])
+
+
+def key_state_problem(env: EnvConfig, meta: dict[str, Any], local: bool) -> BackendError | None:
+    """The state key must be Enabled: a disabled or pending-deletion key locks the state away."""
+    state = meta.get("KeyState")
+    if state == "Enabled":
+        return None
+    alias, key_id, region = env.state.kms_alias, meta.get("KeyId"), env.region
+    when = ""
+    if state == "PendingDeletion" and meta.get("DeletionDate"):
+        when = f", deletion scheduled for {meta['DeletionDate']:%Y-%m-%d %H:%M} UTC"
+    kms = f"aws kms {{}} --key-id {key_id} --region {region}"
+    if state == "Disabled":
+        fix = kms.format("enable-key")
+    elif state == "PendingDeletion":
+        fix = f"{kms.format('cancel-key-deletion')} && {kms.format('enable-key')}"
+    else:
+        fix = kms.format("describe-key")
+    if local:
+        fix = f'eval "$(orch local env --env {env.name})" && {fix}'
+    return BackendError(
+        f"KMS alias {alias} points to key {key_id}, which is {state}{when}: the state encrypted with it "
+        "cannot be read or written",
+        hint=fix,
+    )
 
 
 class _Run:
@@ -217,15 +269,11 @@ class _Run:
             self.created(f"KMS key {meta['Arn']} ({alias}, rotation on)")
             return str(meta["Arn"])
         key_id, key_arn = meta["KeyId"], str(meta["Arn"])
-        if meta.get("KeyState") != "Enabled":
-            state = meta.get("KeyState")
-
-            def fix_state() -> None:
-                if state == "PendingDeletion":
-                    self.call("kms:CancelKeyDeletion", self.kms.cancel_key_deletion, KeyId=key_id)
-                self.call("kms:EnableKey", self.kms.enable_key, KeyId=key_id)
-
-            self.drifted(f"KMS key {alias} is {state} (want Enabled)", fix_state)
+        # Not drift to repair: somebody disabled the key or scheduled its deletion, maybe on purpose.
+        # Refused before anything is changed, with the command that undoes it.
+        problem = key_state_problem(self.env, meta, self.session.local)
+        if problem is not None:
+            raise problem
         rotation = self.call("kms:GetKeyRotationStatus", self.kms.get_key_rotation_status, KeyId=key_id)
         if not rotation.get("KeyRotationEnabled"):
             self.drifted(
@@ -263,24 +311,59 @@ class _Run:
 
     # -- S3 -------------------------------------------------------------------------------------------
 
-    def ensure_bucket(self, key_arn: str) -> None:
+    def create_bucket_args(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"Bucket": self.state.bucket, "ObjectOwnership": "BucketOwnerEnforced"}
+        if self.region != "us-east-1":
+            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": self.region}
+        return kwargs
+
+    def bucket_exists(self) -> bool:
+        """True when the state bucket exists and is this account's; refuses anybody else's.
+
+        Runs before anything is created. HeadBucket names this account as the expected owner, so
+        a bucket of another account answers 403 even when its policy lets us in. On a 403,
+        CreateBucket tells the two cases apart as AWS does: BucketAlreadyExists (the global name
+        is another account's) or BucketAlreadyOwnedByYou (ours, but this identity is denied).
+        """
+        bucket = self.state.bucket
+        try:
+            self.s3.head_bucket(Bucket=bucket, ExpectedBucketOwner=self.account)
+            return True
+        except ClientError as exc:
+            code = _code(exc)
+            if code in _NOT_FOUND:
+                return False
+            if code not in _DENIED:
+                raise BackendError(f"s3:HeadBucket {bucket} failed: {code}") from None
+        try:
+            self.s3.create_bucket(**self.create_bucket_args())
+            code = "200"  # us-east-1 answers CreateBucket of one's own bucket with 200
+        except ClientError as exc:
+            code = _code(exc)
+        if code == "BucketAlreadyExists":
+            raise BackendError(
+                f"state bucket {bucket} belongs to another AWS account (S3 bucket names are global)",
+                hint=f"set state.bucket in {_env_file(self.env)} to a name of your own, then run "
+                f"`{_orch(self.env, self.session.local, 'bootstrap')}`",
+            )
+        if code in ("BucketAlreadyOwnedByYou", "200"):
+            who = self.session.caller_arn or "this identity"
+            raise BackendError(
+                f"state bucket {bucket} is in account {self.account} but denies {who}",
+                hint="its bucket policy shuts this identity out: fix it as the account's administrator "
+                f"(aws s3api get-bucket-policy --bucket {bucket}), then rerun",
+            )
+        raise BackendError(
+            f"state bucket {bucket} exists but {self.session.caller_arn or 'this identity'} cannot reach it "
+            f"(s3:HeadBucket 403, s3:CreateBucket {code})"
+        )
+
+    def ensure_bucket(self, key_arn: str, exists: bool) -> None:
         bucket = self.state.bucket
         s3 = self.s3
         created = False
-        try:
-            s3.head_bucket(Bucket=bucket)
-        except ClientError as exc:
-            code = _code(exc)
-            if code in ("403", "AccessDenied", "Forbidden"):
-                raise BackendError(
-                    f"bucket {bucket} exists but this identity cannot reach it (owned by another account, or denied)"
-                ) from None
-            if code not in ("404", "NoSuchBucket", "NotFound"):
-                raise BackendError(f"s3:HeadBucket {bucket} failed: {code}") from None
-            kwargs: dict[str, Any] = {"Bucket": bucket, "ObjectOwnership": "BucketOwnerEnforced"}
-            if self.region != "us-east-1":
-                kwargs["CreateBucketConfiguration"] = {"LocationConstraint": self.region}
-            self.call("s3:CreateBucket", s3.create_bucket, **kwargs)
+        if not exists:
+            self.call("s3:CreateBucket", s3.create_bucket, **self.create_bucket_args())
             created = True
 
         def apply(what: str, setter: Callable[[], None], ok: Callable[[], bool | None]) -> None:
@@ -582,35 +665,104 @@ def bootstrap(env: EnvConfig, session: RunSession, repair: bool = False) -> Boot
     """Create or verify the state backend of `env` with `session`'s identity (see module docstring)."""
     run = _Run(env, session, repair)
     try:
+        # Refusals (a bucket of another account, a disabled key) come before anything is created.
+        exists = run.bucket_exists()
         key_arn = run.ensure_key()
         run.result.kms_key = key_arn
-        run.ensure_bucket(key_arn)
+        run.ensure_bucket(key_arn, exists)
         run.result.lock_table = run.ensure_table(key_arn)
     except ClientError as exc:
         raise BackendError(
             f"bootstrap of {env.name} failed: {_code(exc)}: {exc.response.get('Error', {}).get('Message', '')}"
         ) from None
+    except OFFLINE as exc:
+        raise endpoint_down(session.endpoint, exc) from None
     return run.result
 
 
 def require_state_bucket(env: EnvConfig, session: RunSession, local: bool = False) -> None:
-    """Refuse a plan/apply/drift before any engine runs when the state bucket does not exist.
+    """Refuse a plan/apply/drift before any engine runs when the state backend is missing or broken.
 
-    Without it Terragrunt fails every unit with its own hint (`--backend-bootstrap`), which would
-    create a bucket without orch's hardening; the fix is `orch bootstrap`. Anything but a clear
-    "not found" (denied, throttled, offline) is left for the engine to report.
+    Without the bucket Terragrunt fails every unit with its own hint (`--backend-bootstrap`), which
+    would create a bucket without orch's hardening; the fix is `orch bootstrap`. A bucket whose
+    versioning or SSE-KMS default encryption was turned off, or whose policy no longer denies
+    plain-HTTP access, is refused naming each problem, with `orch bootstrap --repair`; a state key
+    that is disabled or pending deletion with the KMS command that re-enables it. Five read calls
+    at most. A read this identity may not make (denied), throttling that outlasts the retries, or
+    an AWS that does not answer is left for the engine to report; an emulator that does not answer
+    is named with the command that starts it.
     """
-    from botocore.exceptions import BotoCoreError
-
     bucket = env.state.bucket
+    s3 = session.client("s3")
+
+    def read(fn: Callable[..., Any], missing: str, **kwargs: Any) -> Any:
+        """The answer; {} when `missing` is the error code; None when it cannot be known."""
+        try:
+            return fn(Bucket=bucket, **kwargs)
+        except ClientError as exc:
+            return {} if _code(exc) == missing else None
+
     try:
-        session.client("s3").head_bucket(Bucket=bucket)
-    except ClientError as exc:
-        if _code(exc) in ("404", "NoSuchBucket", "NotFound"):
-            where = "the local emulator" if local else f"account {session.account_id or env.account_id}"
-            command = f"orch {'--local ' if local else ''}bootstrap --env {env.name}"
+        try:
+            s3.head_bucket(Bucket=bucket)
+        except ClientError as exc:
+            if _code(exc) in _NOT_FOUND:
+                where = "the local emulator" if local else f"account {session.account_id or env.account_id}"
+                raise BackendError(
+                    f"state bucket {bucket} does not exist in {where}",
+                    hint=f"create the state backend first: {_orch(env, local, 'bootstrap')}",
+                ) from None
+            return
+        problems: list[str] = []
+        versioning = read(s3.get_bucket_versioning, "")
+        if versioning is not None and versioning.get("Status") != "Enabled":
+            problems.append(f"versioning is {versioning.get('Status') or 'off'}")
+        encryption = read(s3.get_bucket_encryption, "ServerSideEncryptionConfigurationNotFoundError")
+        if encryption is not None:
+            rules = encryption.get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
+            algorithms = [r.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm") for r in rules]
+            if not any(a in ("aws:kms", "aws:kms:dsse") for a in algorithms):
+                problems.append(f"default encryption is {'/'.join(filter(None, algorithms)) or 'off'}, not SSE-KMS")
+        if not session.local or session.emulator_enforces_policies:  # bootstrap leaves it out on plain moto
+            policy = read(s3.get_bucket_policy, "NoSuchBucketPolicy")
+            if policy == {}:
+                problems.append("its bucket policy is gone")
+            elif policy is not None and not _denies_insecure_transport(policy.get("Policy")):
+                problems.append("its bucket policy no longer denies plain-HTTP (non-TLS) access")
+        if problems:
             raise BackendError(
-                f"state bucket {bucket} does not exist in {where}", hint=f"create the state backend first: {command}"
-            ) from None
+                f"state bucket {bucket} is not as orch bootstrap left it: {'; '.join(problems)}",
+                hint=f"restore it: {_orch(env, local, 'bootstrap')} --repair",
+            )
+        try:
+            meta = session.client("kms").describe_key(KeyId=env.state.kms_alias)["KeyMetadata"]
+        except ClientError:
+            return  # a missing alias or a denied read: the engine reports what it cannot do
+        problem = key_state_problem(env, meta, local)
+        if problem is not None:
+            raise problem
+    except OFFLINE as exc:
+        if session.local:
+            raise endpoint_down(session.endpoint, exc) from None
     except BotoCoreError:
         return
+
+
+def _denies_insecure_transport(text: str | None) -> bool:
+    """The policy has a Deny of all S3 actions when aws:SecureTransport is false."""
+    try:
+        document = json.loads(text or "")
+    except ValueError:
+        return False
+    statements = document.get("Statement", [])
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if not isinstance(statement, dict) or statement.get("Effect") != "Deny":
+            continue
+        actions = statement.get("Action", [])
+        if not {"s3:*", "*"} & set(actions if isinstance(actions, list) else [actions]):
+            continue
+        value = statement.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport")
+        values = value if isinstance(value, list) else [value]
+        if any(str(v).lower() == "false" for v in values):
+            return True
+    return False

@@ -28,8 +28,9 @@ Plan, apply and watch the Terragrunt layers of an AWS EKS platform, in dependenc
   orch plan --env eks-prod --layer 30-eks-cluster --with-dependencies
   orch apply --env eks-prod --all      (Jenkins: add --auto-approve)
   orch drift --env eks-prod --all      nightly drift job
+  orch unlock --env eks-prod --unit U  after a killed apply: release what it left locked
 
-[bold]Exit codes[/bold]  0 ok · 1 error · 2 changes or drift present (plan --detailed-exitcode, drift)
+[bold]Exit codes[/bold]  0 ok · 1 error · 2 changes or drift present (plan --detailed-exitcode, drift) · 130 interrupted
 """
 
 app = typer.Typer(

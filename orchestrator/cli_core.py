@@ -20,7 +20,7 @@ from orchestrator.report import RunReport, render_table
 if TYPE_CHECKING:
     from orchestrator.selection import Selection
 
-EXIT_HELP = "Exit codes: 0 ok · 1 error · 2 changes or drift present."
+EXIT_HELP = "Exit codes: 0 ok · 1 error · 2 changes or drift present · 130 interrupted."
 
 # ------------------------------------------------------------------ options
 
@@ -57,6 +57,38 @@ EngineOpt = typer.Option(
     rich_help_panel="Run",
 )
 RunsDirOpt = typer.Option(None, "--runs-dir", help="Where runs are kept (default .orch/runs).", rich_help_panel="Run")
+TimeoutOpt = typer.Option(
+    None,
+    "--timeout",
+    metavar="DURATION",
+    help="Stop a unit that runs longer than this (e.g. 45m, 90s, 2h): SIGINT, then SIGTERM after "
+    "ORCH_STOP_GRACE seconds; the unit fails, the run goes on with the others.",
+    rich_help_panel="Run",
+)
+ForceUnlockOpt = typer.Option(
+    False,
+    "--force-unlock",
+    help="Take the run lock even if another run holds it (only when that run is gone for sure).",
+    rich_help_panel="Run",
+)
+
+_DURATION = {"s": 1, "m": 60, "h": 3600}
+
+
+def parse_duration(text: str | None) -> float | None:
+    """`90`, `90s`, `45m`, `2h` → seconds; one-line error otherwise."""
+    if text is None:
+        return None
+    raw = text.strip().lower()
+    unit = raw[-1] if raw and raw[-1] in _DURATION else "s"
+    number = raw[:-1] if raw and raw[-1] in _DURATION else raw
+    try:
+        seconds = float(number) * _DURATION[unit]
+    except ValueError:
+        seconds = -1
+    if seconds <= 0:
+        raise OrchError(f"--timeout {text!r}: not a duration (use e.g. 90s, 45m, 2h)")
+    return seconds
 
 
 def _opts(ctx: typer.Context) -> GlobalOptions:
@@ -80,7 +112,15 @@ def _workspace(ctx, stack_dir, env, selection: Selection | None, engine, runs_di
     )
 
 
-def _run_options(ctx, parallelism: int, fail_fast: bool, engine: str | None, detailed: bool = False):
+def _run_options(
+    ctx,
+    parallelism: int,
+    fail_fast: bool,
+    engine: str | None,
+    detailed: bool = False,
+    timeout: str | None = None,
+    force_unlock: bool = False,
+):
     from orchestrator.operations import RunOptions
 
     return RunOptions(
@@ -89,6 +129,8 @@ def _run_options(ctx, parallelism: int, fail_fast: bool, engine: str | None, det
         verbose=_opts(ctx).verbose,
         engine=engine,
         detailed_exitcode=detailed,
+        unit_timeout=parse_duration(timeout),
+        force_unlock=force_unlock,
     )
 
 
@@ -153,6 +195,7 @@ def plan_cmd(
     as_json: bool = JsonOpt,
     engine: str | None = EngineOpt,
     runs_dir: Path | None = RunsDirOpt,
+    timeout: str | None = TimeoutOpt,
 ) -> None:
     """Plan the selected units in dependency order; save plans for `orch apply`.
 
@@ -162,7 +205,7 @@ def plan_cmd(
     from orchestrator import operations
 
     ws = _workspace(ctx, stack_dir, env, _selection(all_, layer, with_deps, with_dependents, changed), engine, runs_dir)
-    report = operations.plan(ws, _run_options(ctx, parallelism, fail_fast, engine, detailed))
+    report = operations.plan(ws, _run_options(ctx, parallelism, fail_fast, engine, detailed, timeout))
     _emit(ws, report, as_json)
 
 
@@ -183,6 +226,8 @@ def apply_cmd(
     as_json: bool = JsonOpt,
     engine: str | None = EngineOpt,
     runs_dir: Path | None = RunsDirOpt,
+    timeout: str | None = TimeoutOpt,
+    force_unlock: bool = ForceUnlockOpt,
 ) -> None:
     """Apply exactly the saved plans of a plan run (by default the latest unchanged one, else plan first).
 
@@ -195,7 +240,7 @@ def apply_cmd(
     if run_id is not None and selection.empty():
         selection = selection.model_copy(update={"all": True})
     ws = _workspace(ctx, stack_dir, env, selection, engine, runs_dir)
-    opts = _run_options(ctx, parallelism, fail_fast, engine)
+    opts = _run_options(ctx, parallelism, fail_fast, engine, timeout=timeout, force_unlock=force_unlock)
     console = Console(stderr=True, highlight=False)
 
     def confirm(plan_report: RunReport) -> bool:
@@ -234,6 +279,7 @@ def drift_cmd(
         None, "--slack-webhook-env", metavar="VAR", help="Post the summary to the Slack webhook URL in this variable."
     ),
     notify_always: bool = typer.Option(False, "--notify-always", help="Notify even when all units are in sync."),
+    timeout: str | None = TimeoutOpt,
 ) -> None:
     """Detect drift: plan with refresh and classify each unit from its plan JSON.
 
@@ -243,7 +289,7 @@ def drift_cmd(
     from orchestrator import notify, operations
 
     ws = _workspace(ctx, stack_dir, env, _selection(all_, layer, with_deps, with_dependents, changed), engine, runs_dir)
-    report = operations.drift(ws, _run_options(ctx, parallelism, False, engine))
+    report = operations.drift(ws, _run_options(ctx, parallelism, False, engine, timeout=timeout))
     if (notify_sns or slack_env) and (report.exit_code != 0 or notify_always):
         notify.send(
             report,
@@ -270,6 +316,8 @@ def destroy_cmd(
     as_json: bool = JsonOpt,
     engine: str | None = EngineOpt,
     runs_dir: Path | None = RunsDirOpt,
+    timeout: str | None = TimeoutOpt,
+    force_unlock: bool = ForceUnlockOpt,
 ) -> None:
     """Destroy the selected units in reverse dependency order.
 
@@ -287,7 +335,7 @@ def destroy_cmd(
 
     report = operations.destroy(
         ws,
-        _run_options(ctx, parallelism, fail_fast, engine),
+        _run_options(ctx, parallelism, fail_fast, engine, timeout=timeout, force_unlock=force_unlock),
         allow_destroy=allow_destroy,
         auto_approve=auto_approve,
         confirm_name=confirm_name,
@@ -323,6 +371,39 @@ def validate_cmd(
     _emit(ws, report, False)
 
 
+def unlock_cmd(
+    ctx: typer.Context,
+    stack_dir: Path | None = DirOpt,
+    env: str | None = EnvOpt,
+    unit: list[str] | None = typer.Option(
+        None,
+        "--unit",
+        "-u",
+        help="A unit whose engine state lock to release; repeatable (default: the units the killed run was running).",
+    ),
+    force: bool = typer.Option(False, "--force", help="Also when the lock holder ran on another host."),
+    engine: str | None = EngineOpt,
+    runs_dir: Path | None = RunsDirOpt,
+) -> None:
+    """Release the locks a killed orch run left: its units' state locks, then the run lock.
+
+    After an apply was killed (SIGKILL, a lost Jenkins agent), the next run refuses and names
+    the dead run and its units. Check those units, then `orch unlock --env E --unit U`.
+    Refuses while the lock holder's process is alive on this machine (stop it with Ctrl-C
+    instead); a holder on another host needs --force.
+    """
+    from orchestrator import operations
+
+    ws = _workspace(ctx, stack_dir, env, None, engine, runs_dir, select=False)
+    result = operations.unlock(ws, unit, force=force)
+    for name, lock_id in result.state_locks.items():
+        typer.echo(f"{name}: " + (f"released state lock {lock_id}" if lock_id else "no state lock held"), err=True)
+    if result.run_lock:
+        typer.echo(f"released the run lock of {result.run_lock}", err=True)
+    if not result.run_lock and not result.state_locks:
+        typer.echo(f"{ws.where}: no run lock held; nothing to release", err=True)
+
+
 def register(app: typer.Typer) -> None:
     """Add the run commands to `app`."""
     epilog = EXIT_HELP
@@ -332,3 +413,4 @@ def register(app: typer.Typer) -> None:
     app.command("drift", epilog=epilog)(drift_cmd)
     app.command("destroy", epilog=epilog)(destroy_cmd)
     app.command("validate", epilog=epilog)(validate_cmd)
+    app.command("unlock", epilog="Exit codes: 0 released (or nothing held) · 1 refused or failed.")(unlock_cmd)

@@ -4,8 +4,10 @@ Checked before any engine starts, because the failure it prevents comes late and
 Kubernetes/Helm provider that cannot authenticate fails in the middle of 50-addons with a 401,
 after the layers before it were applied. Two rules, from env.yaml and the run's identity:
 
-- someone gets cluster admin: `execution_role.arn`, `eks.admin_role_arns` or `eks.ci_role_arns`
-  (30-eks-cluster gives each an access entry); with none, nobody could ever apply 50-addons;
+- someone gets cluster admin: `execution_role.arn` or `eks.admin_role_arns` (30-eks-cluster gives
+  each an access entry with AmazonEKSClusterAdminPolicy); with none, nobody could ever apply
+  50-addons. CI roles (`eks.ci_role_arns`) are never cluster admin: Jenkins applies through the
+  execution role;
 - the identity of this run is one of them, when the selection includes a unit that talks to the
   cluster's API (its terragrunt.hcl generates the shared Kubernetes/Helm providers).
 
@@ -53,9 +55,10 @@ def role_key(arn: str) -> tuple[str, str] | None:
 
 
 def cluster_admins(env: EnvConfig) -> list[str]:
-    """Role ARNs that 30-eks-cluster gives an access entry with cluster-wide admin rights."""
+    """Role ARNs that 30-eks-cluster gives an access entry with cluster-wide admin rights (not the
+    CI, developer or audit roles: their access policies cannot install CRDs or cluster RBAC)."""
     roles = [env.execution_role.arn] if env.execution_role.arn else []
-    return [*roles, *env.eks.admin_role_arns, *env.eks.ci_role_arns]
+    return [*roles, *env.eks.admin_role_arns]
 
 
 def require_cluster_access(
@@ -72,7 +75,7 @@ def require_cluster_access(
     if not admins:
         raise ConfigError(
             f"{where}: nobody would get an EKS access entry with admin rights: set execution_role.arn"
-            " (the bootstrap/10-iam-baseline output) or eks.admin_role_arns / eks.ci_role_arns"
+            " (the bootstrap/10-iam-baseline output) or eks.admin_role_arns"
         )
     if not api_units or not caller_arn:
         return
@@ -83,8 +86,9 @@ def require_cluster_access(
     if caller is None or caller not in wanted:
         raise ConfigError(
             f"{where}: {caller_arn} would apply {', '.join(api_units)} but has no EKS access entry"
-            " (it is not execution_role.arn, eks.admin_role_arns or eks.ci_role_arns): the Kubernetes"
-            " API would refuse it; run as one of those roles or add it there and apply 30-eks-cluster"
+            " with cluster admin (it is not execution_role.arn or in eks.admin_role_arns): the Kubernetes"
+            " API would refuse its CRDs and cluster RBAC; run as one of those roles or add it there and"
+            " apply 30-eks-cluster"
         )
 
 

@@ -25,6 +25,16 @@ _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 # The same check as terraform/modules/monitoring's alarm_email_addresses validation.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+# The same checks as terraform/modules/iam-baseline's principal variables: IAM principals, and IAM
+# Identity Center permission-set roles (the only entries where * may stand for a region or suffix).
+_PRINCIPAL = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:.+$")
+_SSO_PATH = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/aws-reserved/sso\.amazonaws\.com/")
+_SSO_ROLE = re.compile(
+    r"^arn:aws[a-z-]*:iam::\d{12}:role/aws-reserved/sso\.amazonaws\.com/([a-z0-9-]+/|\*/)?AWSReservedSSO_[A-Za-z0-9+=,.@_*-]+$"
+)
+# A Kubernetes namespace name (RFC 1123 label); the ones Kubernetes and EKS own are not ours to manage.
+_NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+_RESERVED_NAMESPACES = {"default", "kube-system", "kube-public", "kube-node-lease"}
 # The same checks as terraform/modules/monitoring's slack_channel, alarm_webhook_secret_name and
 # log_archive_destination_arn validations.
 _SLACK_TEAM = re.compile(r"^T[0-9A-Z]{2,}$")
@@ -89,6 +99,63 @@ class StateConfig(_Strict):
         return values
 
 
+class IamSettings(_Strict):
+    """Optional `iam:` block read by bootstrap/10-iam-baseline: who may assume the roles it creates.
+
+    Admins default to the account root (its administrators decide through their own IAM policies);
+    no developer or audit principals means no developer or audit role.
+    """
+
+    admin_principals: list[str] = Field(default_factory=list)
+    ci_principals: list[str] = Field(default_factory=list)
+    developer_principals: list[str] = Field(default_factory=list)
+    audit_principals: list[str] = Field(default_factory=list)
+    # IAM principals (not SSO roles) must have signed in with MFA to assume the human roles.
+    require_mfa: bool = True
+
+    @field_validator("admin_principals", "ci_principals", "developer_principals", "audit_principals")
+    @classmethod
+    def _principals(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not _PRINCIPAL.match(value):
+                raise ValueError(f"not an IAM principal ARN: {value!r}")
+            if _SSO_PATH.match(value):
+                if not _SSO_ROLE.match(value):
+                    raise ValueError(
+                        f"{value!r}: an Identity Center entry names an AWSReservedSSO_* role under"
+                        " role/aws-reserved/sso.amazonaws.com/[<region>/]"
+                    )
+            elif "*" in value:
+                raise ValueError(f"{value!r}: wildcards are allowed only in Identity Center (AWSReservedSSO_*) entries")
+        return values
+
+
+class EksNamespaces(_Strict):
+    """`eks.namespaces`: the Kubernetes namespaces 50-addons creates (30-eks-cluster scopes developers to them)."""
+
+    platform: list[str] = Field(default_factory=list)
+    applications: list[str] = Field(default_factory=list)
+
+    @field_validator("platform", "applications")
+    @classmethod
+    def _names(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not _NAMESPACE.match(value):
+                raise ValueError(f"not a Kubernetes namespace name (RFC 1123 label): {value!r}")
+            if value in _RESERVED_NAMESPACES:
+                raise ValueError(f"{value!r} belongs to Kubernetes; list namespaces of the platform's own")
+        if len(set(values)) != len(values):
+            raise ValueError("a namespace is listed twice")
+        return values
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> EksNamespaces:
+        both = sorted(set(self.platform) & set(self.applications))
+        if both:
+            raise ValueError(f"{', '.join(both)} listed as both a platform and an application namespace")
+        return self
+
+
 class EksSettings(_Strict):
     """Optional `eks:` block read by 30-eks-cluster and 50-addons (absent keys: safe defaults there)."""
 
@@ -99,9 +166,13 @@ class EksSettings(_Strict):
     # endpoint. One of this and public_access_cidrs must say how the applying machine gets in.
     runner_in_vpc: bool = False
     # EKS access entries (the roles bootstrap/10-iam-baseline creates, SSO roles, the CI role).
+    # admin: cluster admin; developer: edit in namespaces.applications, view elsewhere; audit: view;
+    # ci: never cluster admin (view).
     admin_role_arns: list[str] = Field(default_factory=list)
     developer_role_arns: list[str] = Field(default_factory=list)
+    audit_role_arns: list[str] = Field(default_factory=list)
     ci_role_arns: list[str] = Field(default_factory=list)
+    namespaces: EksNamespaces = Field(default_factory=EksNamespaces)
     # external-dns: the hosted zones it may change and the domains it manages.
     route53_zone_arns: list[str] = Field(default_factory=list)
     external_dns_domain_filters: list[str] = Field(default_factory=list)
@@ -127,7 +198,7 @@ class EksSettings(_Strict):
                     raise ValueError(f"{first} and {second} overlap; list each range once")
         return values
 
-    @field_validator("admin_role_arns", "developer_role_arns", "ci_role_arns")
+    @field_validator("admin_role_arns", "developer_role_arns", "audit_role_arns", "ci_role_arns")
     @classmethod
     def _roles(cls, values: list[str]) -> list[str]:
         for value in values:
@@ -257,6 +328,7 @@ class EnvConfig(_Strict):
     execution_role: ExecutionRole = Field(default_factory=ExecutionRole)
     state: StateConfig
     eks: EksSettings = Field(default_factory=EksSettings)
+    iam: IamSettings = Field(default_factory=IamSettings)
     # What the environment is for. Production (the default, so a forgotten key is not an escape)
     # must have an alarm subscriber; 90-monitoring receives the same value and refuses too.
     tier: Literal["production", "staging", "dev"] = "production"
@@ -314,7 +386,7 @@ class EnvConfig(_Strict):
         """The execution role and access-entry roles live in the environment's own account
         (bootstrap/10-iam-baseline creates them there; EKS access entries take only local principals)."""
         named = [("execution_role.arn", self.execution_role.arn)] if self.execution_role.arn else []
-        for field in ("admin_role_arns", "developer_role_arns", "ci_role_arns"):
+        for field in ("admin_role_arns", "developer_role_arns", "audit_role_arns", "ci_role_arns"):
             named += [(f"eks.{field}", arn) for arn in getattr(self.eks, field)]
         for field, arn in named:
             account = arn.split(":")[4]

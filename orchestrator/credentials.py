@@ -23,11 +23,13 @@ from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
+    HTTPClientError,
     NoCredentialsError,
     PartialCredentialsError,
     ProfileNotFound,
     TokenRetrievalError,
 )
+from botocore.exceptions import ConnectionError as EndpointDown
 from pydantic import BaseModel, SecretStr
 
 from orchestrator.errors import OrchError
@@ -35,7 +37,16 @@ from orchestrator.errors import OrchError
 LOOKED_FOR = "no AWS credentials found in environment, shared files, SSO or instance metadata"
 _SESSION_NAME_BAD = re.compile(r"[^\w+=,.@-]")
 
-BOTO_CONFIG = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=30)
+# Every boto3 client orch makes (client() below; notify.py) retries with this: the SDK's standard mode
+# (exponential backoff with jitter, up to 20 s a wait; throttling codes such as Throttling,
+# ThrottlingException, RequestLimitExceeded, SlowDown, and HTTP 500/502/503/504 are retried), 10 attempts
+# in all (~1 minute of backoff at most), so AWS throttling a busy account does not fail a bootstrap or a
+# run's checks. Proved against the emulator's injected throttles (tests/aws/test_throttling.py).
+RETRY_ATTEMPTS = 10
+THROTTLED = ("Throttling", "ThrottlingException", "RequestLimitExceeded", "SlowDown", "TooManyRequestsException")
+BOTO_CONFIG = Config(
+    retries={"total_max_attempts": RETRY_ATTEMPTS, "mode": "standard"}, connect_timeout=5, read_timeout=30
+)
 
 
 class CredentialsError(OrchError):
@@ -118,6 +129,22 @@ def client(session: boto3.Session, service: str, endpoint: str | None = None, ca
     return session.client(service, endpoint_url=endpoint, verify=ca_bundle if ca_bundle else None, config=BOTO_CONFIG)
 
 
+# Nobody answered: connection refused or reset, timed out (after the retries above).
+OFFLINE = (EndpointDown, HTTPClientError)
+
+
+def endpoint_down(endpoint: str | None, exc: BaseException) -> OrchError:
+    """One line for an endpoint that stopped answering: the local emulator (orch's sessions set an
+    endpoint only in local mode), else AWS itself."""
+    if endpoint:
+        return OrchError(
+            f"the local emulator at {endpoint} does not answer ({type(exc).__name__})",
+            hint="start it again with `orch --local local up` (a new emulator is empty: run "
+            "`orch --local bootstrap` before planning), then rerun",
+        )
+    return OrchError(f"AWS did not answer: {exc}", hint="check the network (or the proxy) and rerun")
+
+
 def _credential_failure(exc: Exception, profile: str | None) -> CredentialsError:
     where = f"profile {profile!r}" if profile else "the default chain"
     if isinstance(exc, NoCredentialsError):
@@ -135,6 +162,11 @@ def _credential_failure(exc: Exception, profile: str | None) -> CredentialsError
         )
     if isinstance(exc, ClientError):
         code = exc.response.get("Error", {}).get("Code", "")
+        if code in THROTTLED:
+            return CredentialsError(
+                f"AWS throttled sts:GetCallerIdentity for {where} through all {RETRY_ATTEMPTS} attempts ({code})",
+                hint="rerun in a few minutes (something else in the account is calling STS hard)",
+            )
         return CredentialsError(f"AWS rejected the credentials from {where}: {code}")
     return CredentialsError(f"could not use AWS credentials from {where}: {type(exc).__name__}")
 
@@ -147,6 +179,8 @@ def resolve_caller(
         if session.get_credentials() is None:
             raise NoCredentialsError()
         out = client(session, "sts", endpoint, ca_bundle).get_caller_identity()
+    except OFFLINE as exc:
+        raise endpoint_down(endpoint, exc) from None
     except (BotoCoreError, ClientError) as exc:
         raise _credential_failure(exc, profile) from None
     return CallerIdentity(account=out["Account"], arn=out["Arn"], user_id=out["UserId"])

@@ -12,7 +12,9 @@ process in its own session, so it outlives the orch command that started it: `--
 auto-start leaves it running for the next command; `orch local down` stops it.
 
 Account mapping: moto answers every call as one account (its default 123456789012, or
-MOTO_ACCOUNT_ID in the server's environment). `orch local up` starts it with the account
+MOTO_ACCOUNT_ID in the server's environment), except calls signed with credentials its STS
+issued for a role of another account, which are that account (emulator_patches.accounts).
+`orch local up` starts it with the account
 given by `--account-id`, else ORCH_LOCAL_ACCOUNT_ID, else 123456789012, and records it in
 `state.json`. A running server found through `ORCH_LOCAL_ENDPOINT` (one orch did not start)
 is expected to be ORCH_LOCAL_ACCOUNT_ID or 123456789012. The expected account stands in for
@@ -348,7 +350,11 @@ def ensure_running(state_dir: Path | None = None) -> EmulatorStatus:
     if external:
         found = status(state_dir)
         if found is None:
-            raise EmulatorError(f"ORCH_LOCAL_ENDPOINT={external} does not answer {external}/moto-api/")
+            raise EmulatorError(
+                f"ORCH_LOCAL_ENDPOINT={external} does not answer {external}/moto-api/",
+                hint="start that emulator again, or unset ORCH_LOCAL_ENDPOINT so that `orch --local local up` "
+                "(and --local) run orch's own",
+            )
         return found
     return status(state_dir) or start(state_dir)
 

@@ -68,7 +68,9 @@ def publish_sns(
         ):
             if env.get(name):
                 kwargs[key] = env[name]
-        client = boto3.client("sns", **kwargs)
+        from orchestrator.credentials import BOTO_CONFIG
+
+        client = boto3.client("sns", config=BOTO_CONFIG, **kwargs)
     response = client.publish(
         TopicArn=topic_arn,
         Subject=subject(report),

@@ -16,6 +16,7 @@ import os
 import re
 import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -30,6 +31,7 @@ from orchestrator.graph import Graph
 from orchestrator.planfile import PlanSummary, summarize
 from orchestrator.progress import Progress
 from orchestrator.report import Result, RunReport, UnitResult, now, write_all
+from orchestrator.runlock import LOCK_KEY, FileLockStore, RunLock, S3LockStore, holder_info
 from orchestrator.scheduler import run_dag
 from orchestrator.selection import Selection, changed_files, select_units, units_for_files
 from orchestrator.session import RunSession
@@ -55,6 +57,10 @@ class RunOptions(BaseModel):
     live: bool | None = None  # live view: None = when stderr is a TTY
     quiet: bool = False  # no progress at all (library use)
     progress_stream: object | None = None
+    #: Seconds a unit may run (all its engine calls together) before it is stopped; None = no limit.
+    unit_timeout: float | None = Field(None, gt=0)
+    #: apply/destroy: take the run lock even when another run holds it (a dead run on another host).
+    force_unlock: bool = False
 
 
 class Workspace(BaseModel):
@@ -97,11 +103,32 @@ class Workspace(BaseModel):
             self._sources = unit_sources(self)
         return self._sources
 
-    def fingerprint(self) -> str:
+    def file_hashes(self) -> dict[str, str]:
+        """sha256 of every file that decides what a saved plan means: the stack and its local modules."""
         extra = [p for paths in self.sources().values() for p in paths]
         # Generated stack units: their catalog directories decide what a saved plan means too.
         extra += [self.stack_dir / origin for unit in self.graph.units for origin in unit.generated_from]
-        return runs.fingerprint(self.stack_dir, extra)
+        return runs.file_hashes(self.stack_dir, extra)
+
+    def fingerprint(self) -> str:
+        return runs.fingerprint_of(self.file_hashes())
+
+    @property
+    def where(self) -> str:
+        """The command-line words that name this stack: `--env NAME` or `--dir PATH`."""
+        return f"--env {self.env_name}" if self.env_name else f"--dir {self.stack_dir}"
+
+    def run_lock(self) -> RunLock:
+        """The orch run lock of this environment (state bucket) or stack directory (a file)."""
+        command = f"orch{' --local' if self.session.local else ''} unlock {self.where}"
+        if self.env_name and self.session.has_aws():
+            from orchestrator.config import load_env
+
+            state = load_env(self.env_name).state
+            client = self.session.client("s3")
+            key = f"{state.key_prefix.strip('/')}/{LOCK_KEY}" if state.key_prefix else LOCK_KEY
+            return RunLock(S3LockStore(client, state.bucket, key, state.kms_alias), command)
+        return RunLock(FileLockStore(self.stack_dir / LOCK_KEY), command)
 
 
 # ------------------------------------------------------------------ workspace
@@ -320,14 +347,20 @@ def unit_sources(ws: Workspace) -> dict[str, list[Path]]:
 class _Run:
     """State of one orch run: its directory, Terragrunt runner, progress and interruption."""
 
-    def __init__(self, ws: Workspace, command: str, opts: RunOptions, units: list[str]) -> None:
+    def __init__(
+        self, ws: Workspace, command: str, opts: RunOptions, units: list[str], run_id: str | None = None
+    ) -> None:
         self.ws = ws
         self.opts = opts
         self.command = command
         self.units = units
-        self.run_id = runs.new_run_id()
+        self.run_id = run_id or runs.new_run_id()
         self.run_dir = ws.runs_root / self.run_id
+        runs.ensure_writable(ws.runs_root)
         self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.journal = runs.Journal(self.run_dir)
+        self.journal.run(command)
+        self._deadlines: dict[str, float] = {}
         stream = opts.progress_stream
         self._devnull = None
         if opts.quiet:
@@ -385,7 +418,10 @@ class _Run:
     def __exit__(self, *exc: object) -> None:
         self.progress.__exit__(*exc)
         if self._old_handler is not None:
-            signal.signal(signal.SIGINT, self._old_handler)
+            # After an interrupt, a late Ctrl-C (the engines stopped before the user pressed it
+            # again) must not kill orch while it writes the report: it is already stopping.
+            late = signal.SIG_IGN if self.tg.cancelled.is_set() else self._old_handler
+            signal.signal(signal.SIGINT, late)
         if self._devnull is not None:
             self._devnull.close()
 
@@ -397,10 +433,19 @@ class _Run:
         skip_below_failures: bool = True,
     ) -> dict[str, UnitResult]:
         self.forget_stale_locks(order or self.units)
+
+        def journaled(path: str) -> UnitResult:
+            self.journal.started(path)
+            if self.opts.unit_timeout is not None:
+                self._deadlines[path] = time.monotonic() + self.opts.unit_timeout
+            result = work(path)
+            self.journal.finished(path, result.result.value)
+            return result
+
         return run_dag(
             order or self.units,
             waits_for,
-            work,
+            journaled,
             parallelism=self.opts.parallelism,
             fail_fast=self.opts.fail_fast,
             cancel=self.tg.cancelled,
@@ -419,19 +464,20 @@ class _Run:
                 f"interrupted: {len(done)} of {len(report.units)} units finished; "
                 f"no engine process is left running. Resume with: {resume}"
             )
-        if report.interrupted:
-            locks = [
-                str(p)
-                for u in report.units
-                if u.result == Result.INTERRUPTED
-                for p in self.unit_dir(u.path).rglob("*.tfstate.lock.info")
-            ]
-            if locks:
-                report.resume = (report.resume or "") + (
-                    "\nA state lock is still held: "
-                    + ", ".join(locks)
-                    + " (check that no engine runs, then `terragrunt force-unlock` in that unit)"
-                )
+        # Engines stopped with SIGTERM/SIGKILL (a second Ctrl-C, a --timeout past its grace) may
+        # have left their state locks.
+        hard = [
+            u.path
+            for u in report.units
+            if (u.result == Result.INTERRUPTED and self.tg.forced)
+            or ("timed out" in (u.error or "") and "stopped with SIGINT" not in (u.error or ""))
+        ]
+        if hard:
+            where = f"orch{' --local' if self.ws.session.local else ''} unlock {self.ws.where}"
+            report.resume = (report.resume + "\n" if report.resume else "") + (
+                "Engines were forced to stop: if a state lock was left, release it with: "
+                + " ".join([where, *(f"--unit {p}" for p in hard)])
+            )
         report.exit_code = report.compute_exit_code()
         write_all(report, self.run_dir)
         return report
@@ -454,9 +500,16 @@ class _Run:
             self.tg.env = {**self.tg.env, **session.env}
             self.tg.secrets = sorted({*self.tg.secrets, *session.secrets})
 
+    def time_left(self, path: str) -> float | None:
+        """Seconds this unit may still run (--timeout), at least a moment; None without a limit."""
+        deadline = self._deadlines.get(path)
+        return None if deadline is None else max(0.5, deadline - time.monotonic())
+
     def call(self, path: str, args: list[str], *, capture: bool = False) -> CallResult:
         self.refresh_credentials()
-        return self.tg.run(self.unit_dir(path), args, self.log(path), label=path, capture_stdout=capture)
+        return self.tg.run(
+            self.unit_dir(path), args, self.log(path), label=path, capture_stdout=capture, timeout=self.time_left(path)
+        )
 
     def workdir(self, path: str) -> Path:
         """Where Terragrunt ran the engine for this unit: the unit, or its .terragrunt-cache copy.
@@ -471,6 +524,11 @@ class _Run:
         """The engine's first error with its detail lines (from this call's part of the log)."""
         if result.interrupted:
             return "interrupted"
+        if result.timed_out:
+            return (
+                f"timed out after {self.opts.unit_timeout:g}s (--timeout) in `{' '.join(result.args[:1])}`; "
+                f"stopped with {result.stop}" + ("" if result.stop == "SIGINT" else ", check its state lock")
+            )
         text = self.log(path).read_text(errors="replace")
         if "\n$ " in text:  # this call's part: from the last command header on
             text = text[text.rindex("\n$ ") :]
@@ -509,7 +567,12 @@ class _Run:
             result.error = self.error_text(path, call)
             return result
         show = self.tg.run_engine(
-            self.workdir(path), ["show", "-json", str(planfile)], self.log(path), label=path, capture_stdout=True
+            self.workdir(path),
+            ["show", "-json", str(planfile)],
+            self.log(path),
+            label=path,
+            capture_stdout=True,
+            timeout=self.time_left(path),
         )
         if not show.ok:
             result.result = Result.INTERRUPTED if show.interrupted else Result.FAILED
@@ -525,6 +588,7 @@ class _Run:
         json_path.write_text(redact(json.dumps(plan_json, indent=1), self.tg.secrets))
         result.summary = summarize(plan_json)
         result.plan_file = self.rel(planfile)
+        result.plan_sha256 = runs.file_sha256(planfile)
         result.plan_json = self.rel(json_path)
         result.result = Result.CHANGES if result.summary.has_changes else Result.NO_CHANGES
         return result
@@ -595,14 +659,16 @@ def _cli_selection(ws: Workspace, command: str) -> str:
 # ---------------------------------------------------------------- commands
 
 
-def plan(ws: Workspace, opts: RunOptions | None = None) -> RunReport:
+def plan(ws: Workspace, opts: RunOptions | None = None, *, run_id: str | None = None) -> RunReport:
     """Plan every selected unit (dependencies first); keep plan file, plan JSON and log per unit."""
     opts = opts or RunOptions()
     # The fingerprint of the files as they were when planning started, computed alongside.
-    with ThreadPoolExecutor(max_workers=1) as side, _Run(ws, "plan", opts, ws.selected) as run:
-        fingerprint = side.submit(ws.fingerprint)
+    with ThreadPoolExecutor(max_workers=1) as side, _Run(ws, "plan", opts, ws.selected, run_id=run_id) as run:
+        hashes = side.submit(ws.file_hashes)
         results = run.schedule(lambda p: _finish(run.make_plan(p)), ws.waits_for())
-        run.report.fingerprint = fingerprint.result()
+        run.report.fingerprint = runs.fingerprint_of(hashes.result())
+        # Which files a later apply must find unchanged (so a refusal can name the one that changed).
+        (run.run_dir / PLANNED_FILES).write_text(json.dumps(hashes.result(), indent=0, sort_keys=True))
         return run.finish(results, resume=_cli_selection(ws, "plan"))
 
 
@@ -688,6 +754,55 @@ def destroy_refusal(units: list[UnitResult]) -> str:
     return "plans delete or replace resources:\n  " + "\n  ".join(lines)
 
 
+#: In a plan run's directory: sha256 of every file the plans were made from (Workspace.file_hashes).
+PLANNED_FILES = "planned-files.json"
+
+
+def _changed_files_text(ws: Workspace, run_id: str, current: dict[str, str]) -> str:
+    """'10-a/terragrunt.hcl' / 'modules/x/main.tf and 2 more files', or a general phrase for old runs."""
+    try:
+        before = json.loads((ws.runs_root / run_id / PLANNED_FILES).read_text())
+    except (OSError, ValueError):
+        return "the units' files or modules"
+    changed = runs.changed_paths(before, current)
+    if not changed:
+        return "the units' files or modules"
+
+    def shown(path: str) -> str:
+        for base in (ws.stack_dir, REPO_ROOT):
+            try:
+                return Path(path).relative_to(base).as_posix()
+            except ValueError:
+                continue
+        return path
+
+    names = ", ".join(shown(p) for p in changed[:3])
+    more = f" and {len(changed) - 3} more files" if len(changed) > 3 else ""
+    return names + more
+
+
+def check_plan_files(source: RunReport, source_dir: Path) -> None:
+    """Refuse before anything applies when a saved plan file is not the one that was planned and shown."""
+    for unit in source.units:
+        if unit.plan_file is None or unit.plan_sha256 is None:
+            continue
+        planfile = source_dir / unit.plan_file
+        try:
+            actual = runs.file_sha256(planfile)
+        except OSError as exc:
+            raise OrchError(
+                f"run {source.run_id}: {unit.path}'s saved plan {planfile} cannot be read ({exc.strerror}); "
+                "nothing applied",
+                hint="plan again",
+            ) from None
+        if actual != unit.plan_sha256:
+            raise OrchError(
+                f"run {source.run_id}: {unit.path}'s saved plan {planfile} is not the plan that was made and shown "
+                "(its sha256 changed); nothing applied",
+                hint="plan again, and keep .orch/runs out of reach of other jobs",
+            )
+
+
 def plan_run_for_apply(ws: Workspace, run_id: str | None) -> RunReport | None:
     """The plan run whose saved plans apply would use: --run-id, or the latest unchanged one."""
     if run_id is not None:
@@ -702,11 +817,11 @@ def plan_run_for_apply(ws: Workspace, run_id: str | None) -> RunReport | None:
                 f"run {run_id} planned {report.stack_dir}, not {ws.stack_dir}: its plans belong to another stack",
                 hint="pass the --env/--dir that made the run, or plan this one",
             )
-        if report.fingerprint and report.fingerprint != ws.fingerprint():
+        current = ws.file_hashes()
+        if report.fingerprint and report.fingerprint != runs.fingerprint_of(current):
             raise OrchError(
-                f"run {run_id}: the units' files or modules changed since it planned; nothing applied",
-                hint="review the change and plan again: "
-                + (f"orch plan --env {ws.env_name}" if ws.env_name else f"orch plan --dir {ws.stack_dir}"),
+                f"run {run_id}: {_changed_files_text(ws, run_id, current)} changed since it planned; nothing applied",
+                hint=f"review the change and plan again: orch plan {ws.where}",
             )
         return report
     return runs.latest_plan_run(ws.runs_root, ws.selected, ws.fingerprint(), ws.stack_dir)
@@ -729,10 +844,43 @@ def apply(
     their dependencies apply, so mock values never reach an apply.
     """
     opts = opts or RunOptions()
+    runs.ensure_writable(ws.runs_root)
+    # Ids in the order the runs happen (run ids sort by time): the plan made first, if one is needed.
+    plan_run_id, apply_run_id = runs.new_run_id(), runs.new_run_id()
+    lock = ws.run_lock()
+    info = holder_info(apply_run_id, "apply", ws.where, ws.runs_root, related_runs=[plan_run_id])
+    with lock.hold(info, force=opts.force_unlock):
+        return _apply_locked(
+            ws,
+            opts,
+            plan_run_id,
+            apply_run_id,
+            lock.store.where,
+            run_id=run_id,
+            auto_approve=auto_approve,
+            allow_destroy=allow_destroy,
+            confirm=confirm,
+            plan_report=plan_report,
+        )
+
+
+def _apply_locked(
+    ws: Workspace,
+    opts: RunOptions,
+    plan_run_id: str,
+    apply_run_id: str,
+    lock_where: str,
+    *,
+    run_id: str | None,
+    auto_approve: bool,
+    allow_destroy: bool,
+    confirm: Callable[[RunReport], bool] | None,
+    plan_report: RunReport | None,
+) -> RunReport:
     source = plan_report or plan_run_for_apply(ws, run_id)
     if source is None:
-        source = plan(ws, opts)
-        if source.exit_code == 1:
+        source = plan(ws, opts, run_id=plan_run_id)
+        if source.exit_code not in (0, 2):  # failed or interrupted: its report says which
             return source
     unfinished = [u for u in source.units if u.failed or u.result in (Result.SKIPPED, Result.NOT_RUN)]
     if source.interrupted or unfinished:
@@ -744,6 +892,7 @@ def apply(
     if pending and not auto_approve and (confirm is None or not confirm(source)):
         raise RefusedError("apply not confirmed; nothing applied", hint="use --auto-approve in CI")
     source_dir = ws.runs_root / source.run_id
+    check_plan_files(source, source_dir)
     planned = {u.path: u for u in source.units}
     units = [u.path for u in source.units]
     changed_outputs: set[str] = set()
@@ -796,8 +945,10 @@ def apply(
                 changed_outputs.add(path)
         return _finish(current)
 
-    with _Run(ws, "apply", opts, units) as run:
+    with _Run(ws, "apply", opts, units, run_id=apply_run_id) as run:
         run.report.from_run = source.run_id
+        run.report.run_lock = lock_where
+        run.journal.run("apply", from_run=source.run_id)
         run.report.fingerprint = source.fingerprint
         with StateRecorder(run, ws.graph, units) as recorder:
             results = run.schedule(lambda p: recorder.finished(p, work(p)), graph_deps, order=units)
@@ -915,6 +1066,9 @@ def destroy(
             raise RefusedError(f"destroy not confirmed: type the environment name {ws.name!r} to confirm")
     dependents = ws.dependents()
     order = list(reversed(ws.selected))
+    runs.ensure_writable(ws.runs_root)
+    run_id = runs.new_run_id()
+    lock = ws.run_lock()
 
     def work(path: str) -> UnitResult:
         result = run.make_plan(path, extra=["-destroy"])
@@ -930,9 +1084,83 @@ def destroy(
         result.result = Result.DESTROYED
         return _finish(result)
 
-    with _Run(ws, "destroy", opts, order) as run:
+    info = holder_info(run_id, "destroy", ws.where, ws.runs_root)
+    with lock.hold(info, force=opts.force_unlock), _Run(ws, "destroy", opts, order, run_id=run_id) as run:
+        run.report.run_lock = lock.store.where
         results = run.schedule(work, dependents, order=order)
         return run.finish(results, resume=_cli_selection(ws, "destroy"))
+
+
+# ------------------------------------------------------------------ unlock
+
+_LOCK_ID = re.compile(r"^\s*ID:\s+(\S+)", re.MULTILINE)
+
+
+class UnlockResult(BaseModel):
+    run_lock: str | None = None  # the run lock released (its holder's description), if any
+    state_locks: dict[str, str | None] = Field(default_factory=dict)  # unit -> lock id released (None: none held)
+    log_dir: str | None = None
+
+
+def unlock(ws: Workspace, units: list[str] | None = None, *, force: bool = False) -> UnlockResult:
+    """Release what a killed run left locked: the engines' state locks of `units`, then the run lock.
+
+    Refuses while the run holding the lock is alive on this machine (stop it instead), and for a
+    holder on another host unless `force`. Without `units`, the units the holder's journal says
+    it started and never finished. A unit's state lock is found the engine's own way (a plan
+    that does not wait for the lock prints the holder's lock ID) and released with
+    `terragrunt force-unlock -force ID`, so every backend (S3 lockfile, DynamoDB, local) works.
+    """
+    from orchestrator.runlock import LockHeldError, started_units
+
+    lock = ws.run_lock()
+    holder = lock.store.read()
+    if holder is not None:
+        state = holder.holder_state()
+        if state == "alive":
+            raise LockHeldError(
+                f"{holder.describe()} is still running on this machine; nothing unlocked",
+                hint=f"stop it with Ctrl-C (kill -INT {holder.pid}): it releases its locks itself",
+            )
+        if state == "unknown" and not force:
+            raise LockHeldError(
+                f"{ws.where} is locked by {holder.describe()} on another host; nothing unlocked",
+                hint=f"make sure that run is gone, then: {lock.unlock_command} --force",
+            )
+    wanted = list(units) if units else (started_units(holder) if holder is not None else [])
+    unknown = [u for u in wanted if u not in ws.graph.paths]
+    if unknown:
+        raise OrchError(f"unknown unit {', '.join(unknown)} in {ws.where}; units: {', '.join(ws.graph.paths)}")
+    result = UnlockResult()
+    if wanted:
+        run_dir = ws.runs_root / f"{runs.new_run_id()}-unlock"
+        runs.ensure_writable(ws.runs_root)
+        result.log_dir = str(run_dir)
+        tg = Terragrunt(ws.terragrunt, ws.env, secrets=ws.session.secrets)
+        for unit in wanted:
+            log = run_dir / runs.unit_slug(unit) / "terragrunt.log"
+            probe = tg.run(
+                ws.stack_dir / unit, ["plan", "-input=false", "-refresh=false", "-lock-timeout=0s"], log, label=unit
+            )
+            text = log.read_text(errors="replace")
+            found = _LOCK_ID.findall(text) if "acquiring the state lock" in text else []
+            if probe.ok or not found:
+                if not probe.ok:
+                    raise OrchError(
+                        f"{unit}: could not tell whether its state is locked (plan failed, see {log}); "
+                        "run lock left in place"
+                    )
+                result.state_locks[unit] = None
+                continue
+            lock_id = found[-1]
+            released = tg.run(ws.stack_dir / unit, ["force-unlock", "-force", lock_id], log, label=unit)
+            if not released.ok:
+                raise OrchError(f"{unit}: force-unlock {lock_id} failed (see {log}); run lock left in place")
+            result.state_locks[unit] = lock_id
+    if holder is not None:
+        lock.store.delete()
+        result.run_lock = f"{holder.describe()} at {lock.store.where}"
+    return result
 
 
 __all__ = [
@@ -946,6 +1174,7 @@ __all__ = [
     "open_workspace",
     "plan",
     "plan_run_for_apply",
+    "unlock",
     "validate",
     "validate_json",
 ]

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from orchestrator.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
+from orchestrator.errors import EXIT_CHANGES, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK
 from orchestrator.planfile import PlanSummary
 
 
@@ -50,6 +50,8 @@ class UnitResult(BaseModel):
     log: str | None = None  # relative to the run directory
     plan_file: str | None = None
     plan_json: str | None = None
+    #: sha256 of the saved plan file: apply refuses a plan file that is not the one planned and shown.
+    plan_sha256: str | None = None
     used_mocks: bool = False
     replanned: bool = False
     diagnostics: list[dict] = Field(default_factory=list)
@@ -81,6 +83,8 @@ class RunReport(BaseModel):
     detailed_exitcode: bool = False
     #: apply: units whose state was refreshed after the apply (see operations.record_refreshed_state).
     refreshed: list[str] = Field(default_factory=list)
+    #: The orch run lock this run held (apply/destroy): where, and whether it was released.
+    run_lock: str | None = None
     #: Things that did not fail the run but need a look (e.g. a refresh that did not finish).
     warnings: list[str] = Field(default_factory=list)
 
@@ -97,7 +101,9 @@ class RunReport(BaseModel):
         return counts
 
     def compute_exit_code(self) -> int:
-        if self.interrupted or any(u.failed for u in self.units):
+        if self.interrupted:
+            return EXIT_INTERRUPTED
+        if any(u.failed for u in self.units):
             return EXIT_ERROR
         if self.command == "drift":
             changed = any(u.result in (Result.DRIFTED, Result.PENDING) for u in self.units)

@@ -113,6 +113,10 @@ class RunSession(BaseModel):
             raise RuntimeError("no AWS session in this run")
         return self._boto
 
+    def has_aws(self) -> bool:
+        """An AWS (or emulator) identity is configured: boto3 clients can be made."""
+        return self._boto is not None or self._role is not None
+
     def client(self, service: str) -> Any:
         from orchestrator.credentials import client
 

@@ -10,6 +10,10 @@ only. `interrupt()` sends one SIGINT to each running process group (Terragrunt a
 as a terminal would; verified with Terragrunt 1.1: OpenTofu reports one "Interrupt received",
 stops gracefully and releases its state lock);
 `escalate()` sends SIGTERM, then SIGKILL, to the whole process groups.
+
+Timeouts (`orch ... --timeout`): a call that outlives its deadline is stopped the same way,
+gracefully first: SIGINT (the engine stops and releases its state lock), then after
+ORCH_STOP_GRACE seconds (default 60) SIGTERM, then SIGKILL ten seconds later.
 """
 
 from __future__ import annotations
@@ -49,6 +53,10 @@ class CallResult(BaseModel):
     stdout: str = ""
     duration: float = 0.0
     interrupted: bool = False
+    #: Stopped because it ran past its deadline (`timeout` seconds); `stop` says how it ended.
+    timed_out: bool = False
+    timeout: float | None = None
+    stop: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -105,10 +113,18 @@ class Terragrunt:
         )
 
     def run_engine(
-        self, workdir: Path, args: list[str], log: Path, *, label: str = "", capture_stdout: bool = False
+        self,
+        workdir: Path,
+        args: list[str],
+        log: Path,
+        *,
+        label: str = "",
+        capture_stdout: bool = False,
+        timeout: float | None = None,
     ) -> CallResult:
         """Run OpenTofu/Terraform itself (e.g. `show -json PLAN`) in a Terragrunt working directory."""
-        return self._exec([self.engine, *args], workdir, log, label=label, capture_stdout=capture_stdout)
+        argv = [self.engine, *args]
+        return self._exec(argv, workdir, log, label=label, capture_stdout=capture_stdout, timeout=timeout)
 
     def _exec(
         self,
@@ -162,11 +178,13 @@ class Terragrunt:
             ]
             for reader in readers:
                 reader.start()
+            stop = None
             try:
                 returncode = proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
-                self._killpg(proc, signal.SIGKILL)
-                returncode = proc.wait()
+                handle.write(f"# orch: timed out after {timeout:.0f}s: stopping (SIGINT)\n")
+                returncode, stop = self._stop(proc)
+                handle.write(f"# orch: stopped with {stop}\n")
             finally:
                 with self._lock:
                     self._procs.pop(proc.pid, None)
@@ -174,16 +192,39 @@ class Terragrunt:
                 reader.join()
             duration = time.monotonic() - started
             handle.write(f"# exit {returncode} after {duration:.1f}s\n\n")
-        interrupted = self.cancelled.is_set() and returncode != 0
+        interrupted = self.cancelled.is_set() and returncode != 0 and stop is None
         return CallResult(
             args=args,
-            returncode=returncode,
+            returncode=returncode if stop is None or returncode != 0 else 1,
             stdout="".join(out_chunks),
             duration=duration,
             interrupted=interrupted,
+            timed_out=stop is not None,
+            timeout=timeout,
+            stop=stop,
         )
 
+    def _stop(self, proc: subprocess.Popen) -> tuple[int, str]:
+        """Stop a process group gracefully, then firmly: SIGINT, grace, SIGTERM, 10 s, SIGKILL."""
+        try:
+            grace = float(os.environ.get("ORCH_STOP_GRACE", "60"))
+        except ValueError:
+            grace = 60.0
+        for sig, wait in ((signal.SIGINT, grace), (signal.SIGTERM, 10.0)):
+            self._killpg(proc, sig)
+            try:
+                return proc.wait(timeout=wait), signal.Signals(sig).name
+            except subprocess.TimeoutExpired:
+                continue
+        self._killpg(proc, signal.SIGKILL)
+        return proc.wait(), "SIGKILL"
+
     # ------------------------------------------------------------ interruption
+
+    @property
+    def forced(self) -> bool:
+        """A second Ctrl-C escalated to SIGTERM/SIGKILL (engines may not have released their locks)."""
+        return self._signals_sent >= 2
 
     @property
     def running(self) -> int:

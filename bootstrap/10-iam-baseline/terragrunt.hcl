@@ -1,5 +1,6 @@
-# Terraform execution role, CI role + cross-account assume-role policy, EKS admin role (and developer /
-# audit read-only roles when principals are listed in ../common.hcl). Apply as an account administrator.
+# Terraform execution role, CI role + cross-account assume-role policy, EKS admin role, and the
+# developer and audit roles when env.yaml's `iam:` block lists their principals (read through
+# ../common.hcl). Apply as an account administrator; env.yaml's eks.*_role_arns name the outputs.
 include "root" {
   path   = find_in_parent_folders("root.hcl")
   expose = true

@@ -11,10 +11,12 @@ from __future__ import annotations
 from importlib import import_module
 
 # Order matters where patches wrap the same moto function (the WSGI entry point): each wraps what it
-# finds, so a later one runs first. `retries` is outermost (a replayed answer runs nothing below it);
+# finds, so a later one runs first. `retries` is outermost (a replayed answer runs nothing below it), then
+# `throttle` (a throttled request reaches nothing below it; it sees CloudWatch's CBOR untranslated);
 # `request_log` is innermost (it sees the answer every request really got).
 PATCHES = (
     "request_log",
+    "accounts",
     "s3_policy",
     "s3",
     "s3control_proxy",
@@ -30,6 +32,7 @@ PATCHES = (
     "chatbot",
     "amp",
     "logs",
+    "throttle",
     "retries",
 )
 

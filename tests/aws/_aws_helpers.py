@@ -72,6 +72,31 @@ class Emu:
     def orch_env(self, home: Path, **extra: str) -> dict[str, str]:
         return clean_env(home, ORCH_STATE_DIR=str(self.state_root), **extra)
 
+    def as_account(self, account_id: str) -> dict[str, str]:
+        """Credentials of another account: a role there assumed through the emulator's STS."""
+        creds = self.client("sts").assume_role(
+            RoleArn=f"arn:aws:iam::{account_id}:role/someone-else", RoleSessionName="someone-else"
+        )["Credentials"]
+        return {
+            "aws_access_key_id": creds["AccessKeyId"],
+            "aws_secret_access_key": creds["SecretAccessKey"],
+            "aws_session_token": creds["SessionToken"],
+        }
+
+    def throttle(self, spec: str | None = None) -> dict[str, Any]:
+        """The emulator's injected throttles (`/_orch/throttle`); `spec` replaces them, "" turns them off."""
+        return throttle_state(self.endpoint, self.status.ca_bundle, spec)
+
+
+def throttle_state(endpoint: str, ca_bundle: str | None, spec: str | None = None) -> dict[str, Any]:
+    import ssl
+
+    context = ssl.create_default_context(cafile=ca_bundle)
+    data = None if spec is None else spec.encode()
+    request = urllib.request.Request(f"{endpoint}/_orch/throttle", method="GET" if data is None else "POST", data=data)
+    with urllib.request.urlopen(request, context=context, timeout=10) as resp:
+        return json.loads(resp.read())
+
 
 def tofu_runner(work: Path, env: dict[str, str], ca_bundle: str | None) -> Any:
     """`run("apply", "-auto-approve")`: the real OpenTofu in `work`, trusting the emulator's certificate."""

@@ -221,12 +221,133 @@ def test_plan_before_bootstrap_says_to_bootstrap(fresh_emu: Emu, tmp_path: Path)
     assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").rglob("*.log"))
 
 
+def error_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.strip()]
+
+
+def test_a_state_bucket_of_another_account_is_refused_before_anything_is_created(
+    fresh_emu: Emu, tmp_path: Path
+) -> None:
+    """S3 bucket names are global: when another account holds the name in env.yaml, AWS answers
+    HeadBucket 403 and CreateBucket BucketAlreadyExists (the emulator too, emulator_patches.accounts).
+    orch refuses in one line naming the bucket and the field to change, and creates nothing (no key)."""
+    other = fresh_emu.client("s3", **fresh_emu.as_account("222222222222"))
+    other.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "ap-northeast-2"})
+
+    out = run_orch(["--local", "bootstrap", "--env", "eks-prod"], fresh_emu.orch_env(tmp_path))
+    assert out.returncode == 1, out.stdout + out.stderr
+    lines = error_lines(out.stderr)
+    assert len(lines) == 2 and "Traceback" not in out.stderr, out.stderr
+    assert lines[0] == f"error: state bucket {BUCKET} belongs to another AWS account (S3 bucket names are global)"
+    assert "set state.bucket in environments/LIVE/eks-prod/env.yaml to a name of your own" in lines[1]
+    assert "orch --local bootstrap --env eks-prod" in lines[1]
+    # Nothing created, and the other account's bucket untouched.
+    aliases = [a["AliasName"] for a in fresh_emu.client("kms").list_aliases()["Aliases"]]
+    assert ENV.state.kms_alias not in aliases
+    assert "Status" not in other.get_bucket_versioning(Bucket=BUCKET)
+    assert [b["Name"] for b in fresh_emu.client("s3").list_buckets()["Buckets"]] == []
+
+
+def test_a_disabled_or_deleted_state_key_is_refused_with_the_kms_command(fresh_emu: Emu, tmp_path: Path) -> None:
+    """The alias points to a key somebody disabled or scheduled for deletion: one line names the alias,
+    the key and its state, the hint the AWS CLI command that undoes it; refused before anything else
+    changes, --repair included (re-enabling a key is somebody's decision, not drift)."""
+    _, first = bootstrap_cli(fresh_emu, tmp_path)
+    kms, s3 = fresh_emu.client("kms"), fresh_emu.client("s3")
+    key_id = kms.describe_key(KeyId=first["kms_key"])["KeyMetadata"]["KeyId"]
+    kms.disable_key(KeyId=key_id)
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Suspended"})
+
+    for extra in ([], ["--repair"]):
+        out = run_orch(["--local", "bootstrap", "--env", "eks-prod", *extra], fresh_emu.orch_env(tmp_path))
+        assert out.returncode == 1, out.stdout + out.stderr
+        lines = error_lines(out.stderr)
+        assert len(lines) == 2 and "Traceback" not in out.stderr, out.stderr
+        assert lines[0].startswith(f"error: KMS alias {ENV.state.kms_alias} points to key {key_id}, which is Disabled")
+        assert lines[1].endswith(f"aws kms enable-key --key-id {key_id} --region ap-northeast-2"), lines[1]
+        assert 'eval "$(orch local env --env eks-prod)"' in lines[1]
+    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "Disabled"
+    assert s3.get_bucket_versioning(Bucket=BUCKET)["Status"] == "Suspended"  # nothing else changed
+
+    kms.enable_key(KeyId=key_id)
+    kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
+    out = run_orch(["--local", "bootstrap", "--env", "eks-prod"], fresh_emu.orch_env(tmp_path))
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert f"points to key {key_id}, which is PendingDeletion, deletion scheduled for " in out.stderr
+    assert (
+        f"aws kms cancel-key-deletion --key-id {key_id} --region ap-northeast-2 && "
+        f"aws kms enable-key --key-id {key_id} --region ap-northeast-2"
+    ) in out.stderr
+
+    # The hint's commands, then bootstrap goes on (and reports the versioning it found).
+    kms.cancel_key_deletion(KeyId=key_id)
+    kms.enable_key(KeyId=key_id)
+    rc, report = bootstrap_cli(fresh_emu, tmp_path)
+    assert rc == 2 and report["drift"] == ["bucket versioning is not Enabled"], report
+
+
+@pytest.mark.engines
+def test_plan_refuses_a_broken_state_bucket_until_repaired(fresh_emu: Emu, tmp_path: Path) -> None:
+    """Versioning suspended, encryption turned to SSE-S3, the policy deleted (then one without the TLS
+    Deny), the key disabled: `orch plan` refuses before any engine runs, in one line naming what is
+    wrong, with `orch bootstrap --repair` (the key: the KMS command); after the repair the plan runs."""
+    bootstrap_cli(fresh_emu, tmp_path)
+    s3, kms = fresh_emu.client("s3"), fresh_emu.client("kms")
+    env = fresh_emu.orch_env(tmp_path / "home", ORCH_RUNS_DIR=str(tmp_path / "runs"))
+    plan = ["--local", "plan", "--env", "eks-prod", "--layer", "00-foundation", "--json"]
+
+    def refused() -> list[str]:
+        out = run_orch(plan, env)
+        assert out.returncode == 1, out.stdout[-3000:] + out.stderr[-3000:]
+        lines = error_lines(out.stderr)
+        assert len(lines) == 2 and "Traceback" not in out.stderr, out.stderr
+        assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").rglob("*.log"))  # no engine ran
+        return lines
+
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Suspended"})
+    s3.put_bucket_encryption(
+        Bucket=BUCKET,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+        },
+    )
+    s3.delete_bucket_policy(Bucket=BUCKET)
+    error, hint = refused()
+    assert error == (
+        f"error: state bucket {BUCKET} is not as orch bootstrap left it: versioning is Suspended; "
+        "default encryption is AES256, not SSE-KMS; its bucket policy is gone"
+    )
+    assert hint.strip() == "hint: restore it: orch --local bootstrap --env eks-prod --repair"
+
+    rc, repaired = bootstrap_cli(fresh_emu, tmp_path, "--repair")
+    assert rc == 0 and repaired["changed"] is True
+    policy = json.loads(s3.get_bucket_policy(Bucket=BUCKET)["Policy"])
+    policy["Statement"] = [st for st in policy["Statement"] if st["Sid"] != "DenyInsecureTransport"]
+    s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(policy))
+    error, _ = refused()
+    assert error.endswith("its bucket policy no longer denies plain-HTTP (non-TLS) access"), error
+
+    bootstrap_cli(fresh_emu, tmp_path, "--repair")
+    key_id = kms.describe_key(KeyId=ENV.state.kms_alias)["KeyMetadata"]["KeyId"]
+    kms.disable_key(KeyId=key_id)
+    error, hint = refused()
+    assert error.startswith(f"error: KMS alias {ENV.state.kms_alias} points to key {key_id}, which is Disabled")
+    assert hint.endswith(f"aws kms enable-key --key-id {key_id} --region ap-northeast-2"), hint
+
+    kms.enable_key(KeyId=key_id)
+    out = run_orch(plan, env, timeout=600)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    assert json.loads(out.stdout)["units"][0]["result"] == "changes"
+
+
 def test_eks_settings_are_validated(tmp_path: Path) -> None:
     """The optional `eks:` block 30-eks-cluster and 50-addons read is part of the checked schema."""
     assert ENV.eks.kubernetes_version == "1.35" and ENV.eks.public_access_cidrs == ["203.0.113.0/24"]
+    old_dev = "  developer_role_arns: [arn:aws:iam::111111111111:role/orch-developer-readonly]"
+    assert old_dev in ENV.path.read_text()
     good = (
         ENV.path.read_text()
-        .replace("  developer_role_arns: []", "  developer_role_arns: [arn:aws:iam::111111111111:role/orch-dev]")
+        .replace(old_dev, "  developer_role_arns: [arn:aws:iam::111111111111:role/orch-dev]")
         .replace('  public_access_cidrs: ["203.0.113.0/24"]', '  public_access_cidrs: ["198.51.100.0/24"]')
     )
     path = tmp_path / "env.yaml"
@@ -234,6 +355,8 @@ def test_eks_settings_are_validated(tmp_path: Path) -> None:
     loaded = load_env_file(path)
     assert loaded.eks.admin_role_arns == ["arn:aws:iam::111111111111:role/orch-eks-admin"]
     assert loaded.eks.developer_role_arns == ["arn:aws:iam::111111111111:role/orch-dev"]
+    assert loaded.eks.audit_role_arns == ["arn:aws:iam::111111111111:role/orch-audit-readonly"]
+    assert loaded.eks.namespaces.applications == ["app"] and loaded.eks.namespaces.platform == ["monitoring"]
     assert loaded.eks.public_access_cidrs == ["198.51.100.0/24"]
     for old, new, field in (
         ('cidrs: ["203.0.113.0/24"]', 'cidrs: ["0.0.0.0/0"]', "eks.public_access_cidrs"),

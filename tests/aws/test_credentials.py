@@ -24,6 +24,10 @@ def with_role(external_id: str | None = None, duration: int = 3600) -> EnvConfig
     return ENV.model_copy(update={"execution_role": role})
 
 
+def with_role_arn(arn: str | None) -> EnvConfig:
+    return ENV.model_copy(update={"execution_role": ENV.execution_role.model_copy(update={"arn": arn})})
+
+
 def test_emulator_with_another_account_is_refused(tmp_path: Path) -> None:
     state = tmp_path / "state"
     emulator.start(state / "local", account_id="999999999999")
@@ -40,7 +44,9 @@ def test_emulator_with_another_account_is_refused(tmp_path: Path) -> None:
 
 
 def test_real_mode_guard_compares_with_env_account(emu: Emu, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Not local: the caller (here the emulator, through AWS_ENDPOINT_URL) must be env.account_id."""
+    """Not local: the identity Terragrunt will use (here from the emulator, through AWS_ENDPOINT_URL) must be
+    env.account_id. Without an execution role that is the caller, the emulator's 123456789012; with one,
+    the assumed role, whose credentials are the role's account as on AWS (emulator_patches.accounts)."""
     for key, value in {
         "AWS_ENDPOINT_URL": emu.endpoint,
         "AWS_CA_BUNDLE": emu.status.ca_bundle,
@@ -49,9 +55,15 @@ def test_real_mode_guard_compares_with_env_account(emu: Emu, monkeypatch: pytest
     }.items():
         monkeypatch.setenv(key, value)
     with pytest.raises(AccountMismatchError) as err:
-        open_session(ENV, local=False, profile=None, guard=True)
+        open_session(with_role_arn(None), local=False, profile=None, guard=True)
     message = str(err.value)
     assert "123456789012" in message and "111111111111" in message and "env.yaml" in message
+    # A role of another account than env.yaml's (config validation would refuse it first): named too.
+    with pytest.raises(AccountMismatchError, match="credentials are for account 222222222222"):
+        open_session(with_role_arn("arn:aws:iam::222222222222:role/elsewhere"), local=False, profile=None, guard=True)
+    # The environment's own role: its account, so the guard lets the run go on.
+    run = open_session(ENV, local=False, profile=None, guard=True)
+    assert run.account_id == "111111111111" and run.role_arn == ENV.execution_role.arn
     # guard=False (validate, graph): no AWS call at all
     run = open_session(ENV, local=False, profile=None, guard=False)
     assert run.account_id is None and run.env["AWS_REGION"] == "ap-northeast-2"

@@ -117,3 +117,35 @@ def test_plans_keep_working_after_the_emulator_restarts(tmp_path: Path) -> None:
             assert not (tmp_path / ".orch/local/tg-cache").exists()
     finally:
         run_orch(["local", "down"], env)
+
+
+def test_an_emulator_gone_during_a_command_is_named_with_the_command_that_starts_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The emulator stops after the command opened its session (killed, `orch local down` in another
+    shell): bootstrap and the plan's state-backend check say so in one line naming the endpoint, with
+    the command that starts one, instead of a traceback or a credentials error."""
+    from orchestrator import backend
+    from orchestrator.config import load_env
+    from orchestrator.credentials import resolve_caller
+    from orchestrator.errors import OrchError
+    from orchestrator.session import open_session
+
+    env_cfg = load_env("eks-prod")
+    state = tmp_path / ".orch"
+    monkeypatch.setenv("ORCH_STATE_DIR", str(state))
+    status = emulator.start(state / "local")
+    try:
+        session = open_session(env_cfg, local=True, profile=None, guard=True)
+    finally:
+        emulator.stop(state / "local")
+    want = f"the local emulator at {status.endpoint} does not answer (EndpointConnectionError)"
+    for call in (
+        lambda: backend.bootstrap(env_cfg, session),
+        lambda: backend.require_state_bucket(env_cfg, session, local=True),
+        lambda: resolve_caller(session.boto_session(), endpoint=session.endpoint, ca_bundle=status.ca_bundle),
+    ):
+        with pytest.raises(OrchError) as err:
+            call()
+        assert err.value.message == want
+        assert err.value.hint is not None and "orch --local local up" in err.value.hint

@@ -50,11 +50,33 @@ ENV_CASES = [
     ),
     (
         "access role of another account",
-        "developer_role_arns: []",
-        "developer_role_arns: [arn:aws:iam::222222222222:role/dev]",
-        "eks.developer_role_arns",
+        "ci_role_arns: []",
+        "ci_role_arns: [arn:aws:iam::222222222222:role/dev]",
+        "eks.ci_role_arns",
+    ),
+    (
+        "audit access role of another account",
+        "audit_role_arns: [arn:aws:iam::111111111111:role/orch-audit-readonly]",
+        "audit_role_arns: [arn:aws:iam::222222222222:role/orch-audit-readonly]",
+        "eks.audit_role_arns",
     ),
     ("not a role arn", "ci_role_arns: []", "ci_role_arns: [orch-ci]", "not an IAM role ARN"),
+    ("kubernetes namespace", "applications: [app]", "applications: [kube-system]", "eks.namespaces.applications"),
+    ("namespace twice", "applications: [app]", "applications: [monitoring]", "both a platform and an application"),
+    ("bad namespace name", "applications: [app]", "applications: [App_1]", "not a Kubernetes namespace name"),
+    (
+        "wildcard outside sso",
+        "ci_principals: []",
+        "ci_principals: [arn:aws:iam::111111111111:role/*]",
+        "iam.ci_principals",
+    ),
+    (
+        "malformed sso entry",
+        "role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_Developer_*",
+        "role/aws-reserved/sso.amazonaws.com/Developer",
+        "iam.developer_principals",
+    ),
+    ("unknown iam key", "  require_mfa: true", "  require_mfa: true\n  developers: []", "iam.developers"),
     ("unreachable api", '["203.0.113.0/24"]', "[]", "nothing outside the VPC can reach the EKS API"),
     ("zone without acme contact", "  acme_email: platform-oncall@example.com\n", "", "acme_email"),
     ("production without alarm subscriber", "[platform-oncall@example.com]", "[]", "no alarm subscriber"),
@@ -198,7 +220,7 @@ def test_a_run_whose_files_changed_since_the_plan_is_refused(tmp_path: Path) -> 
     (stack / "10-a/value.txt").write_text("changed after the plan\n")
     proc = orch("apply", "--dir", str(stack), "--run-id", run_id, "--auto-approve", env=env)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
-    assert "changed since it planned; nothing applied" in proc.stderr, proc.stderr
+    assert "10-a/value.txt changed since it planned; nothing applied" in proc.stderr, proc.stderr
     assert not (stack / "10-a/terraform.tfstate").exists(), "something was applied"
 
 

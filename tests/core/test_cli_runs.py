@@ -64,7 +64,7 @@ def test_sigint_stops_gracefully_unlocked_and_reports_truthfully(dag_stack: Path
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
     assert time.monotonic() - sent < 30, "engines did not stop gracefully"
-    assert proc.returncode == 1, stderr
+    assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr
     assert "interrupted" in stderr
     report = json.loads((runs / sorted(p.name for p in runs.iterdir())[-1] / "report.json").read_text())

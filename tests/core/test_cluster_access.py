@@ -147,3 +147,37 @@ def test_a_hosted_zone_needs_its_domains_and_an_acme_contact(tmp_path: Path) -> 
     with pytest.raises(ConfigError) as err:
         _env(tmp_path, ("  acme_email: platform-oncall@example.com\n", ""))
     assert "\n" not in str(err.value) and "acme_email" in str(err.value)
+
+
+def test_a_ci_role_is_never_cluster_admin(tmp_path: Path) -> None:
+    """Issue 18: CI roles get a view-only access entry, so they cannot apply the Kubernetes layer; Jenkins
+    applies through the execution role, which is a cluster admin."""
+    ci = "arn:aws:iam::111111111111:role/orch-ci"
+    env = _env(tmp_path, ("ci_role_arns: []", f"ci_role_arns: [{ci}]"))
+    with pytest.raises(ConfigError) as err:
+        require_cluster_access(
+            env,
+            caller_arn="arn:aws:sts::111111111111:assumed-role/orch-ci/jenkins-7",
+            account_id="111111111111",
+            units=UNITS,
+        )
+    assert "has no EKS access entry with cluster admin" in str(err.value)
+    # Nor are the developer and audit roles, although env.yaml gives them access entries.
+    for role in ("orch-developer-readonly", "orch-audit-readonly"):
+        with pytest.raises(ConfigError):
+            require_cluster_access(
+                env,
+                caller_arn=f"arn:aws:sts::111111111111:assumed-role/{role}/jane",
+                account_id="111111111111",
+                units=UNITS,
+            )
+    # With only CI roles and no execution role or admin, nobody could apply 50-addons.
+    env = _env(
+        tmp_path,
+        (f"arn: {EXECUTION}", "arn: null"),
+        (f"admin_role_arns: [{ADMIN}]", "admin_role_arns: []"),
+        ("ci_role_arns: []", f"ci_role_arns: [{ci}]"),
+    )
+    with pytest.raises(ConfigError) as err:
+        require_cluster_access(env, caller_arn=None, account_id=None, units=UNITS[:1])
+    assert "nobody would get an EKS access entry with admin rights" in str(err.value)

@@ -29,7 +29,16 @@ INTERFACE_ENDPOINTS = {
     "ssm",
     "ssmmessages",
     "ec2messages",
+    # Phase 5 (issue 18): External Secrets, EKS and Pod Identity, EFS, metrics without the NAT.
+    "secretsmanager",
+    "kms",
+    "eks",
+    "eks-auth",
+    "elasticfilesystem",
+    "monitoring",
 }
+# The endpoints whose policies also pin the resource to this account (the vpc module's default).
+RESOURCE_ACCOUNT_ENDPOINTS = {"secretsmanager", "kms", "logs", "monitoring", "elasticfilesystem", "eks", "eks-auth"}
 KMS_PURPOSES = {"eks", "logs", "ebs", "rds", "elasticache", "sns", "efs", "s3"}
 ANYWHERE = "0.0.0.0/0"
 
@@ -119,8 +128,10 @@ def check_route_tables(ec2: Any, outputs: dict[str, Any], nat_by_az: dict[str, s
     assert len({t["RouteTableId"] for t in table_of_subnet.values()}) == 8
 
 
-def check_endpoints(ec2: Any, outputs: dict[str, Any]) -> None:
-    """S3 gateway on the private/pod/database tables; private-DNS interface endpoints behind 443-from-VPC."""
+def check_endpoints(ec2: Any, outputs: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """S3 gateway on the private/pod/database tables; private-DNS interface endpoints behind 443-from-VPC.
+
+    Returns the endpoints by service (checks_security.assert_endpoint_policies reads their policies)."""
     vpc_id = outputs["vpc_id"]
     endpoints = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["VpcEndpoints"]
     prefix = f"com.amazonaws.{REGION}."
@@ -147,6 +158,7 @@ def check_endpoints(ec2: Any, outputs: dict[str, Any]) -> None:
     assert [(r["IsEgress"], r["IpProtocol"], r["FromPort"], r["ToPort"], r.get("CidrIpv4")) for r in rules] == [
         (False, "tcp", 443, 443, "10.0.0.0/16")
     ]
+    return by_service
 
 
 def check_flow_logs(ec2: Any, logs: Any, kms_outputs: dict[str, Any], outputs: dict[str, Any]) -> None:

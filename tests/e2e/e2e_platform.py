@@ -43,6 +43,8 @@ class Platform:
     runs_dir: Path
     state_dir: Path
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Everything the fixture's orch commands printed (stdout and stderr), for the secret scan.
+    terminal: str = ""
 
     def client(self, service: str) -> Any:
         return boto3.client(
@@ -138,6 +140,7 @@ def platform_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platf
             drift_rc=drifted.returncode,
             runs_dir=root / "runs",
             state_dir=root / "state",
+            terminal="\n".join(p.stdout + p.stderr for p in (up, boot, iam, applied, drifted, replan)),
         )
         if applied.returncode == 0:
             platform.outputs = _unit_outputs(env)

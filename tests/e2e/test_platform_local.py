@@ -41,6 +41,7 @@ from checks_eks import (
     assert_secrets_encryption,
 )
 from checks_networking import (
+    RESOURCE_ACCOUNT_ENDPOINTS,
     check_endpoints,
     check_flow_logs,
     check_foundation,
@@ -59,7 +60,14 @@ from checks_operations import (
     assert_slack_channel,
     assert_topic_admits_cost_alerts,
 )
-from e2e_platform import ENV_NAME, REPO, Platform, failed_units, orch
+from checks_security import (
+    assert_access_policies,
+    assert_endpoint_policies,
+    assert_external_secrets_role,
+    assert_human_role,
+    assert_kubernetes_groups,
+)
+from e2e_platform import ENV_NAME, REGION, REPO, Platform, failed_units, orch
 
 pytestmark = [pytest.mark.engines, pytest.mark.emulator, pytest.mark.slow, pytest.mark.timeout(3600)]
 
@@ -227,15 +235,78 @@ def test_validate_is_offline_and_passes_for_every_layer(platform: Platform) -> N
     assert {u["path"] for u in report["units"]} == set(LAYERS)
 
 
-def test_no_credential_reaches_run_logs_or_reports(platform: Platform) -> None:
-    """The emulator's test keys are the only credentials here; a real run's keys are scanned in tests/aws."""
-    leaked = []
+def _known_secrets(platform: Platform) -> dict[str, str]:
+    """Every secret value this run handled: the assumed-role keys the emulator's STS issued (from
+    moto's model data), the Aurora master password and the Redis AUTH token (Secrets Manager)."""
+    import requests
+
+    found: dict[str, str] = {}
+    data = requests.get(f"{platform.endpoint}/moto-api/data.json", verify=platform.ca_bundle, timeout=60).json()
+    for role in data.get("sts", {}).get("AssumedRole", []):
+        found[f"secret key of {role['arn']}"] = role["secret_access_key"]
+        found[f"session token of {role['arn']}"] = role["session_token"]
+    secrets = platform.client("secretsmanager")
+    aurora = json.loads(
+        secrets.get_secret_value(SecretId=platform.outputs["60-database"]["master_user_secret_arn"])["SecretString"]
+    )
+    found["Aurora master password"] = aurora["password"]
+    found["Redis AUTH token"] = secrets.get_secret_value(
+        SecretId=platform.outputs["70-cache"]["auth_token_secret_arn"]
+    )["SecretString"]
+    return {what: value for what, value in found.items() if value and len(value) >= 8}
+
+
+def test_no_secret_reaches_logs_reports_plans_or_the_terminal(platform: Platform) -> None:
+    """Issue 16: grep every artifact of the whole-platform run (logs, report.json, junit.xml,
+    summary.md, plan JSON, the terminal output) for every secret value the run handled."""
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    secrets = _known_secrets(platform)
+    assert any(w.startswith("session token") for w in secrets), "orch assumed no role: nothing was checked"
+    assert {"Aurora master password", "Redis AUTH token"} <= set(secrets)
+    artifacts = {"terminal output": platform.terminal}
     for path in Path(platform.runs_dir).rglob("*"):
         if path.is_file() and path.suffix in {".log", ".json", ".md", ".xml"}:
-            text = path.read_text(errors="replace")
-            if "AWS_SECRET_ACCESS_KEY=" in text or "aws_secret_access_key" in text.lower():
-                leaked.append(str(path))
-    assert not leaked
+            artifacts[str(path)] = path.read_text(errors="replace")
+    assert len(artifacts) > 30, sorted(artifacts)
+    leaked = [f"{what} in {where}" for where, text in artifacts.items() for what, v in secrets.items() if v in text]
+    assert not leaked, leaked
+
+
+def test_a_second_apply_on_the_environment_is_refused_by_the_run_lock(platform: Platform) -> None:
+    """Issue 16: the environment's run lock is an object in its state bucket. While one names a
+    live run, an apply is refused before any engine starts; one left by a killed run is named
+    and `orch unlock` releases it; a finished apply left none behind."""
+    import os
+    import socket
+    from datetime import UTC, datetime
+
+    from orchestrator.config import load_env
+
+    state = load_env(ENV_NAME).state
+    key = f"{state.key_prefix}/.orch/run.lock.json"
+    s3 = platform.client("s3")
+    assert "Contents" not in s3.list_objects_v2(Bucket=state.bucket, Prefix=key), "an apply left its lock"
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    for pid, expected in ((os.getpid(), "still running; nothing started"), (dead.pid, "was killed without releasing")):
+        holder = {
+            "run_id": "20261126T000000000000Z-e2e000",
+            "command": "apply",
+            "target": f"--env {ENV_NAME}",
+            "host": socket.gethostname(),
+            "pid": pid,
+            "user": "jenkins",
+            "started_at": datetime.now(UTC).isoformat(),
+        }
+        s3.put_object(Bucket=state.bucket, Key=key, Body=json.dumps(holder).encode(), ServerSideEncryption="aws:kms")
+        runs_before = sorted(platform.runs_dir.iterdir())
+        proc = orch(["--local", "apply", "--env", ENV_NAME, "--layer", "00-foundation", "--auto-approve"], platform.env)
+        assert proc.returncode == 1 and expected in proc.stderr, proc.stderr[-2000:]
+        assert f"pid {pid}" in proc.stderr and "nothing started" in proc.stderr, proc.stderr[-2000:]
+        assert sorted(platform.runs_dir.iterdir()) == runs_before, "a refused apply started a run"
+    released = orch(["--local", "unlock", "--env", ENV_NAME], platform.env)
+    assert released.returncode == 0 and "released the run lock of run 20261126T000000000000Z-e2e000" in released.stderr
+    assert "Contents" not in s3.list_objects_v2(Bucket=state.bucket, Prefix=key)
 
 
 def test_foundation_keys(platform: Platform) -> None:
@@ -260,7 +331,11 @@ def test_vpc_subnets_nat_gateways_and_routes(platform: Platform) -> None:
 def test_vpc_endpoints_and_flow_logs(platform: Platform) -> None:
     assert platform.apply_rc == 0, failed_units(platform.apply_report)
     ec2 = platform.client("ec2")
-    check_endpoints(ec2, platform.outputs["10-networking"])
+    endpoints = check_endpoints(ec2, platform.outputs["10-networking"])
+    # Issue 18: every interface endpoint only for this account's principals (and, for the data
+    # services, resources).
+    account = platform.client("sts").get_caller_identity()["Account"]
+    assert_endpoint_policies(endpoints, account, RESOURCE_ACCOUNT_ENDPOINTS)
     check_flow_logs(ec2, platform.client("logs"), platform.outputs["00-foundation"], platform.outputs["10-networking"])
 
 
@@ -283,15 +358,20 @@ def test_access_entries_addons_and_update_settings_as_in_production(platform: Pl
     eks, iam = platform.client("eks"), platform.client("iam")
     account = platform.client("sts").get_caller_identity()["Account"]
     execution = f"arn:aws:iam::{account}:role/orch-terraform-execution"
-    # The applying role (execution_role.arn, added to the CI list) and env.yaml's admin role
+    # The applying role (execution_role.arn, added to the admin list) and env.yaml's admin role
     # (bootstrap/10-iam-baseline's orch-eks-admin) are cluster admins.
     admin = f"arn:aws:iam::{account}:role/orch-eks-admin"
     assert_access(eks, CLUSTER_NAME, {execution: ADMIN_POLICY, admin: ADMIN_POLICY})
     cluster = eks.describe_cluster(name=CLUSTER_NAME)["cluster"]
     assert cluster["upgradePolicy"] == {"supportType": "STANDARD"}
-    # No implicit creator admin: the only entry is the one env.yaml declares (AWS does not return the
-    # bootstrap flags in DescribeCluster, so the entries are what can be read back).
-    assert sorted(eks.list_access_entries(clusterName=CLUSTER_NAME)["accessEntries"]) == sorted([execution, admin])
+    # No implicit creator admin: the only entries are the ones env.yaml declares (AWS does not return
+    # the bootstrap flags in DescribeCluster, so the entries are what can be read back): the admins
+    # and issue 18's developer and audit roles.
+    developer = f"arn:aws:iam::{account}:role/orch-developer-readonly"
+    audit = f"arn:aws:iam::{account}:role/orch-audit-readonly"
+    assert sorted(eks.list_access_entries(clusterName=CLUSTER_NAME)["accessEntries"]) == sorted(
+        [execution, admin, developer, audit]
+    )
     addons = assert_addons(
         eks,
         iam,
@@ -399,6 +479,80 @@ def test_metric_alarms(platform: Platform) -> None:
     wanted = yaml.safe_load((REPO / "environments/LIVE/eks-prod/env.yaml").read_text())["alarms"]["email_addresses"]
     subs = platform.client("sns").list_subscriptions_by_topic(TopicArn=monitoring["alarm_topic_arn"])["Subscriptions"]
     assert sorted((s["Protocol"], s["Endpoint"]) for s in subs) == sorted(("email", a) for a in wanted)
+
+
+ENV_YAML = yaml.safe_load((REPO / "environments/LIVE/eks-prod/env.yaml").read_text())
+
+
+def test_developer_and_audit_roles_trust_like_the_other_human_roles(platform: Platform) -> None:
+    """Issue 18: bootstrap/10-iam-baseline creates the developer and audit roles from env.yaml's
+    `iam:` principals; IAM principals need MFA, Identity Center roles are matched by aws:PrincipalArn."""
+    iam = platform.client("iam")
+    principals = ENV_YAML["iam"]
+    assert_human_role(
+        iam, "orch-developer-readonly", principals=principals["developer_principals"], managed={"ReadOnlyAccess"}
+    )
+    assert_human_role(
+        iam,
+        "orch-audit-readonly",
+        principals=principals["audit_principals"],
+        managed={"SecurityAudit", "ReadOnlyAccess"},
+    )
+
+
+def test_kubernetes_rbac_through_access_entries(platform: Platform) -> None:
+    """Issue 18: developers edit only the application namespaces and view the rest; auditors view;
+    only the admins are cluster admins (CI never); the entries carry the groups 50-addons binds."""
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    eks = platform.client("eks")
+    account = platform.client("sts").get_caller_identity()["Account"]
+    role = f"arn:aws:iam::{account}:role/"
+    applications = ENV_YAML["eks"]["namespaces"]["applications"]
+    assert_access_policies(
+        eks,
+        CLUSTER_NAME,
+        {
+            role + "orch-terraform-execution": {"AmazonEKSClusterAdminPolicy": None},
+            role + "orch-eks-admin": {"AmazonEKSClusterAdminPolicy": None},
+            role + "orch-developer-readonly": {"AmazonEKSViewPolicy": None, "AmazonEKSEditPolicy": applications},
+            role + "orch-audit-readonly": {"AmazonEKSViewPolicy": None},
+        },
+    )
+    groups = platform.outputs["30-eks-cluster"]["kubernetes_groups"]
+    assert_kubernetes_groups(
+        eks,
+        CLUSTER_NAME,
+        {
+            role + "orch-developer-readonly": [groups["developers"]],
+            role + "orch-audit-readonly": [groups["auditors"]],
+            role + "orch-terraform-execution": [],
+        },
+    )
+
+
+def test_external_secrets_operator_reads_only_this_environment(platform: Platform) -> None:
+    """Issue 18: the operator's IRSA role (AWS-side, applied locally) reads the environment's
+    <name_prefix>/ secrets and the Aurora master secret of 60-database, decrypting with the rds key
+    through Secrets Manager only."""
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    addons = platform.outputs["50-addons"]
+    account = platform.client("sts").get_caller_identity()["Account"]
+    master = platform.outputs["60-database"]["master_user_secret_arn"]
+    prefix = f"arn:aws:secretsmanager:{REGION}:{account}:secret:{platform.outputs['00-foundation']['name_prefix']}/*"
+    assert set(addons["external_secrets_readable_secret_arns"]) == {prefix, master}
+    assert addons["irsa_role_arns"]["external-secrets"] == addons["external_secrets_role_arn"]
+    assert_external_secrets_role(
+        platform.client("iam"),
+        f"{CLUSTER_NAME}-external-secrets",
+        readable={prefix, master},
+        kms_key_arns={platform.outputs["00-foundation"]["kms_key_arns"]["rds"]},
+        region=REGION,
+    )
+    # The Aurora master secret is encrypted with that key (so the operator can decrypt it).
+    db = platform.client("rds").describe_db_clusters(DBClusterIdentifier=platform.outputs["60-database"]["cluster_id"])
+    secret = db["DBClusters"][0]["MasterUserSecret"]
+    assert secret["SecretArn"] == master
+    assert secret["KmsKeyId"] == platform.outputs["00-foundation"]["kms_key_arns"]["rds"], secret
 
 
 def test_operations_alarm_routing_log_archive_and_prometheus(platform: Platform) -> None:

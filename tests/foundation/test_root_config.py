@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from orchestrator import tools
 
@@ -91,3 +92,32 @@ def test_provider_assumes_the_role_only_when_orch_did_not(engine_env: dict[str, 
     ) in alone
     by_orch = provider(render(live / "30-eks-cluster", engine_env, ORCH_ROLE_ASSUMED="1"))
     assert "assume_role" not in by_orch
+
+
+@pytest.mark.engines
+def test_security_settings_flow_from_env_yaml_to_the_units(engine_env: dict[str, str]) -> None:
+    """Issue 18: env.yaml's `iam:` principals reach the IAM baseline; its `eks:` roles and namespaces
+    reach 30-eks-cluster (the execution role as admin, CI not) and 50-addons (namespaces, network
+    policy, External Secrets with the Aurora secret from 60-database)."""
+    env = yaml.safe_load((REPO / "environments/LIVE/eks-prod/env.yaml").read_text())
+    baseline = render(REPO / "bootstrap/10-iam-baseline", engine_env)["inputs"]
+    assert baseline["admin_principal_arns"] == env["iam"]["admin_principals"]
+    assert baseline["developer_principal_arns"] == env["iam"]["developer_principals"]
+    assert baseline["audit_principal_arns"] == env["iam"]["audit_principals"]
+    assert baseline["require_mfa"] is True
+
+    cluster = render(REPO / "environments/LIVE/eks-prod/30-eks-cluster", engine_env)["inputs"]
+    assert cluster["admin_role_arns"] == [*env["eks"]["admin_role_arns"], env["execution_role"]["arn"]]
+    assert cluster["ci_role_arns"] == env["eks"]["ci_role_arns"]
+    assert cluster["developer_role_arns"] == env["eks"]["developer_role_arns"]
+    assert cluster["audit_role_arns"] == env["eks"]["audit_role_arns"]
+    assert cluster["application_namespaces"] == env["eks"]["namespaces"]["applications"]
+
+    addons = render(REPO / "environments/LIVE/eks-prod/50-addons", engine_env)["inputs"]
+    assert addons["namespaces"] == env["eks"]["namespaces"]
+    assert addons["network_policy"] == {
+        "load_balancer_cidrs": ["10.0.0.0/24", "10.0.1.0/24", "10.0.10.0/24", "10.0.11.0/24"],
+        "egress_cidrs": ["10.0.0.0/16"],
+    }
+    assert addons["external_secrets"]["secret_name_prefix"] == "orch-eks-prod/"
+    assert ":secret:rds!cluster-" in addons["database_secret"]["secret_arn"]

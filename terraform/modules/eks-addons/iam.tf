@@ -378,3 +378,44 @@ data "aws_iam_policy_document" "cert_manager" {
     }
   }
 }
+
+# ---------------------------------------------------------------------------------------
+# External Secrets Operator: read this environment's secrets only, decrypt only through
+# Secrets Manager and only with this environment's keys
+# ---------------------------------------------------------------------------------------
+locals {
+  external_secrets_prefix = coalesce(var.external_secrets.secret_name_prefix, "${var.cluster_name}/")
+  # Secrets named under the environment's prefix, plus individual secrets whose names the
+  # environment does not choose (the RDS-managed master secret is rds!cluster-<uuid>).
+  external_secrets_arns = distinct(concat(
+    ["arn:${local.partition}:secretsmanager:${var.region}:${local.account_id}:secret:${local.external_secrets_prefix}*"],
+    var.external_secrets.secret_arns,
+    var.database_secret == null ? [] : [var.database_secret.secret_arn],
+  ))
+}
+
+data "aws_iam_policy_document" "external_secrets" {
+  statement {
+    sid       = "ReadThisEnvironmentsSecrets"
+    effect    = "Allow"
+    actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds"]
+    resources = local.external_secrets_arns
+  }
+
+  # Secrets encrypted with a customer managed key need kms:Decrypt on it; only through Secrets
+  # Manager, so the role cannot decrypt anything else those keys protect (RDS storage, snapshots).
+  dynamic "statement" {
+    for_each = length(var.external_secrets.kms_key_arns) > 0 ? [1] : []
+    content {
+      sid       = "DecryptThroughSecretsManager"
+      effect    = "Allow"
+      actions   = ["kms:Decrypt"]
+      resources = var.external_secrets.kms_key_arns
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["secretsmanager.${var.region}.amazonaws.com"]
+      }
+    }
+  }
+}

@@ -1,9 +1,12 @@
 # EKS managed add-ons that need nodes (CoreDNS, EBS/EFS CSI), their IRSA roles, and the IRSA
-# roles of the Helm-installed controllers (helm.tf). The networking add-ons (vpc-cni, kube-proxy)
-# are not here: nodes need them to become Ready, so eks-cluster creates them before compute.
+# roles of the Helm-installed controllers (helm.tf, secrets.tf). The networking add-ons (vpc-cni,
+# kube-proxy) are not here: nodes need them to become Ready, so eks-cluster creates them before
+# compute. Namespaces, network policies and RBAC are in namespaces.tf.
 locals {
   # Every AWS-facing component gets its own role, trusted only by its service account(s).
-  irsa_roles = {
+  irsa_roles = merge(local.controller_roles, local.external_secrets_role)
+
+  controller_roles = {
     ebs-csi = {
       description = "EBS CSI driver of ${var.cluster_name}"
       subjects    = ["kube-system:ebs-csi-controller-sa"]
@@ -41,6 +44,16 @@ locals {
       inline      = { cert-manager = data.aws_iam_policy_document.cert_manager.json }
     }
   }
+
+  # An AWS-side resource: created in every mode, like the other roles (the release is Kubernetes-side).
+  external_secrets_role = var.external_secrets.enabled ? {
+    external-secrets = {
+      description = "External Secrets Operator of ${var.cluster_name}: this environment's secrets only"
+      subjects    = ["${local.external_secrets_namespace}:external-secrets"]
+      managed     = {}
+      inline      = { read-environment-secrets = data.aws_iam_policy_document.external_secrets.json }
+    }
+  } : {}
 
   # Critical add-ons run on the tainted system node group.
   system_tolerations = [

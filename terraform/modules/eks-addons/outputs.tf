@@ -1,5 +1,5 @@
 output "irsa_role_arns" {
-  description = "Map component -> IRSA role ARN (ebs-csi, efs-csi, load-balancer-controller, cluster-autoscaler, external-dns, cert-manager)."
+  description = "Map component -> IRSA role ARN (ebs-csi, efs-csi, load-balancer-controller, cluster-autoscaler, external-dns, cert-manager, external-secrets)."
   value       = { for k, m in module.irsa : k => m.arn }
 }
 
@@ -13,7 +13,27 @@ output "helm_releases" {
   value = {
     for r in concat(
       helm_release.aws_load_balancer_controller, helm_release.cluster_autoscaler, helm_release.metrics_server,
-      helm_release.external_dns, helm_release.cert_manager,
+      helm_release.external_dns, helm_release.cert_manager, helm_release.external_secrets,
     ) : r.name => r.version
   }
+}
+
+output "external_secrets_role_arn" {
+  description = "IRSA role of the External Secrets Operator (null when external_secrets.enabled is false)."
+  value       = try(module.irsa["external-secrets"].arn, null)
+}
+
+output "external_secrets_readable_secret_arns" {
+  description = "Secret ARNs (and the environment's name-prefix pattern) the External Secrets Operator's role may read."
+  value       = var.external_secrets.enabled ? local.external_secrets_arns : []
+}
+
+output "cluster_secret_store_name" {
+  description = "Name of the ClusterSecretStore (Secrets Manager) the application namespaces may use."
+  value       = var.external_secrets.store_name
+}
+
+output "namespaces" {
+  description = "Namespaces this module manages: map name -> tier (platform or application)."
+  value       = merge({ for ns in var.namespaces.platform : ns => "platform" }, { for ns in var.namespaces.applications : ns => "application" })
 }

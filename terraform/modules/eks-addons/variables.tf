@@ -117,14 +117,16 @@ variable "chart_versions" {
     metrics_server               = string
     external_dns                 = string
     cert_manager                 = string
+    external_secrets             = string
   })
-  description = "Pinned Helm chart versions."
+  description = "Pinned Helm chart versions (external_secrets: the chart and the operator share the version; 2.x serves the external-secrets.io/v1 API the platform-secrets chart uses)."
   default = {
     aws_load_balancer_controller = "1.17.0"
     cluster_autoscaler           = "9.50.1"
     metrics_server               = "3.13.0"
     external_dns                 = "1.19.0"
     cert_manager                 = "v1.19.1"
+    external_secrets             = "2.3.0"
   }
 
   validation {
@@ -183,8 +185,127 @@ variable "efs_file_system_id" {
 
 variable "enable_kubernetes_resources" {
   type        = bool
-  description = "Create resources through the Kubernetes API (Helm releases, StorageClasses). false only where no Kubernetes API answers (the local emulator)."
+  description = "Create resources through the Kubernetes API (Helm releases, StorageClasses, namespaces, network policies, RBAC, the ClusterSecretStore). false only where no Kubernetes API answers (the local emulator); the IRSA roles are created either way."
   default     = true
+}
+
+variable "namespaces" {
+  type = object({
+    platform     = optional(list(string), [])
+    applications = optional(list(string), [])
+  })
+  description = "Namespaces to create (env.yaml eks.namespaces). applications: labelled orch/tier=application, Pod Security baseline enforced (restricted warned and audited), default-deny network policies, the developers' edit scope (30-eks-cluster application_namespaces must list the same) and the only users of the ClusterSecretStore. platform: shared services such as monitoring."
+  default     = {}
+
+  validation {
+    condition = alltrue([for n in concat(var.namespaces.platform, var.namespaces.applications) : (
+      can(regex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", n)) && !contains(["default", "kube-system", "kube-public", "kube-node-lease"], n)
+    )])
+    error_message = "namespaces must be RFC 1123 labels and not default, kube-system, kube-public or kube-node-lease (Kubernetes owns those)."
+  }
+  validation {
+    condition     = length(distinct(concat(var.namespaces.platform, var.namespaces.applications))) == length(concat(var.namespaces.platform, var.namespaces.applications))
+    error_message = "A namespace may be listed once, as platform or as application."
+  }
+}
+
+variable "network_policy" {
+  type = object({
+    enabled                       = optional(bool, true)
+    load_balancer_cidrs           = optional(list(string), [])
+    ingress_controller_namespaces = optional(list(string), [])
+    metrics_namespaces            = optional(list(string), ["monitoring"])
+    restrict_egress               = optional(bool, true)
+    egress_cidrs                  = optional(list(string), [])
+    https_egress_cidrs            = optional(list(string), ["0.0.0.0/0"])
+  })
+  description = "Network policies of every application namespace: default-deny, then allows for the same namespace, the load balancers (load_balancer_cidrs: the subnets ALBs/NLBs send from, target type ip), ingress_controller_namespaces, metrics scraping from metrics_namespaces, and with restrict_egress DNS to CoreDNS in kube-system, egress_cidrs on every port (the VPC) and TCP 443 to https_egress_cidrs."
+  default     = {}
+
+  validation {
+    condition = alltrue([for c in concat(var.network_policy.load_balancer_cidrs, var.network_policy.egress_cidrs, var.network_policy.https_egress_cidrs) : (
+      can(cidrhost(c, 0)) && try(cidrhost(c, 0) == split("/", c)[0], false)
+    )])
+    error_message = "network_policy CIDRs must be IPv4 network addresses (e.g. 10.0.0.0/16)."
+  }
+  validation {
+    condition = alltrue([for c in concat(var.network_policy.load_balancer_cidrs, var.network_policy.egress_cidrs) : (
+      !endswith(c, "/0")
+    )])
+    error_message = "load_balancer_cidrs and egress_cidrs (all ports) must not be /0: that is no policy at all (only https_egress_cidrs may reach the internet)."
+  }
+  validation {
+    condition = alltrue([for n in concat(var.network_policy.ingress_controller_namespaces, var.network_policy.metrics_namespaces) : (
+      can(regex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", n))
+    )])
+    error_message = "ingress_controller_namespaces and metrics_namespaces must be namespace names."
+  }
+}
+
+variable "kubernetes_groups" {
+  type = object({
+    developers = optional(string, "orch:developers")
+    auditors   = optional(string, "orch:auditors")
+  })
+  description = "Kubernetes groups of the developer and audit access entries (30-eks-cluster kubernetes_groups): developers may manage ExternalSecrets and Certificates in the application namespaces, both may read the platform's custom resources."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for g in values(var.kubernetes_groups) : can(regex("^[A-Za-z0-9][A-Za-z0-9:._-]{0,62}$", g)) && !startswith(g, "system:")])
+    error_message = "kubernetes_groups must be group names outside system:."
+  }
+}
+
+variable "external_secrets" {
+  type = object({
+    enabled            = optional(bool, true)
+    secret_name_prefix = optional(string)
+    secret_arns        = optional(list(string), [])
+    kms_key_arns       = optional(list(string), [])
+    store_name         = optional(string, "aws-secrets-manager")
+  })
+  description = "External Secrets Operator and its ClusterSecretStore (Secrets Manager, this region). Its IRSA role reads only secrets named secret_name_prefix* (null: \"<cluster_name>/\"), the secret_arns listed (and database_secret), and decrypts only with kms_key_arns, only through Secrets Manager."
+  default     = {}
+
+  validation {
+    condition     = var.external_secrets.secret_name_prefix == null || can(regex("^[A-Za-z0-9/_+=.@-]+/$", coalesce(var.external_secrets.secret_name_prefix, "-")))
+    error_message = "external_secrets.secret_name_prefix must be a secret path ending in / without wildcards (e.g. orch-eks-prod/): it bounds what the operator may read."
+  }
+  validation {
+    condition     = alltrue([for a in var.external_secrets.secret_arns : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[^*?]+$", a))])
+    error_message = "external_secrets.secret_arns must be whole secret ARNs (no wildcards)."
+  }
+  validation {
+    condition     = alltrue([for a in var.external_secrets.kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$", a))])
+    error_message = "external_secrets.kms_key_arns must be KMS key ARNs (not aliases)."
+  }
+  validation {
+    condition     = can(regex("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$", var.external_secrets.store_name))
+    error_message = "external_secrets.store_name must be a Kubernetes object name."
+  }
+}
+
+variable "database_secret" {
+  type = object({
+    secret_arn = string
+    namespace  = optional(string)
+    name       = optional(string, "aurora-master")
+  })
+  description = "Example ExternalSecret: the Aurora master user secret (60-database master_user_secret_arn) synced as Secret <name> (username, password) into an application namespace (null: the first of namespaces.applications). The operator's role may read this one ARN. null: no example."
+  default     = null
+
+  validation {
+    condition     = var.database_secret == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[^*?]+$", var.database_secret.secret_arn))
+    error_message = "database_secret.secret_arn must be a whole Secrets Manager secret ARN."
+  }
+  validation {
+    condition     = var.database_secret == null || contains(var.namespaces.applications, coalesce(try(var.database_secret.namespace, null), try(var.namespaces.applications[0], "-")))
+    error_message = "database_secret.namespace must be one of namespaces.applications (the only namespaces the ClusterSecretStore serves); with no namespace given, namespaces.applications must not be empty."
+  }
+  validation {
+    condition     = var.database_secret == null || can(regex("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$", try(var.database_secret.name, "")))
+    error_message = "database_secret.name must be a Kubernetes Secret name."
+  }
 }
 
 variable "tags" {

@@ -6,17 +6,38 @@ data "aws_partition" "current" {}
 locals {
   log_group_name = "/aws/eks/${var.cluster_name}/cluster"
 
-  # One access entry per role; the policy is what the role list implies.
-  access_policies = {
+  # One access entry per role, at the highest level of the lists it is in (admin, developer, ci,
+  # audit). Every level has one cluster-scoped policy; developers (and CI when ci_access_policy is
+  # AmazonEKSEditPolicy) also edit the application namespaces. Only admins are cluster admins.
+  cluster_policies = {
     admin     = "AmazonEKSClusterAdminPolicy"
     developer = "AmazonEKSViewPolicy"
-    ci        = var.ci_access_policy
+    ci        = "AmazonEKSViewPolicy"
+    audit     = "AmazonEKSViewPolicy"
+  }
+  edits_applications = {
+    admin     = false
+    developer = true
+    ci        = var.ci_access_policy == "AmazonEKSEditPolicy"
+    audit     = false
+  }
+  # Kubernetes groups of the entries: 50-addons binds them to what the access policies do not
+  # cover (the platform's custom resources) and keeps developers off the platform's NetworkPolicies.
+  entry_groups = {
+    admin     = []
+    developer = [var.kubernetes_groups.developers]
+    ci        = []
+    audit     = [var.kubernetes_groups.auditors]
   }
   access_entries = tomap(merge(
     { for arn in var.admin_role_arns : arn => "admin" },
     { for arn in var.developer_role_arns : arn => "developer" if !contains(var.admin_role_arns, arn) },
     { for arn in var.ci_role_arns : arn => "ci" if !contains(concat(var.admin_role_arns, var.developer_role_arns), arn) },
+    { for arn in var.audit_role_arns : arn => "audit" if !contains(concat(var.admin_role_arns, var.developer_role_arns, var.ci_role_arns), arn) },
   ))
+  namespaced_edit = length(var.application_namespaces) == 0 ? {} : {
+    for arn, level in local.access_entries : arn => level if local.edits_applications[level]
+  }
 }
 
 # ---------------------------------------------------------------------------------------
@@ -124,21 +145,38 @@ resource "aws_iam_openid_connect_provider" "this" {
 resource "aws_eks_access_entry" "this" {
   for_each = local.access_entries
 
-  cluster_name  = aws_eks_cluster.this.name
-  principal_arn = each.key
-  type          = "STANDARD"
+  cluster_name      = aws_eks_cluster.this.name
+  principal_arn     = each.key
+  type              = "STANDARD"
+  kubernetes_groups = local.entry_groups[each.value]
 
   tags = merge(var.tags, { Name = "${var.cluster_name}-${each.value}" })
 }
 
+# The cluster-wide policy of each entry (admin: cluster admin; everyone else: view).
 resource "aws_eks_access_policy_association" "this" {
   for_each = local.access_entries
 
   cluster_name  = aws_eks_cluster.this.name
   principal_arn = aws_eks_access_entry.this[each.key].principal_arn
-  policy_arn    = "arn:${data.aws_partition.current.partition}:eks::aws:cluster-access-policy/${local.access_policies[each.value]}"
+  policy_arn    = "arn:${data.aws_partition.current.partition}:eks::aws:cluster-access-policy/${local.cluster_policies[each.value]}"
 
   access_scope {
     type = "cluster"
+  }
+}
+
+# Developers edit (Deployments, Services, ConfigMaps, Secrets, ...) only in the application
+# namespaces; EKS does not require the namespaces to exist yet (50-addons creates them).
+resource "aws_eks_access_policy_association" "application_edit" {
+  for_each = local.namespaced_edit
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = aws_eks_access_entry.this[each.key].principal_arn
+  policy_arn    = "arn:${data.aws_partition.current.partition}:eks::aws:cluster-access-policy/AmazonEKSEditPolicy"
+
+  access_scope {
+    type       = "namespace"
+    namespaces = var.application_namespaces
   }
 }

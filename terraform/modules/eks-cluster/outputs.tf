@@ -49,8 +49,21 @@ output "log_group_name" {
 }
 
 output "access_entries" {
-  description = "Map principal ARN -> access level (admin, developer, ci)."
+  description = "Map principal ARN -> access level (admin, developer, ci, audit)."
   value       = local.access_entries
+}
+
+output "access_policies" {
+  description = "Map principal ARN -> its access policies as \"<policy name>@cluster\" or \"<policy name>@<namespace,...>\"."
+  value = { for arn, level in local.access_entries : arn => concat(
+    ["${local.cluster_policies[level]}@cluster"],
+    contains(keys(local.namespaced_edit), arn) ? ["AmazonEKSEditPolicy@${join(",", var.application_namespaces)}"] : [],
+  ) }
+}
+
+output "kubernetes_groups" {
+  description = "Kubernetes groups carried by the developer and audit access entries (50-addons binds its Roles to them)."
+  value       = { developers = var.kubernetes_groups.developers, auditors = var.kubernetes_groups.auditors }
 }
 
 output "network_addons" {

@@ -116,7 +116,7 @@ variable "secrets_kms_key_arn" {
 
 variable "admin_role_arns" {
   type        = list(string)
-  description = "IAM roles granted AmazonEKSClusterAdminPolicy through access entries."
+  description = "IAM roles granted AmazonEKSClusterAdminPolicy through access entries (the administrators and the execution role that applies 50-addons)."
   default     = []
 
   validation {
@@ -127,7 +127,7 @@ variable "admin_role_arns" {
 
 variable "developer_role_arns" {
   type        = list(string)
-  description = "IAM roles granted read-only AmazonEKSViewPolicy through access entries."
+  description = "IAM roles of developers: AmazonEKSEditPolicy in application_namespaces and AmazonEKSViewPolicy cluster-wide, Kubernetes group kubernetes_groups.developers."
   default     = []
 
   validation {
@@ -136,9 +136,20 @@ variable "developer_role_arns" {
   }
 }
 
+variable "audit_role_arns" {
+  type        = list(string)
+  description = "IAM roles of auditors: read-only AmazonEKSViewPolicy cluster-wide (no Secrets), Kubernetes group kubernetes_groups.auditors."
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.audit_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", a))])
+    error_message = "audit_role_arns must be IAM role ARNs."
+  }
+}
+
 variable "ci_role_arns" {
   type        = list(string)
-  description = "IAM roles of the CI/CD pipeline (the one that applies 50-addons must be here or in admin_role_arns)."
+  description = "IAM roles of the CI/CD pipeline (ci_access_policy; never cluster admin). The identity that applies 50-addons (the execution role) belongs in admin_role_arns."
   default     = []
 
   validation {
@@ -149,12 +160,39 @@ variable "ci_role_arns" {
 
 variable "ci_access_policy" {
   type        = string
-  description = "EKS access policy for the CI roles. Cluster admin by default because the pipeline installs CRDs and cluster-scoped RBAC (50-addons)."
-  default     = "AmazonEKSClusterAdminPolicy"
+  description = "EKS access policy of the CI roles: AmazonEKSViewPolicy (cluster-wide read, the default) or AmazonEKSEditPolicy (view plus edit in application_namespaces, for pipelines that deploy applications). Never cluster admin: the pipeline applies the platform through the execution role."
+  default     = "AmazonEKSViewPolicy"
 
   validation {
-    condition     = contains(["AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy"], var.ci_access_policy)
-    error_message = "ci_access_policy must be AmazonEKSClusterAdminPolicy, AmazonEKSAdminPolicy or AmazonEKSEditPolicy."
+    condition     = contains(["AmazonEKSViewPolicy", "AmazonEKSEditPolicy"], var.ci_access_policy)
+    error_message = "ci_access_policy must be AmazonEKSViewPolicy or AmazonEKSEditPolicy: the CI role is never cluster admin (list the execution role in admin_role_arns instead)."
+  }
+}
+
+variable "application_namespaces" {
+  type        = list(string)
+  description = "Kubernetes namespaces of the applications (env.yaml eks.namespaces.applications): the scope of the developers' AmazonEKSEditPolicy. Empty: developers only view."
+  default     = []
+
+  validation {
+    condition     = alltrue([for n in var.application_namespaces : can(regex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", n)) && !contains(["default", "kube-system", "kube-public", "kube-node-lease"], n)])
+    error_message = "application_namespaces must be RFC 1123 labels and not default, kube-system, kube-public or kube-node-lease."
+  }
+}
+
+variable "kubernetes_groups" {
+  type = object({
+    developers = optional(string, "orch:developers")
+    auditors   = optional(string, "orch:auditors")
+  })
+  description = "Kubernetes groups of the developer and audit access entries (the output of the same name is what 50-addons binds Roles to)."
+  default     = {}
+
+  validation {
+    condition = alltrue([for g in values(var.kubernetes_groups) : (
+      can(regex("^[A-Za-z0-9][A-Za-z0-9:._-]{0,62}$", g)) && !anytrue([for p in ["system:", "eks:", "aws:", "amazon:", "iam:"] : startswith(g, p)])
+    )])
+    error_message = "kubernetes_groups must be group names that do not start with the prefixes EKS reserves (system:, eks:, aws:, amazon:, iam:)."
   }
 }
 

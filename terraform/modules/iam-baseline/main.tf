@@ -1,7 +1,10 @@
-# Phase 1 IAM baseline of one member account: the Terraform execution role (assumed by CI and
-# administrators, optionally with an external id / MFA), the CI role and its cross-account
-# assume-role policy, the EKS admin role, and cheap read-only developer and audit roles.
-# 30-eks-cluster access entries take eks_admin_role_arn, developer_role_arn and ci_role_arn.
+# IAM baseline of one member account (Phase 1, human roles completed in Phase 5): the Terraform
+# execution role (assumed by CI and administrators, optionally with an external id / MFA), the CI
+# role and its cross-account assume-role policy, the EKS admin role, and the developer and audit
+# roles (read-only in AWS). Every human role is trusted the same way: IAM principals with MFA,
+# Identity Center roles by aws:PrincipalArn. 30-eks-cluster access entries take eks_admin_role_arn
+# (cluster admin), developer_role_arn (edit in the application namespaces, view elsewhere),
+# audit_role_arn (view) and ci_role_arn (never cluster admin).
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -29,6 +32,7 @@ locals {
   trusted_humans = { for k, v in {
     admin     = var.admin_principal_arns
     developer = var.developer_principal_arns
+    audit     = var.audit_principal_arns
     } : k => {
     sso   = [for p in v : p if can(regex(local.sso_role_pattern, p))]
     other = [for p in v : p if !can(regex(local.sso_role_pattern, p))]
@@ -246,10 +250,12 @@ resource "aws_iam_role_policy" "eks_admin" {
   policy = data.aws_iam_policy_document.eks_describe.json
 }
 
+# The name says what the role may do in AWS (read-only); in the cluster 30-eks-cluster gives it
+# AmazonEKSEditPolicy in the application namespaces and AmazonEKSViewPolicy elsewhere.
 resource "aws_iam_role" "developer" {
   count                = length(var.developer_principal_arns) > 0 ? 1 : 0
   name                 = "${var.name_prefix}-developer-readonly"
-  description          = "Developers: read-only AWS access and an EKS access entry with AmazonEKSViewPolicy."
+  description          = "Developers: read-only AWS access; EKS: edit in the application namespaces, view elsewhere."
   assume_role_policy   = data.aws_iam_policy_document.human_trust["developer"].json
   max_session_duration = var.max_session_duration
   permissions_boundary = var.permissions_boundary_arn
@@ -262,23 +268,13 @@ resource "aws_iam_role_policy_attachment" "developer" {
   policy_arn = "arn:${local.partition}:iam::aws:policy/ReadOnlyAccess"
 }
 
-data "aws_iam_policy_document" "audit_trust" {
-  count = length(var.audit_principal_arns) > 0 ? 1 : 0
-  statement {
-    effect  = "Allow"
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "AWS"
-      identifiers = var.audit_principal_arns
-    }
-  }
-}
-
+# Auditors (usually from the Organization's Audit account) are people too: the same trust as the
+# other human roles (MFA, or an Identity Center permission set). In the cluster: AmazonEKSViewPolicy.
 resource "aws_iam_role" "audit" {
   count                = length(var.audit_principal_arns) > 0 ? 1 : 0
   name                 = "${var.name_prefix}-audit-readonly"
-  description          = "Read-only audit role assumed from the Audit account."
-  assume_role_policy   = data.aws_iam_policy_document.audit_trust[0].json
+  description          = "Auditors (Audit account): SecurityAudit + ReadOnlyAccess; EKS: view only."
+  assume_role_policy   = data.aws_iam_policy_document.human_trust["audit"].json
   max_session_duration = var.max_session_duration
   permissions_boundary = var.permissions_boundary_arn
   tags                 = merge(var.tags, { Name = "${var.name_prefix}-audit-readonly" })

@@ -4,7 +4,7 @@ output "execution_role_arn" {
 }
 
 output "ci_role_arn" {
-  description = "CI/CD role (EKS access entry, Jenkins credentials)."
+  description = "CI/CD role (Jenkins credentials; it applies through the execution role, so its own EKS access entry, if any, is never cluster admin)."
   value       = aws_iam_role.ci.arn
 }
 
@@ -14,12 +14,12 @@ output "eks_admin_role_arn" {
 }
 
 output "developer_role_arn" {
-  description = "Read-only developer role, or null when no developer principals are given."
+  description = "Developer role (read-only in AWS; env.yaml eks.developer_role_arns: edit in the application namespaces), or null when no developer principals are given."
   value       = length(aws_iam_role.developer) > 0 ? aws_iam_role.developer[0].arn : null
 }
 
 output "audit_role_arn" {
-  description = "Read-only audit role, or null when no audit principals are given."
+  description = "Read-only audit role (env.yaml eks.audit_role_arns: view-only access entry), or null when no audit principals are given."
   value       = length(aws_iam_role.audit) > 0 ? aws_iam_role.audit[0].arn : null
 }
 

@@ -56,10 +56,18 @@ variable "developer_principal_arns" {
 variable "audit_principal_arns" {
   type        = list(string)
   default     = []
-  description = "Principals of the Audit account that may assume the read-only audit role (no role created when empty)."
+  description = "Principals (usually of the Audit account) that may assume the read-only audit role (no role created when empty); same forms and trust as developer_principal_arns (IAM principals need MFA when require_mfa, Identity Center AWSReservedSSO_* roles are matched by aws:PrincipalArn)."
   validation {
     condition     = alltrue([for p in var.audit_principal_arns : can(regex("^arn:aws[a-z-]*:(iam|sts)::\\d{12}:.+$", p))])
     error_message = "audit_principal_arns must be IAM ARNs."
+  }
+  validation {
+    condition = alltrue([for p in var.audit_principal_arns : (
+      can(regex("^arn:aws[a-z-]*:iam::\\d{12}:role/aws-reserved/sso\\.amazonaws\\.com/", p))
+      ? can(regex("^arn:aws[a-z-]*:iam::\\d{12}:role/aws-reserved/sso\\.amazonaws\\.com/([a-z0-9-]+/|\\*/)?AWSReservedSSO_[A-Za-z0-9+=,.@_*-]+$", p))
+      : !strcontains(p, "*")
+    )])
+    error_message = "Identity Center entries must name AWSReservedSSO_* roles under role/aws-reserved/sso.amazonaws.com/; wildcards (*) are allowed only in those entries."
   }
 }
 
@@ -73,7 +81,7 @@ variable "external_id" {
 variable "require_mfa" {
   type        = bool
   default     = true
-  description = "IAM principals among the administrators and developers must have signed in with MFA (aws:MultiFactorAuthPresent) to assume their roles. Identity Center (SSO) roles are trusted in a separate statement without that key, which their sessions never carry; enforce MFA in Identity Center."
+  description = "IAM principals among the administrators, developers and auditors must have signed in with MFA (aws:MultiFactorAuthPresent) to assume their roles. Identity Center (SSO) roles are trusted in a separate statement without that key, which their sessions never carry; enforce MFA in Identity Center."
 }
 
 variable "execution_policy_arns" {

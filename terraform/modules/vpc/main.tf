@@ -1,7 +1,7 @@
 # Production VPC for EKS: public / private (nodes) / database (isolated) / pod (VPC CNI
 # custom networking) subnets in each AZ, a NAT gateway per AZ, route tables per tier and
-# AZ, S3 gateway + interface endpoints, flow logs to a KMS-encrypted log group, and a
-# closed default security group.
+# AZ, S3 gateway + interface endpoints (policies: this account only), flow logs to a
+# KMS-encrypted log group, and a closed default security group.
 module "naming" {
   source = "../naming"
 
@@ -178,6 +178,10 @@ resource "aws_db_subnet_group" "this" {
 # ---------------------------------------------------------------------------------------
 # VPC endpoints
 # ---------------------------------------------------------------------------------------
+# No policy on the S3 gateway: nodes pull ECR image layers through it from AWS-owned buckets with
+# URLs ECR pre-signs (signed by another account), and reach the Amazon Linux repositories' buckets;
+# an account-only policy would break both. Buckets of this platform deny access by their own
+# policies (TLS, KMS), and the interface endpoints below carry the account restriction.
 resource "aws_vpc_endpoint" "s3" {
   vpc_id            = aws_vpc.this.id
   service_name      = "com.amazonaws.${var.region}.s3"
@@ -208,6 +212,58 @@ resource "aws_vpc_security_group_ingress_rule" "endpoints_https" {
   tags = merge(var.tags, { Name = "${module.naming.security_group_names["vpc-endpoints"]}-https-from-vpc" })
 }
 
+# Endpoint policies: only principals of this account may use the endpoints (stolen credentials of
+# another account cannot carry data out through them), and for the services that hold this
+# environment's data only resources of this account are reachable (nothing can be written to, or
+# decrypted with, another account's secrets, keys, log groups or file systems). aws:ResourceAccount
+# is matched IfExists because calls without a resource (kms:ListKeys, cloudwatch:PutMetricData)
+# carry no such key. STS also serves IRSA: AssumeRoleWithWebIdentity is an unsigned call with no
+# principal account, so it gets its own statement limited to this account's roles.
+data "aws_iam_policy_document" "endpoint" {
+  #checkov:skip=CKV_AWS_49:A VPC endpoint policy, not an identity policy: it grants nothing, it only narrows what callers' own policies allow through this one service's endpoint; the narrowing is by account (conditions), as AWS's data-perimeter examples do.
+  #checkov:skip=CKV_AWS_1:Not an IAM policy attached to anyone: an endpoint policy can only restrict, and Action "*" here means "every action of this endpoint's service" for principals of this account.
+  #checkov:skip=CKV2_AWS_40:An endpoint policy grants no IAM privileges; the only IAM-reaching endpoint (sts) is limited to this account's principals and, for web identity, this account's roles.
+  for_each = toset(var.interface_endpoints)
+
+  statement {
+    sid       = "OnlyThisAccountsPrincipals"
+    effect    = "Allow"
+    actions   = ["*"]
+    resources = ["*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:PrincipalAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+    dynamic "condition" {
+      for_each = contains(var.endpoint_resource_account_services, each.key) ? [1] : []
+      content {
+        test     = "StringEqualsIfExists"
+        variable = "aws:ResourceAccount"
+        values   = [data.aws_caller_identity.current.account_id]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.key == "sts" ? [1] : []
+    content {
+      sid       = "WebIdentityIntoThisAccountsRoles"
+      effect    = "Allow"
+      actions   = ["sts:AssumeRoleWithWebIdentity"]
+      resources = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/*"]
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+    }
+  }
+}
+
 resource "aws_vpc_endpoint" "interface" {
   for_each = toset(var.interface_endpoints)
 
@@ -217,6 +273,7 @@ resource "aws_vpc_endpoint" "interface" {
   private_dns_enabled = true
   subnet_ids          = [for az, s in local.az_keys : aws_subnet.this["private-${s}"].id]
   security_group_ids  = [aws_security_group.endpoints.id]
+  policy              = data.aws_iam_policy_document.endpoint[each.key].json
 
   tags = merge(var.tags, { Name = "${module.naming.name_prefix}-${replace(each.key, ".", "-")}" })
 }

@@ -97,6 +97,11 @@ output "vpc_endpoint_ids" {
   value       = merge({ s3 = aws_vpc_endpoint.s3.id }, { for s, e in aws_vpc_endpoint.interface : s => e.id })
 }
 
+output "interface_endpoint_policies" {
+  description = "Map service -> policy document of its interface endpoint (this account's principals only)."
+  value       = { for s, d in data.aws_iam_policy_document.endpoint : s => d.json }
+}
+
 output "flow_log_id" {
   description = "ID of the VPC flow log."
   value       = aws_flow_log.this.id

@@ -92,15 +92,31 @@ variable "pod_subnet_cidrs" {
 
 variable "interface_endpoints" {
   type        = list(string)
-  description = "Interface VPC endpoints (service suffix after com.amazonaws.<region>.) that private nodes need without a NAT round trip."
+  description = "Interface VPC endpoints (service suffix after com.amazonaws.<region>.) that private nodes and pods need without a NAT round trip: images, STS (IRSA), logs and metrics, the EKS and EKS Auth (Pod Identity) APIs, Secrets Manager and KMS (External Secrets), EFS (CSI driver), load balancers, autoscaling, Session Manager."
   default = [
     "ecr.api", "ecr.dkr", "sts", "logs", "ec2", "elasticloadbalancing", "autoscaling",
     "ssm", "ssmmessages", "ec2messages",
+    "secretsmanager", "kms", "eks", "eks-auth", "elasticfilesystem", "monitoring",
   ]
 
   validation {
     condition     = alltrue([for s in var.interface_endpoints : can(regex("^[a-z0-9][a-z0-9.-]*[a-z0-9]$", s))])
     error_message = "Each interface endpoint must be a service suffix like ecr.api."
+  }
+  validation {
+    condition     = length(distinct(var.interface_endpoints)) == length(var.interface_endpoints)
+    error_message = "Each interface endpoint may be listed once."
+  }
+}
+
+variable "endpoint_resource_account_services" {
+  type        = list(string)
+  description = "Interface endpoints whose policy also requires the resource to be in this account (aws:ResourceAccount, where the request has one), on top of the caller being in it (aws:PrincipalAccount, every endpoint): the services holding the environment's data. Not for ECR, EC2, SSM or STS, whose callers here legitimately use AWS-owned images, AMIs and parameters."
+  default     = ["secretsmanager", "kms", "logs", "monitoring", "elasticfilesystem", "eks", "eks-auth"]
+
+  validation {
+    condition     = alltrue([for s in var.endpoint_resource_account_services : !contains(["ecr.api", "ecr.dkr", "ec2", "ssm", "sts"], s)])
+    error_message = "ecr.api, ecr.dkr, ec2, ssm and sts serve AWS-owned images, AMIs and parameters (and IRSA's web-identity calls): restricting their resources to this account breaks nodes."
   }
 }
 

@@ -1,5 +1,5 @@
 # EKS control plane: cluster, encrypted control-plane logs, OIDC provider (IRSA), access entries
-# for the admin / developer (read-only) / CI roles, and the networking add-ons (vpc-cni with
+# for the admin / developer / audit / CI roles (Kubernetes RBAC), and the networking add-ons (vpc-cni with
 # custom networking, kube-proxy) that every node needs before it can become Ready: they are
 # created here, before 40-nodegroups, never after.
 include "root" {
@@ -16,7 +16,7 @@ locals {
   eks = try(include.root.locals.env.eks, {})
 
   # Role ARNs as the target account knows them (local mode: the emulator's account).
-  roles = { for list in ["admin_role_arns", "developer_role_arns", "ci_role_arns"] : list => [
+  roles = { for list in ["admin_role_arns", "developer_role_arns", "audit_role_arns", "ci_role_arns"] : list => [
     for arn in try(local.eks[list], []) : replace(arn, include.root.locals.account_arn_from, include.root.locals.account_arn_to)
   ] }
   execution_role_arn = replace(include.root.locals.role_arn, include.root.locals.account_arn_from, include.root.locals.account_arn_to)
@@ -52,8 +52,12 @@ inputs = {
   pod_security_group_ids = [dependency.security.outputs.node_security_group_id]
 
   # Access entries replace the aws-auth ConfigMap. The Terraform execution role (the identity
-  # that applies 50-addons) always gets one: orch refuses an env.yaml in which nobody would.
-  admin_role_arns     = local.roles.admin_role_arns
-  developer_role_arns = local.roles.developer_role_arns
-  ci_role_arns        = compact(concat(local.roles.ci_role_arns, [local.execution_role_arn]))
+  # that applies 50-addons: CRDs, cluster RBAC) is always a cluster admin; orch refuses an env.yaml
+  # in which nobody would be. CI roles are never cluster admin (view), developers edit only the
+  # application namespaces (50-addons creates them) and view the rest, auditors view.
+  admin_role_arns        = compact(concat(local.roles.admin_role_arns, [local.execution_role_arn]))
+  developer_role_arns    = local.roles.developer_role_arns
+  audit_role_arns        = local.roles.audit_role_arns
+  ci_role_arns           = local.roles.ci_role_arns
+  application_namespaces = try(local.eks.namespaces.applications, [])
 }

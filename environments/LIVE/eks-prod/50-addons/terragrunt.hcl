@@ -1,5 +1,7 @@
 # EKS managed add-ons that need nodes (CoreDNS, EBS/EFS CSI) and the Helm-installed controllers,
-# each with its own IRSA role. vpc-cni and kube-proxy come earlier, from 30-eks-cluster.
+# each with its own IRSA role; the namespaces of env.yaml with their network policies and RBAC; the
+# External Secrets Operator with its ClusterSecretStore. vpc-cni and kube-proxy come earlier, from
+# 30-eks-cluster.
 include "root" {
   path   = find_in_parent_folders("root.hcl")
   expose = true
@@ -34,6 +36,7 @@ dependency "cluster" {
     cluster_endpoint                   = "https://0000000000000000000000000000000A.gr7.ap-northeast-2.eks.amazonaws.com"
     cluster_certificate_authority_data = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1PQ0sKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo="
     oidc_provider_arn                  = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/0000000000000000000000000000000A"
+    kubernetes_groups                  = { developers = "orch:developers", auditors = "orch:auditors" }
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan"]
 }
@@ -59,6 +62,20 @@ dependency "storage" {
   mock_outputs_allowed_terraform_commands = ["validate", "plan"]
 }
 
+# The example ExternalSecret syncs Aurora's master user secret into an application namespace, and
+# the operator's role may read exactly that secret. RDS names the secret itself (rds!cluster-<uuid>),
+# so no name convention can point at it before 60-database exists: 50-addons reads the ARN from 60.
+# 60 needs nothing from 30-50, so the edge adds no cycle; 60 runs alongside 30/40 and 50 waited for
+# 40 anyway.
+dependency "database" {
+  config_path  = "../60-database"
+  skip_outputs = include.root.locals.offline
+  mock_outputs = {
+    master_user_secret_arn = "arn:aws:secretsmanager:ap-northeast-2:111111111111:secret:rds!cluster-00000000-0000-0000-0000-000000000000-AbCdEf"
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
 inputs = {
   cluster_name                       = dependency.cluster.outputs.cluster_name
   kubernetes_version                 = dependency.cluster.outputs.cluster_version
@@ -74,4 +91,27 @@ inputs = {
   route53_zone_arns           = try(include.root.locals.env.eks.route53_zone_arns, [])
   external_dns_domain_filters = try(include.root.locals.env.eks.external_dns_domain_filters, [])
   cluster_issuer              = { email = try(include.root.locals.env.eks.acme_email, null) }
+
+  # Namespaces (env.yaml eks.namespaces; 30-eks-cluster scopes the developers to the applications')
+  # and their RBAC for the groups 30's access entries carry.
+  namespaces        = try(include.root.locals.env.eks.namespaces, {})
+  kubernetes_groups = dependency.cluster.outputs.kubernetes_groups
+
+  # Default-deny in every application namespace; load balancers reach pods from the public and
+  # private subnets; pods reach the VPC (data stores, endpoints) on any port, elsewhere HTTPS only.
+  network_policy = {
+    load_balancer_cidrs = concat(dependency.networking.outputs.subnet_cidrs["public"], dependency.networking.outputs.subnet_cidrs["private"])
+    egress_cidrs        = [dependency.networking.outputs.vpc_cidr_block]
+  }
+
+  # External Secrets Operator: reads the environment's secrets (named <name_prefix>/...) and the
+  # Aurora master secret, decrypting with the rds key (which encrypts that secret) through Secrets
+  # Manager only.
+  external_secrets = {
+    secret_name_prefix = "${dependency.foundation.outputs.name_prefix}/"
+    kms_key_arns       = [dependency.foundation.outputs.kms_key_arns["rds"]]
+  }
+  database_secret = {
+    secret_arn = dependency.database.outputs.master_user_secret_arn
+  }
 }

@@ -15,8 +15,14 @@ dependency "networking" {
       "ap-northeast-2c" = "subnet-0000000000000001c"
     }
     private_subnet_ids = ["subnet-0000000000000000a", "subnet-0000000000000000c"]
-    vpc_cidr_block     = "10.0.0.0/16"
-    vpc_id             = "vpc-00000000000000000"
+    subnet_cidrs = {
+      public   = ["10.0.0.0/24", "10.0.1.0/24"]
+      private  = ["10.0.10.0/24", "10.0.11.0/24"]
+      database = ["10.0.20.0/24", "10.0.21.0/24"]
+      pod      = ["10.0.100.0/22", "10.0.104.0/22"]
+    }
+    vpc_cidr_block = "10.0.0.0/16"
+    vpc_id         = "vpc-00000000000000000"
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan"]
 }

@@ -45,8 +45,16 @@ run "emulator" {
     error_message = "Without a Kubernetes API the releases go; the managed add-ons (an AWS API) stay."
   }
   assert {
-    condition     = length(module.irsa) == 6
-    error_message = "IRSA roles are plain IAM and must exist in every mode."
+    condition     = length(module.irsa) == 7 && contains(keys(module.irsa), "external-secrets")
+    error_message = "IRSA roles (the External Secrets Operator's too) are plain IAM and must exist in every mode."
+  }
+  assert {
+    condition = (
+      length(kubernetes_namespace_v1.this) == 0 && length(kubernetes_network_policy_v1.default_deny) == 0 &&
+      length(helm_release.external_secrets) == 0 && length(helm_release.platform_secrets) == 0 &&
+      length(kubernetes_cluster_role_v1.platform_resources_view) == 0
+    )
+    error_message = "Namespaces, network policies, RBAC and the operator are Kubernetes-side: none without a Kubernetes API."
   }
 }
 

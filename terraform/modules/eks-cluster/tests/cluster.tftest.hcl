@@ -33,6 +33,8 @@ variables {
   admin_role_arns           = ["arn:aws:iam::111111111111:role/admin"]
   developer_role_arns       = ["arn:aws:iam::111111111111:role/dev", "arn:aws:iam::111111111111:role/admin"]
   ci_role_arns              = ["arn:aws:iam::111111111111:role/ci"]
+  audit_role_arns           = ["arn:aws:iam::111111111111:role/audit", "arn:aws:iam::111111111111:role/ci"]
+  application_namespaces    = ["app", "shop"]
   pod_subnet_ids_by_az = {
     "ap-northeast-2a" = "subnet-0000000000000001a"
     "ap-northeast-2c" = "subnet-0000000000000001c"
@@ -64,18 +66,107 @@ run "production_defaults" {
     error_message = "Both endpoints must be on when CIDRs are given."
   }
   assert {
-    # admin wins over developer for a role in both lists
+    # admin wins over developer for a role in both lists, ci over audit
     condition = output.access_entries == tomap({
       "arn:aws:iam::111111111111:role/admin" = "admin"
       "arn:aws:iam::111111111111:role/dev"   = "developer"
       "arn:aws:iam::111111111111:role/ci"    = "ci"
+      "arn:aws:iam::111111111111:role/audit" = "audit"
     })
     error_message = "Access entries must map each role once, admin first."
   }
+}
+
+# Issue 18 (Phase 5): Kubernetes RBAC through access entries. Developers edit only the application
+# namespaces and view the rest; auditors and CI only view; only admins are cluster admins.
+run "rbac_through_access_entries" {
+  command = plan
+
   assert {
-    condition     = endswith(aws_eks_access_policy_association.this["arn:aws:iam::111111111111:role/dev"].policy_arn, "/AmazonEKSViewPolicy")
-    error_message = "Developers must be read-only (AmazonEKSViewPolicy)."
+    condition = jsonencode(output.access_policies) == jsonencode({
+      "arn:aws:iam::111111111111:role/admin" = ["AmazonEKSClusterAdminPolicy@cluster"]
+      "arn:aws:iam::111111111111:role/dev"   = ["AmazonEKSViewPolicy@cluster", "AmazonEKSEditPolicy@app,shop"]
+      "arn:aws:iam::111111111111:role/ci"    = ["AmazonEKSViewPolicy@cluster"]
+      "arn:aws:iam::111111111111:role/audit" = ["AmazonEKSViewPolicy@cluster"]
+    })
+    error_message = "Developers: view + edit in their namespaces; CI and audit: view; admin: cluster admin."
   }
+  assert {
+    condition = (
+      endswith(aws_eks_access_policy_association.this["arn:aws:iam::111111111111:role/dev"].policy_arn, "/AmazonEKSViewPolicy") &&
+      aws_eks_access_policy_association.this["arn:aws:iam::111111111111:role/dev"].access_scope[0].type == "cluster"
+    )
+    error_message = "Developers view the whole cluster."
+  }
+  assert {
+    condition = (
+      keys(aws_eks_access_policy_association.application_edit) == ["arn:aws:iam::111111111111:role/dev"] &&
+      endswith(aws_eks_access_policy_association.application_edit["arn:aws:iam::111111111111:role/dev"].policy_arn, "/AmazonEKSEditPolicy") &&
+      aws_eks_access_policy_association.application_edit["arn:aws:iam::111111111111:role/dev"].access_scope[0].type == "namespace" &&
+      toset(aws_eks_access_policy_association.application_edit["arn:aws:iam::111111111111:role/dev"].access_scope[0].namespaces) == toset(["app", "shop"])
+    )
+    error_message = "Only developers edit, and only in the application namespaces (namespace scope)."
+  }
+  assert {
+    condition = alltrue([
+      for arn, a in aws_eks_access_policy_association.this : endswith(a.policy_arn, "/AmazonEKSClusterAdminPolicy") == (arn == "arn:aws:iam::111111111111:role/admin")
+    ])
+    error_message = "Nobody but the admin roles (not CI, not audit) may be cluster admin."
+  }
+  assert {
+    condition = (
+      aws_eks_access_entry.this["arn:aws:iam::111111111111:role/dev"].kubernetes_groups == toset(["orch:developers"]) &&
+      aws_eks_access_entry.this["arn:aws:iam::111111111111:role/audit"].kubernetes_groups == toset(["orch:auditors"]) &&
+      length(aws_eks_access_entry.this["arn:aws:iam::111111111111:role/admin"].kubernetes_groups) == 0
+    )
+    error_message = "Developer and audit entries carry the groups 50-addons binds its Roles to."
+  }
+}
+
+run "ci_is_never_cluster_admin" {
+  command = plan
+
+  variables {
+    ci_access_policy = "AmazonEKSClusterAdminPolicy"
+  }
+
+  expect_failures = [var.ci_access_policy]
+}
+
+run "ci_may_edit_the_applications" {
+  command = plan
+
+  variables {
+    ci_access_policy = "AmazonEKSEditPolicy"
+  }
+
+  assert {
+    condition     = toset(keys(aws_eks_access_policy_association.application_edit)) == toset(["arn:aws:iam::111111111111:role/dev", "arn:aws:iam::111111111111:role/ci"]) && endswith(aws_eks_access_policy_association.this["arn:aws:iam::111111111111:role/ci"].policy_arn, "/AmazonEKSViewPolicy")
+    error_message = "A deploying pipeline gets edit in the application namespaces on top of view, never more."
+  }
+}
+
+run "no_application_namespaces_developers_only_view" {
+  command = plan
+
+  variables {
+    application_namespaces = []
+  }
+
+  assert {
+    condition     = length(aws_eks_access_policy_association.application_edit) == 0
+    error_message = "Without application namespaces nobody edits anything."
+  }
+}
+
+run "kubernetes_namespaces_refused" {
+  command = plan
+
+  variables {
+    application_namespaces = ["kube-system"]
+  }
+
+  expect_failures = [var.application_namespaces]
 }
 
 # Issue 12, item 1: a cluster without EKS's self-managed add-ons gets vpc-cni (custom networking,

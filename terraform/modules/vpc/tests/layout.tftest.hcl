@@ -89,11 +89,11 @@ run "route_layout" {
   }
   assert {
     condition = (
-      join(",", sort(keys(aws_vpc_endpoint.interface))) == "autoscaling,ec2,ec2messages,ecr.api,ecr.dkr,elasticloadbalancing,logs,ssm,ssmmessages,sts" &&
+      join(",", sort(keys(aws_vpc_endpoint.interface))) == "autoscaling,ec2,ec2messages,ecr.api,ecr.dkr,eks,eks-auth,elasticfilesystem,elasticloadbalancing,kms,logs,monitoring,secretsmanager,ssm,ssmmessages,sts" &&
       alltrue([for e in values(aws_vpc_endpoint.interface) : e.private_dns_enabled && e.vpc_endpoint_type == "Interface"]) &&
       aws_vpc_endpoint.s3.vpc_endpoint_type == "Gateway"
     )
-    error_message = "S3 gateway endpoint and the ten private-DNS interface endpoints."
+    error_message = "S3 gateway endpoint and the sixteen private-DNS interface endpoints."
   }
   assert {
     condition     = aws_vpc_security_group_ingress_rule.endpoints_https.cidr_ipv4 == "10.0.0.0/16" && aws_vpc_security_group_ingress_rule.endpoints_https.from_port == 443

@@ -59,6 +59,9 @@ module "addons" {
   vpc_id             = data.aws_eks_cluster.this.vpc_config[0].vpc_id
   ebs_kms_key_arn    = "arn:aws:kms:ap-northeast-2:111111111111:key/00000000-0000-0000-0000-000000000000"
   route53_zone_arns  = ["arn:aws:route53:::hostedzone/Z0000000000EXAMPLE"]
+  namespaces         = { platform = ["monitoring"], applications = ["app"] }
+  network_policy     = { load_balancer_cidrs = ["10.0.0.0/24", "10.0.1.0/24"], egress_cidrs = ["10.0.0.0/16"] }
+  external_secrets   = { secret_name_prefix = "example/" }
   tags               = { Project = "orch-eks" }
 }
 

@@ -75,6 +75,8 @@ module "cluster" {
   pod_security_group_ids    = [aws_security_group.cluster.id]
   admin_role_arns           = ["arn:aws:iam::111111111111:role/example-eks-admin"]
   developer_role_arns       = ["arn:aws:iam::111111111111:role/example-eks-developer"]
+  audit_role_arns           = ["arn:aws:iam::111111111111:role/example-eks-audit"]
+  application_namespaces    = ["app"]
   tags                      = { Project = "orch-eks" }
 }
 
