@@ -27,6 +27,7 @@ PATCHES = (
     "cloudwatch",
     "eks",
     "throttle",
+    "issued_credentials",
     "retries",
 )
 
