@@ -23,13 +23,14 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from orchestrator import provider_locks, runs
+from orchestrator.delegate import Delegation, Request
 from orchestrator.discovery import Discovered, discover
 from orchestrator.errors import OrchError
 from orchestrator.graph import Graph
 from orchestrator.planfile import PlanSummary, summarize
 from orchestrator.progress import Progress
 from orchestrator.report import Result, RunReport, UnitResult, now, write_all
-from orchestrator.scheduler import run_dag
+from orchestrator.scheduler import run_dag, run_unit
 from orchestrator.selection import Selection, changed_files, select_units, units_for_files
 from orchestrator.session import RunSession
 from orchestrator.terragrunt import CallResult, Interrupted, Terragrunt, redact
@@ -54,6 +55,15 @@ class RunOptions(BaseModel):
     live: bool | None = None  # live view: None = when stderr is a TTY
     quiet: bool = False  # no progress at all (library use)
     progress_stream: object | None = None
+    # plan/drift/apply: one `terragrunt run --all` serving each unit's engine steps from orch
+    # (orchestrator/delegate.py); False: a Terragrunt process per unit. Default: on, unless
+    # ORCH_RUN_MODE=per-unit.
+    delegate: bool | None = None
+
+    def delegating(self) -> bool:
+        if self.delegate is not None:
+            return self.delegate
+        return os.environ.get("ORCH_RUN_MODE", "").strip().lower() != "per-unit"
 
 
 class Workspace(BaseModel):
@@ -354,6 +364,9 @@ class _Run:
             detailed_exitcode=opts.detailed_exitcode,
         )
         self._old_handler = None
+        # Delegated runs: the engine call Terragrunt made for each unit (its directory, its env).
+        self.requests: dict[str, Request] = {}
+        self.delegation: Delegation | None = None
 
     # paths
     def unit_dir(self, path: str) -> Path:
@@ -399,7 +412,15 @@ class _Run:
         waits_for: dict[str, set[str]],
         order: list[str] | None = None,
         skip_below_failures: bool = True,
+        delegate: str | None = None,
     ) -> dict[str, UnitResult]:
+        """Run `work` per unit in dependency order: per unit, or inside one `terragrunt run --all`.
+
+        `delegate` names the Terragrunt command whose engine steps `work` serves (plan, apply);
+        without it, or with delegation off, each unit gets its own Terragrunt processes.
+        """
+        if delegate is not None and self.opts.delegating():
+            return self.delegated(work, waits_for, order or self.units, delegate, skip_below_failures)
         self.forget_stale_locks(order or self.units)
         return run_dag(
             order or self.units,
@@ -411,6 +432,89 @@ class _Run:
             on_event=self.progress.event,
             skip_below_failures=skip_below_failures,
         )
+
+    def delegated(
+        self,
+        work: Callable[[str], UnitResult],
+        waits_for: dict[str, set[str]],
+        order: list[str],
+        command: str,
+        skip_below_failures: bool = True,
+    ) -> dict[str, UnitResult]:
+        """One `terragrunt run --all -- COMMAND` over `order`; orch serves each unit's engine steps."""
+        self.forget_stale_locks(order)
+        results: dict[str, UnitResult] = {}
+        wanted = set(order)
+        if not order:
+            return results
+
+        def serve(unit: str, request: Request) -> int:
+            if unit not in wanted or unit in results:
+                return 1
+            self.requests[unit] = request
+            self.progress.event(unit, "start", None)
+            result = run_unit(work, unit)
+            results[unit] = result
+            self.progress.event(unit, "finish", result)
+            return 0 if result.ok else 1
+
+        credentials = None
+        if self.ws.session.env.get("ORCH_ROLE_ASSUMED"):
+
+            def credentials() -> dict[str, str]:
+                self.refresh_credentials()
+                return {k: v for k, v in self.ws.session.env.items() if k.startswith("AWS_")}
+
+        download = self.tg.env.get("TG_DOWNLOAD_DIR")
+        self.delegation = delegation = Delegation(
+            terragrunt=self.ws.terragrunt,
+            engine=self.tg.engine,
+            stack_dir=self.ws.stack_dir,
+            env=self.tg.env,
+            unit_dirs={p: self.unit_dir(p) for p in self.ws.graph.paths},
+            copies_dir=lambda d: terragrunt_copies_dir(d, download),
+            serve=serve,
+            log_for=lambda unit: self.log(unit) if unit is not None else self.run_dir / "terragrunt.log",
+            redact=lambda text: redact(text, self.tg.secrets),
+            register=self.tg.track,
+            verbose=self.progress.verbose_line if self.opts.verbose else None,
+            credentials=credentials,
+        )
+        rc = delegation.run(
+            command,
+            order,
+            parallelism=self.opts.parallelism,
+            fail_fast=self.opts.fail_fast,
+            ignore_errors=not skip_below_failures,
+        )
+        first_failure: str | None = None
+        for unit in order:
+            if unit in results:
+                if results[unit].failed and first_failure is None:
+                    first_failure = unit
+                continue
+            entry = delegation.report.get(unit) or {}
+            outcome = str(entry.get("Result", "")).lower()
+            bad = [d for d in sorted(waits_for.get(unit, ())) if d in results and not results[d].ok]
+            if self.tg.cancelled.is_set():
+                result = UnitResult(path=unit, result=Result.NOT_RUN, reason="interrupted before it started")
+            elif bad and skip_below_failures:
+                result = UnitResult(path=unit, result=Result.SKIPPED, reason=f"{bad[0]} {results[bad[0]].result.value}")
+            elif outcome == "failed" or (not entry and rc != 0 and first_failure is None):
+                log = self.log(unit) if self.log(unit).exists() else self.run_dir / "terragrunt.log"
+                result = UnitResult(path=unit, result=Result.FAILED, log=self.rel(self.log(unit)))
+                result.error = self._error_in(log, CallResult(args=["terragrunt"], returncode=rc or 1), unit)
+            elif self.opts.fail_fast and first_failure is not None:
+                result = UnitResult(
+                    path=unit, result=Result.NOT_RUN, reason=f"--fail-fast: stopped after {first_failure} failed"
+                )
+            else:
+                result = UnitResult(path=unit, result=Result.NOT_RUN, reason=f"terragrunt: {outcome or 'not started'}")
+            if result.failed and first_failure is None:
+                first_failure = unit
+            results[unit] = _finish(result)
+            self.progress.event(unit, "finish", result)
+        return {p: results[p] for p in order if p in results}
 
     def finish(self, results: dict[str, UnitResult], resume: str | None = None) -> RunReport:
         report = self.report
@@ -459,8 +563,15 @@ class _Run:
             self.tg.secrets = sorted({*self.tg.secrets, *session.secrets})
 
     def call(self, path: str, args: list[str], *, capture: bool = False) -> CallResult:
+        """`terragrunt ARGS` in the unit; in a delegated run, the engine itself where Terragrunt prepared it."""
         self.refresh_credentials()
-        return self.tg.run(self.unit_dir(path), args, self.log(path), label=path, capture_stdout=capture)
+        request = self.requests.get(path)
+        if request is None:
+            return self.tg.run(self.unit_dir(path), args, self.log(path), label=path, capture_stdout=capture)
+        # Terragrunt's environment for this unit (inputs, dependency outputs) + current credentials.
+        env = {**request.env, **self.ws.session.env}
+        engine_args = [args[0], "-no-color", *args[1:]] if self.tg.env.get("TG_NO_COLOR") else args
+        return self.tg.run_engine(request.cwd, engine_args, self.log(path), label=path, capture_stdout=capture, env=env)
 
     def workdir(self, path: str) -> Path:
         """Where Terragrunt ran the engine for this unit: the unit, or its .terragrunt-cache copy.
@@ -469,13 +580,21 @@ class _Run:
         initialised directory is the one (`terragrunt info print` would say the same but
         prints nothing while a dependency has no outputs, and costs a process per unit).
         """
+        if path in self.requests:
+            return self.requests[path].cwd
         return latest_initialised_dir(self.unit_dir(path), self.tg.env.get("TG_DOWNLOAD_DIR"))
 
     def error_text(self, path: str, result: CallResult) -> str:
         """The engine's first error with its detail lines (from this call's part of the log)."""
+        return self._error_in(self.log(path), result, path)
+
+    def _error_in(self, log: Path, result: CallResult, path: str) -> str:
         if result.interrupted:
             return "interrupted"
-        text = self.log(path).read_text(errors="replace")
+        try:
+            text = log.read_text(errors="replace")
+        except OSError:
+            text = ""
         if "\n$ " in text:  # this call's part: from the last command header on
             text = text[text.rindex("\n$ ") :]
         lines = [_strip_log_prefix(ln) for ln in text.splitlines()]
@@ -504,6 +623,10 @@ class _Run:
         planfile = out / name
         result = UnitResult(path=path, started_at=started, log=self.rel(self.log(path)))
         log_before = self.log(path).stat().st_size if self.log(path).exists() else 0
+        if path in self.requests:
+            # Delegated: Terragrunt logged its evaluation of this unit (mock outputs) before
+            # handing the engine step over; those records are already in the log.
+            log_before = 0
         call = self.call(path, ["plan", "-input=false", f"-out={planfile}", *(extra or [])])
         with self.log(path).open(errors="replace") as handle:
             handle.seek(log_before)
@@ -605,7 +728,7 @@ def plan(ws: Workspace, opts: RunOptions | None = None) -> RunReport:
     # The fingerprint of the files as they were when planning started, computed alongside.
     with ThreadPoolExecutor(max_workers=1) as side, _Run(ws, "plan", opts, ws.selected) as run:
         fingerprint = side.submit(ws.fingerprint)
-        results = run.schedule(lambda p: _finish(run.make_plan(p)), ws.waits_for())
+        results = run.schedule(lambda p: _finish(run.make_plan(p)), ws.waits_for(), delegate="plan")
         run.report.fingerprint = fingerprint.result()
         return run.finish(results, resume=_cli_selection(ws, "plan"))
 
@@ -628,7 +751,7 @@ def drift(ws: Workspace, opts: RunOptions | None = None) -> RunReport:
     with _Run(ws, "drift", opts, ws.selected) as run:
         # Dependencies first (Terragrunt reads their outputs from their working directories),
         # but every unit is checked even when one below it fails.
-        results = run.schedule(work, ws.waits_for(), skip_below_failures=False)
+        results = run.schedule(work, ws.waits_for(), skip_below_failures=False, delegate="plan")
         return run.finish(results, resume=_cli_selection(ws, "drift"))
 
 
@@ -793,8 +916,43 @@ def apply(
         run.report.from_run = source.run_id
         run.report.fingerprint = source.fingerprint
         with StateRecorder(run, ws.graph, units) as recorder:
-            results = run.schedule(lambda p: recorder.finished(p, work(p)), graph_deps, order=units)
+            if opts.delegating():
+                # Units with nothing to apply and no dependency whose outputs may change are
+                # settled here, without any engine process; the rest go to Terragrunt.
+                engine = engine_units(source, graph_deps)
+                results: dict[str, UnitResult] = {}
+                for path in units:
+                    if path not in engine:
+                        run.progress.event(path, "start", None)
+                        results[path] = recorder.finished(path, work(path))
+                        run.progress.event(path, "finish", results[path])
+                served = run.schedule(
+                    lambda p: recorder.finished(p, work(p)),
+                    graph_deps,
+                    order=[p for p in units if p in engine],
+                    delegate="apply",
+                )
+                results.update(served)
+                results = {p: results[p] for p in units if p in results}
+            else:
+                results = run.schedule(lambda p: recorder.finished(p, work(p)), graph_deps, order=units)
         return run.finish(results, resume=_cli_selection(ws, "apply"))
+
+
+def engine_units(source: RunReport, waits_for: dict[str, set[str]]) -> set[str]:
+    """Units of an apply that may need the engine: planned changes, mock outputs, or a dependency
+    whose outputs may change during this apply (then the unit is re-planned)."""
+    planned = {u.path: u for u in source.units}
+    needed: set[str] = set()
+    may_change: set[str] = set()
+    for unit in source.units:  # dependency order
+        summary = unit.summary
+        deps_may_change = any(d in may_change for d in waits_for.get(unit.path, ()))
+        if unit.used_mocks or deps_may_change or (summary is not None and summary.has_changes):
+            needed.add(unit.path)
+            if unit.used_mocks or deps_may_change or (summary is not None and summary.output_changes):
+                may_change.add(unit.path)
+    return {p for p in needed if p in planned}
 
 
 #: `apply -refresh-only` of a unit: writes what the cloud now holds into the state, changes no object.

@@ -105,10 +105,38 @@ class Terragrunt:
         )
 
     def run_engine(
-        self, workdir: Path, args: list[str], log: Path, *, label: str = "", capture_stdout: bool = False
+        self,
+        workdir: Path,
+        args: list[str],
+        log: Path,
+        *,
+        label: str = "",
+        capture_stdout: bool = False,
+        env: dict[str, str] | None = None,
+        allow_when_cancelled: bool = False,
     ) -> CallResult:
-        """Run OpenTofu/Terraform itself (e.g. `show -json PLAN`) in a Terragrunt working directory."""
-        return self._exec([self.engine, *args], workdir, log, label=label, capture_stdout=capture_stdout)
+        """Run OpenTofu/Terraform itself (e.g. `show -json PLAN`) in a Terragrunt working directory.
+
+        `env` replaces the runner's environment (a delegated run passes the one Terragrunt
+        computed for the unit, with the session's current credentials on top).
+        """
+        return self._exec(
+            [self.engine, *args],
+            workdir,
+            log,
+            label=label,
+            capture_stdout=capture_stdout,
+            env=env,
+            allow_when_cancelled=allow_when_cancelled,
+        )
+
+    def track(self, started: subprocess.Popen | None, finished: subprocess.Popen | None) -> None:
+        """Count a process orch started elsewhere (a `terragrunt run --all`) for interrupt()."""
+        with self._lock:
+            if started is not None:
+                self._procs[started.pid] = started
+            if finished is not None:
+                self._procs.pop(finished.pid, None)
 
     def _exec(
         self,
@@ -120,6 +148,7 @@ class Terragrunt:
         capture_stdout: bool = False,
         timeout: float | None = None,
         allow_when_cancelled: bool = False,
+        env: dict[str, str] | None = None,
     ) -> CallResult:
         if self.cancelled.is_set() and not allow_when_cancelled:
             raise Interrupted("interrupted before start")
@@ -133,7 +162,7 @@ class Terragrunt:
             proc = subprocess.Popen(
                 argv,
                 cwd=unit_dir,
-                env=self.env,
+                env=self.env if env is None else env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
