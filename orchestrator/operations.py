@@ -979,12 +979,12 @@ class StateRecorder:
     """
 
     def __init__(self, run: _Run, graph: Graph, units: list[str]) -> None:
-        from orchestrator.graph import dependencies_closure, dependents_closure
+        from orchestrator.graph import closures
 
         self.run = run
         self.in_run = set(units)
-        self._dependencies = {p: dependencies_closure(graph, {p}) for p in graph.paths}
-        self._waits_for = {p: (dependents_closure(graph, {p}) & self.in_run) - {p} for p in graph.paths}
+        self._dependencies, dependents = closures(graph)
+        self._waits_for = {p: (dependents[p] & self.in_run) - {p} for p in graph.paths}
         self._order = graph.paths
         self._lock = threading.Lock()
         self._done: set[str] = set()
