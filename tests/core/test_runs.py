@@ -58,6 +58,12 @@ def test_plan_artifacts_order_and_overlap(dag_stack: Path) -> None:
     assert a.started_at < b.finished_at and b.started_at < a.finished_at
     # Units whose dependencies have no state yet were planned with mock outputs.
     assert not times["10-a"].used_mocks and times["20-c"].used_mocks and times["50-j"].used_mocks
+    # One `terragrunt run --all` for the whole run; each unit's engine steps in its own log,
+    # after Terragrunt's records about that unit (the mock-output warnings above come from there).
+    assert (out / "terragrunt.log").read_text().count("$ terragrunt run --all") == 1
+    for unit in report.units:
+        log = (out / unit.log).read_text()
+        assert "$ tofu plan" in log and "$ tofu show -json" in log and "$ terragrunt" not in log
     # --detailed-exitcode: 2 when changes are present.
     detailed = ops.plan(ws(dag_stack, layers=["10-a"]), RunOptions(quiet=True, detailed_exitcode=True))
     assert detailed.exit_code == 2
@@ -86,6 +92,29 @@ def test_apply_runs_the_saved_plans_and_never_mock_outputs(dag_stack: Path) -> N
     # refresh-only step created nothing: the resource added after the plan is still absent.
     assert applied.refreshed == ["10-a", "20-c"] and not applied.warnings
     assert "added_after_plan" not in (dag_stack / "10-a" / "terraform.tfstate").read_text()
+
+
+@pytest.mark.parametrize("delegate", [True, False], ids=["run-all", "per-unit"])
+def test_a_saved_plan_is_applied_exactly_or_refused_never_replanned(dag_stack: Path, delegate: bool) -> None:
+    """Applying a plan run applies exactly its saved plans: when the state changed between plan
+    and apply, the engine refuses the stale plan and orch reports the failure; it never plans again."""
+    opts = RunOptions(quiet=True, parallelism=4, delegate=delegate)
+    planned = ops.plan(ws(dag_stack, layers=["10-b"]), opts)
+    assert planned.unit("10-b").result == Result.CHANGES
+    # Someone applies another value in between (a new plan: the configuration changed).
+    (dag_stack / "10-b" / "value.txt").write_text("v2\n")
+    other = ops.apply(ws(dag_stack, layers=["10-b"]), opts, auto_approve=True)
+    assert other.from_run != planned.run_id and state_outputs(dag_stack / "10-b") == {"value": "v2"}
+    # Back to the planned configuration (same fingerprint), then apply that saved plan by id.
+    (dag_stack / "10-b" / "value.txt").unlink()
+    refused = ops.apply(ws(dag_stack, layers=["10-b"]), opts, run_id=planned.run_id, auto_approve=True)
+    unit = refused.unit("10-b")
+    assert refused.exit_code == 1 and refused.from_run == planned.run_id
+    assert unit.result == Result.FAILED and not unit.replanned
+    assert "Saved plan is stale" in unit.error
+    assert state_outputs(dag_stack / "10-b") == {"value": "v2"}  # nothing applied, nothing re-planned
+    log = (dag_stack / ".orch" / "runs" / refused.run_id / unit.log).read_text()
+    assert f"{planned.run_id}/10-b/tfplan" in log and "-out=" not in log  # the saved plan was tried; no new plan
 
 
 def test_apply_refreshes_the_dependencies_of_what_it_applied(dag_stack: Path) -> None:
