@@ -635,8 +635,14 @@ class _Run:
             result.result = Result.INTERRUPTED if call.interrupted else Result.FAILED
             result.error = self.error_text(path, call)
             return result
+        request = self.requests.get(path)
         show = self.tg.run_engine(
-            self.workdir(path), ["show", "-json", str(planfile)], self.log(path), label=path, capture_stdout=True
+            self.workdir(path),
+            ["show", "-json", str(planfile)],
+            self.log(path),
+            label=path,
+            capture_stdout=True,
+            env=None if request is None else {**request.env, **self.ws.session.env},
         )
         if not show.ok:
             result.result = Result.INTERRUPTED if show.interrupted else Result.FAILED

@@ -263,3 +263,38 @@ def test_secrets_are_redacted_from_logs_plan_json_and_reports(dag_stack: Path) -
     texts = [p.read_text(errors="replace") for p in out.rglob("*") if p.is_file() and p.name != "tfplan"]
     assert any("***" in t for t in texts)
     assert not any(secret in t for t in texts)
+
+
+def test_delegated_run_hands_renewed_credentials_to_every_engine_step(dag_stack: Path, tmp_path: Path) -> None:
+    """In one `terragrunt run --all`, each engine step still gets the session's current credentials
+    (renewed between steps), and Terragrunt's own calls get them through --auth-provider-cmd."""
+    from orchestrator.session import RunSession
+    from orchestrator.tools import find_tool
+
+    class RenewingSession(RunSession):
+        def refresh_if_needed(self) -> None:  # every check renews, as close to expiry
+            self.env["AWS_SESSION_TOKEN"] = f"token-{int(self.env['AWS_SESSION_TOKEN'].split('-')[1]) + 1}"
+
+    seen = tmp_path / "seen.txt"
+    engine = tmp_path / "tofu"
+    engine.write_text(f'#!/bin/sh\necho "$1 $AWS_SESSION_TOKEN" >> {seen}\nexec {find_tool("tofu")} "$@"\n')
+    engine.chmod(0o755)
+    session = RenewingSession(
+        env={
+            "ORCH_ROLE_ASSUMED": "1",
+            "AWS_ACCESS_KEY_ID": "AKIAORCHTESTONLY0000",
+            "AWS_SECRET_ACCESS_KEY": "orch-test-secret-not-real",
+            "AWS_SESSION_TOKEN": "token-0",
+        }
+    )
+    workspace = ops.open_workspace(
+        stack_dir=dag_stack, selection=Selection(layers=["10-a", "20-c"]), session=session, engine=str(engine)
+    )
+    report = ops.plan(workspace, OPTS)
+    assert report.exit_code == 0, report.to_json()
+    assert "--auth-provider-cmd" in (run_dir(dag_stack, report) / "terragrunt.log").read_text()
+    steps = [line.split() for line in seen.read_text().splitlines()]
+    plans = [token for command, token in steps if command == "plan"]
+    shows = [token for command, token in steps if command == "show"]
+    assert len(plans) == len(shows) == 2 and "token-0" not in plans + shows
+    assert plans[0] != plans[1]  # renewed between the units' steps
