@@ -51,7 +51,13 @@ ORCH = [sys.executable, "-m", "orchestrator.cli"]
 def run(argv: list[str], cwd: Path, env: dict[str, str], prefix: list[str] | None = None) -> float:
     started = time.perf_counter()
     proc = subprocess.run(
-        [*(prefix or []), *argv], cwd=cwd, env=env, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL
+        [*(prefix or []), *argv],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
     )
     elapsed = time.perf_counter() - started
     if proc.returncode not in (0, 2):
@@ -95,7 +101,7 @@ def bench_stack(size: int, args: argparse.Namespace, tmp: Path, env: dict[str, s
     first_tg = run(tg_apply, tg_dir, env)
     plans: dict[str, list[float]] = {"orch": [], "tg": []}
     applies: dict[str, list[float]] = {"orch": [], "tg": []}
-    for i in range(args.rounds):
+    for _ in range(args.rounds):
         plans["orch"].append(run(orch_plan, orch_dir, env))
         plans["tg"].append(run(tg_plan, tg_dir, env))
     for i in range(args.rounds):
@@ -125,8 +131,10 @@ def bench_stack(size: int, args: argparse.Namespace, tmp: Path, env: dict[str, s
             f"{per_unit('orch ' + name)} terragrunt {per_unit('tg ' + name)}   ({tg_name}; orch runs "
             f"{', '.join(f'{x:.2f}' for x in data['orch'])}; terragrunt {', '.join(f'{x:.2f}' for x in data['tg'])})"
         )
-    lines.append(f"  first apply of the fresh stack (one sample): orch {first_orch:.2f}s  terragrunt {first_tg:.2f}s  "
-                 f"ratio {first_orch / first_tg:.2f}")
+    lines.append(
+        f"  first apply of the fresh stack (one sample): orch {first_orch:.2f}s  terragrunt {first_tg:.2f}s  "
+        f"ratio {first_orch / first_tg:.2f}"
+    )
     return lines
 
 

@@ -116,8 +116,10 @@ class Delegation:
         for unit, directory in unit_dirs.items():
             self._dirs[os.path.realpath(copies_dir(directory))] = unit
             self._dirs.setdefault(os.path.realpath(directory), unit)
-        self._by_rel = {os.path.normpath(str(d.relative_to(stack_dir))) if d.is_relative_to(stack_dir) else str(d): u
-                        for u, d in unit_dirs.items()}
+        self._by_rel = {
+            os.path.normpath(str(d.relative_to(stack_dir))) if d.is_relative_to(stack_dir) else str(d): u
+            for u, d in unit_dirs.items()
+        }
         self._logs: dict[Path, object] = {}
         self._log_lock = threading.Lock()
         self._demux_lock = threading.Lock()
@@ -243,7 +245,7 @@ class Delegation:
                     req = Request(cwd=Path(request["cwd"]), args=args, env=dict(request.get("env") or {}))
                     try:
                         answer = {"rc": int(self.serve(unit, req))}
-                    except Exception as exc:  # noqa: BLE001 - reported to Terragrunt, never crashes the server
+                    except Exception as exc:
                         answer = {"rc": 1, "stderr": f"orch: {type(exc).__name__}: {exc}\n"}
             with contextlib.suppress(OSError):
                 conn.sendall(json.dumps(answer).encode() + b"\n")
@@ -306,7 +308,11 @@ class Delegation:
             for unit in units:
                 argv += ["--queue-include-dir", unit]
             argv += [*(extra_args or []), "--", command, "-input=false"]
-            env = {k: v for k, v in self.env.items() if k not in ("TG_LOG_CUSTOM_FORMAT", "TG_LOG_DISABLE", "TG_LOG_FORMAT")}
+            env = {
+                k: v
+                for k, v in self.env.items()
+                if k not in ("TG_LOG_CUSTOM_FORMAT", "TG_LOG_DISABLE", "TG_LOG_FORMAT")
+            }
             env.update({"TG_TF_PATH": str(wrapper), "ORCH_ENGINE_SOCKET": str(sock_path)})
             self._write(None, self.redact(f"$ terragrunt {' '.join(argv[1:])}   (in {self.stack_dir})\n"))
             started = time.monotonic()

@@ -39,6 +39,46 @@ from orchestrator.tools import REPO_ROOT, engine_env, find_tool, require_tool
 #: Terragrunt's own words when it hands mock outputs to a unit (WARN level, always logged).
 MOCK_MARKER = "mock outputs provided and returning those"
 
+#: Transient engine errors Terragrunt retries by default (internal/retry/defaults.go, 1.1.2):
+#: delegated runs retry their plan and refresh-only steps on these, like `terragrunt plan` did.
+RETRYABLE = [
+    re.compile(p, re.S)
+    for p in (
+        r"Failed to load state.*tcp.*timeout",
+        r"Failed to load backend.*TLS handshake timeout",
+        r"Creating metric alarm failed.*request to update this alarm is in progress",
+        r"Error installing provider.*TLS handshake timeout",
+        r"Error configuring the backend.*TLS handshake timeout",
+        r"Error installing provider.*tcp.*timeout",
+        r"Error installing provider.*tcp.*connection reset by peer",
+        r"NoSuchBucket: The specified bucket does not exist",
+        r"Error creating SSM parameter: TooManyUpdates:",
+        r"app.terraform.io.*: 429 Too Many Requests",
+        r"ssh_exchange_identification.*Connection closed by remote host",
+        r"Client\.Timeout exceeded while awaiting headers",
+        r"Could not download module.*The requested URL returned error: 429",
+        r"net/http: TLS.*handshake timeout",
+        r"could not query provider registry.*context deadline exceeded",
+        r"provider.*TLS handshake timeout",
+        r"provider.*tcp.*timeout",
+        r"provider.*tcp.*connection reset by peer",
+        r"provider.*context deadline exceeded",
+        r"registry.*context deadline exceeded",
+        r"Failed to resolve provider.*timeout",
+        r"Failed to resolve provider.*connection reset by peer",
+        r"Failed to resolve provider.*context deadline exceeded",
+        r"could not connect to registry.*timeout",
+        r"could not connect to registry.*connection reset by peer",
+        r"could not connect to registry.*context deadline exceeded",
+        r"failed to request discovery document.*context deadline exceeded",
+        r"Failed to query available provider packages.*timeout",
+        r"Failed to query available provider packages.*connection reset by peer",
+        r"Failed to query available provider packages.*context deadline exceeded",
+    )
+]
+RETRY_ATTEMPTS = 3
+RETRY_SLEEP = 5.0
+
 
 class RefusedError(OrchError):
     """Apply/destroy refused: destroy protection, or the confirmation was not given."""
@@ -568,10 +608,27 @@ class _Run:
         request = self.requests.get(path)
         if request is None:
             return self.tg.run(self.unit_dir(path), args, self.log(path), label=path, capture_stdout=capture)
-        # Terragrunt's environment for this unit (inputs, dependency outputs) + current credentials.
-        env = {**request.env, **self.ws.session.env}
         engine_args = [args[0], "-no-color", *args[1:]] if self.tg.env.get("TG_NO_COLOR") else args
-        return self.tg.run_engine(request.cwd, engine_args, self.log(path), label=path, capture_stdout=capture, env=env)
+        # Steps that change nothing (plan, refresh-only) are retried on the transient errors
+        # Terragrunt itself retries (its defaults), as `terragrunt plan` did per unit.
+        retriable = args[0] == "plan" or "-refresh-only" in args
+        for attempt in range(1, RETRY_ATTEMPTS + 1):
+            log_before = self.log(path).stat().st_size if self.log(path).exists() else 0
+            # Terragrunt's environment for this unit (inputs, dependency outputs) + current credentials.
+            env = {**request.env, **self.ws.session.env}
+            call = self.tg.run_engine(
+                request.cwd, engine_args, self.log(path), label=path, capture_stdout=capture, env=env
+            )
+            if call.ok or call.interrupted or not retriable or attempt == RETRY_ATTEMPTS:
+                return call
+            with self.log(path).open(errors="replace") as handle:
+                handle.seek(log_before)
+                if not any(p.search(handle.read()) for p in RETRYABLE):
+                    return call
+            if self.tg.cancelled.wait(RETRY_SLEEP):
+                return call
+            self.refresh_credentials()
+        return call
 
     def workdir(self, path: str) -> Path:
         """Where Terragrunt ran the engine for this unit: the unit, or its .terragrunt-cache copy.

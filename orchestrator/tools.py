@@ -113,7 +113,11 @@ def _version_of(path: str) -> str:
     version = ".".join(str(p) for p in parse_version(text))
     if key is not None and out.returncode == 0:
         try:
-            cached = {k: v for k, v in cached.items() if not k.startswith(os.path.realpath(path) + ":")} if isinstance(cached, dict) else {}
+            cached = (
+                {k: v for k, v in cached.items() if not k.startswith(os.path.realpath(path) + ":")}
+                if isinstance(cached, dict)
+                else {}
+            )
             cached[key] = version
             cache_file.parent.mkdir(parents=True, exist_ok=True)
             tmp = cache_file.with_name(f".{cache_file.name}.{os.getpid()}")

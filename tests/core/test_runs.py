@@ -298,3 +298,26 @@ def test_delegated_run_hands_renewed_credentials_to_every_engine_step(dag_stack:
     shows = [token for command, token in steps if command == "show"]
     assert len(plans) == len(shows) == 2 and "token-0" not in plans + shows
     assert plans[0] != plans[1]  # renewed between the units' steps
+
+
+def test_delegated_plan_retries_transient_engine_errors(
+    dag_stack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan step that fails with an error Terragrunt would retry (its defaults) is retried."""
+    from orchestrator.tools import find_tool
+
+    monkeypatch.setattr(ops, "RETRY_SLEEP", 0.01)
+    marker = tmp_path / "failed-once"
+    engine = tmp_path / "tofu"
+    engine.write_text(
+        "#!/bin/sh\n"
+        f'if [ "$1" = plan ] && [ ! -e {marker} ]; then touch {marker}; '
+        'echo "Error: Failed to load state: dial tcp 10.0.0.1:443: i/o timeout" >&2; exit 1; fi\n'
+        f'exec {find_tool("tofu")} "$@"\n'
+    )
+    engine.chmod(0o755)
+    workspace = ops.open_workspace(stack_dir=dag_stack, selection=Selection(layers=["10-a"]), engine=str(engine))
+    report = ops.plan(workspace, OPTS)
+    assert report.exit_code == 0 and report.unit("10-a").result == Result.CHANGES, report.to_json()
+    log = (run_dir(dag_stack, report) / report.unit("10-a").log).read_text()
+    assert log.count("$ tofu plan") == 2 and "i/o timeout" in log
