@@ -608,7 +608,12 @@ class _Run:
         request = self.requests.get(path)
         if request is None:
             return self.tg.run(self.unit_dir(path), args, self.log(path), label=path, capture_stdout=capture)
-        engine_args = [args[0], "-no-color", *args[1:]] if self.tg.env.get("TG_NO_COLOR") else args
+        engine_args = [args[0], *(["-no-color"] if self.tg.env.get("TG_NO_COLOR") else []), *args[1:]]
+        # The arguments Terragrunt gave the engine for this unit (extra_arguments: -var-file,
+        # -lock-timeout, ...) go to every plan/apply step; a saved plan takes no variables.
+        if args[0] in ("plan", "apply"):
+            saved_plan = args[0] == "apply" and "-refresh-only" not in args
+            engine_args[1:1] = terragrunt_extra_args(request.args, drop_vars=saved_plan)
         # Steps that change nothing (plan, refresh-only) are retried on the transient errors
         # Terragrunt itself retries (its defaults), as `terragrunt plan` did per unit.
         retriable = args[0] == "plan" or "-refresh-only" in args
@@ -721,6 +726,27 @@ class _Run:
 
     def apply_plan(self, path: str, planfile: Path) -> CallResult:
         return self.call(path, ["apply", "-input=false", str(planfile)])
+
+
+def terragrunt_extra_args(args: list[str], *, drop_vars: bool = False) -> list[str]:
+    """The arguments Terragrunt added to a unit's plan/apply call (its extra_arguments), without
+    the ones orch sets itself; without -var/-var-file for the apply of a saved plan (as Terragrunt
+    leaves them out when a plan file is applied)."""
+    own = {"-input=false", "-input=true", "-no-color", "-auto-approve", "-refresh-only"}
+    found: list[str] = []
+    rest = list(args[1:])
+    while rest:
+        arg = rest.pop(0)
+        if arg in own:
+            continue
+        if drop_vars and arg in ("-var", "-var-file"):
+            if rest:
+                rest.pop(0)
+            continue
+        if drop_vars and arg.startswith(("-var=", "-var-file=")):
+            continue
+        found.append(arg)
+    return found
 
 
 def terragrunt_copies_dir(unit_dir: Path, download_dir: str | Path | None = None) -> Path:

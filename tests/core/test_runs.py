@@ -321,3 +321,36 @@ def test_delegated_plan_retries_transient_engine_errors(
     assert report.exit_code == 0 and report.unit("10-a").result == Result.CHANGES, report.to_json()
     log = (run_dir(dag_stack, report) / report.unit("10-a").log).read_text()
     assert log.count("$ tofu plan") == 2 and "i/o timeout" in log
+
+
+def test_delegated_steps_keep_terragrunt_extra_arguments(dag_stack: Path) -> None:
+    """extra_arguments of the configuration reach the engine steps orch runs (a var file for plan,
+    re-plan and refresh), and the apply of a saved plan gets no variables (the engine refuses them)."""
+    root = dag_stack / "root.hcl"
+    root.write_text(
+        root.read_text().replace(
+            'source = "${get_parent_terragrunt_dir()}/modules//data"\n',
+            'source = "${get_parent_terragrunt_dir()}/modules//data"\n'
+            '  extra_arguments "vars" {\n'
+            '    commands           = ["plan", "apply"]\n'
+            '    arguments          = ["-lock-timeout=5m"]\n'
+            '    required_var_files = ["${get_parent_terragrunt_dir()}/common.tfvars"]\n'
+            "  }\n",
+        )
+    )
+    module = dag_stack / "modules" / "data" / "main.tf"
+    module.write_text(
+        module.read_text()
+        + 'variable "from_var_file" {\n  type    = string\n  default = ""\n}\n'
+        + 'output "from_var_file" {\n  value = var.from_var_file\n}\n'
+    )
+    (dag_stack / "common.tfvars").write_text('from_var_file = "yes"\n')
+    report = ops.apply(ws(dag_stack, layers=["10-a", "20-c"]), OPTS, auto_approve=True)
+    assert report.exit_code == 0, report.to_json()
+    assert report.unit("20-c").replanned and report.refreshed == ["10-a", "20-c"]
+    for unit in ("10-a", "20-c"):
+        assert state_outputs(dag_stack / unit)["from_var_file"] == "yes"
+    log = (dag_stack / ".orch" / "runs" / report.run_id / "20-c" / "terragrunt.log").read_text()
+    assert "-lock-timeout=5m -var-file=" in log and "-refresh-only" in log
+    saved = [ln for ln in log.splitlines() if ln.startswith("$ tofu apply") and "replan.tfplan" in ln]
+    assert saved and all("-lock-timeout=5m" in ln and "-var" not in ln for ln in saved)
