@@ -14,8 +14,10 @@ is printed too, one sample). Then, alternating orch and Terragrunt, `--rounds` t
          dependent reads), then `orch apply --all --auto-approve` vs
          `terragrunt run --all -- apply -auto-approve`
 
-Medians, the ratio orch/terragrunt, and processes spawned per unit (one more run of each
-under `strace -f -e execve`, not timed; skipped without strace or with --no-count).
+Medians of wall time and of CPU time (the command and every process below it: less sensitive than
+wall time to other jobs on a shared machine), the ratios orch/terragrunt, and processes spawned
+per unit (one more run of each under `strace -f -e execve`, not timed; skipped without strace or
+with --no-count).
 orch does more than Terragrunt in each: it keeps a plan file, the plan JSON and a log per
 unit; apply plans first (the plan it shows and checks), applies exactly those plans,
 re-plans dependents whose inputs changed, and records the refreshed state afterwards.
@@ -29,6 +31,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -48,7 +51,17 @@ from orchestrator.tools import engine_env, require_tool  # noqa: E402
 ORCH = [sys.executable, "-m", "orchestrator.cli"]
 
 
+CPU_LOG: list[float] = []
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(argv: list[str], cwd: Path, env: dict[str, str], prefix: list[str] | None = None) -> float:
+    """Wall seconds of one run; its CPU seconds (the command and every process below it) go to CPU_LOG."""
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     proc = subprocess.run(
         [*(prefix or []), *argv],
@@ -60,6 +73,7 @@ def run(argv: list[str], cwd: Path, env: dict[str, str], prefix: list[str] | Non
         stdin=subprocess.DEVNULL,
     )
     elapsed = time.perf_counter() - started
+    CPU_LOG.append(_children_cpu() - cpu_before)
     if proc.returncode not in (0, 2):
         sys.exit(f"{' '.join(argv)} failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
     return elapsed
@@ -99,16 +113,21 @@ def bench_stack(size: int, args: argparse.Namespace, tmp: Path, env: dict[str, s
 
     first_orch = run(orch_apply, orch_dir, env)
     first_tg = run(tg_apply, tg_dir, env)
-    plans: dict[str, list[float]] = {"orch": [], "tg": []}
-    applies: dict[str, list[float]] = {"orch": [], "tg": []}
+    plans: dict[str, list[float]] = {"orch": [], "tg": [], "orch cpu": [], "tg cpu": []}
+    applies: dict[str, list[float]] = {"orch": [], "tg": [], "orch cpu": [], "tg cpu": []}
+
+    def timed(into: dict[str, list[float]], who: str, argv: list[str], cwd: Path) -> None:
+        into[who].append(run(argv, cwd, env))
+        into[f"{who} cpu"].append(CPU_LOG[-1])
+
     for _ in range(args.rounds):
-        plans["orch"].append(run(orch_plan, orch_dir, env))
-        plans["tg"].append(run(tg_plan, tg_dir, env))
+        timed(plans, "orch", orch_plan, orch_dir)
+        timed(plans, "tg", tg_plan, tg_dir)
     for i in range(args.rounds):
         set_values(orch_dir, units, f"round{i}")
         set_values(tg_dir, units, f"round{i}")
-        applies["orch"].append(run(orch_apply, orch_dir, env))
-        applies["tg"].append(run(tg_apply, tg_dir, env))
+        timed(applies, "orch", orch_apply, orch_dir)
+        timed(applies, "tg", tg_apply, tg_dir)
     counts: dict[str, int | None] = {}
     if not args.no_count:
         trace = tmp / "trace"
@@ -126,10 +145,15 @@ def bench_stack(size: int, args: argparse.Namespace, tmp: Path, env: dict[str, s
     lines = [f"stack: {size} units in 5 layers (genstack), parallelism {args.parallelism}, rounds {args.rounds}"]
     for name, data, tg_name in (("plan", plans, "plan"), ("apply", applies, "apply (every unit changed)")):
         o, t = median(data["orch"]), median(data["tg"])
+        oc, tc = median(data["orch cpu"]), median(data["tg cpu"])
         lines.append(
-            f"  {name:<6} orch {o:6.2f}s  terragrunt {t:6.2f}s  ratio {o / t:4.2f}   processes/unit orch "
-            f"{per_unit('orch ' + name)} terragrunt {per_unit('tg ' + name)}   ({tg_name}; orch runs "
-            f"{', '.join(f'{x:.2f}' for x in data['orch'])}; terragrunt {', '.join(f'{x:.2f}' for x in data['tg'])})"
+            f"  {name:<6} wall: orch {o:6.2f}s terragrunt {t:6.2f}s ratio {o / t:4.2f} | CPU: orch {oc:6.2f}s "
+            f"terragrunt {tc:6.2f}s ratio {oc / tc:4.2f} | processes/unit orch {per_unit('orch ' + name)} "
+            f"terragrunt {per_unit('tg ' + name)}"
+        )
+        lines.append(
+            f"         ({tg_name}; wall runs: orch {', '.join(f'{x:.2f}' for x in data['orch'])}; "
+            f"terragrunt {', '.join(f'{x:.2f}' for x in data['tg'])})"
         )
     lines.append(
         f"  first apply of the fresh stack (one sample): orch {first_orch:.2f}s  terragrunt {first_tg:.2f}s  "
@@ -162,8 +186,10 @@ def bench_graph(size: int, rounds: int, tmp: Path, env: dict[str, str], tg: str)
         stack = tmp / f"graph{n}"
         generate(stack, n)
         find = [tg, "find", "--json", "--dependencies", "--include", "--reading", "--non-interactive"]
-        tg_times = [run(find, stack, env) for _ in range(rounds)]
-        orch = [peak_rss_mb(["graph", "--dir", str(stack), "--format", "json"], stack, env) for _ in range(rounds)]
+        tg_times, orch = [], []
+        for _ in range(rounds):  # alternating, so that both see the same load
+            tg_times.append(run(find, stack, env))
+            orch.append(peak_rss_mb(["graph", "--dir", str(stack), "--format", "json"], stack, env))
         o, t = median([x[0] for x in orch]), median(tg_times)
         lines.append(
             f"graph: {n} units  orch graph {o:5.2f}s  terragrunt find {t:5.2f}s  orch over find {o - t:+5.2f}s  "
