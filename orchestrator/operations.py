@@ -460,10 +460,12 @@ class _Run:
         without it, or with delegation off, each unit gets its own Terragrunt processes.
         """
         if delegate is not None and self.opts.delegating():
-            return self.delegated(work, waits_for, order or self.units, delegate, skip_below_failures)
-        self.forget_stale_locks(order or self.units)
+            return self.delegated(
+                work, waits_for, self.units if order is None else order, delegate, skip_below_failures
+            )
+        self.forget_stale_locks(self.units if order is None else order)
         return run_dag(
-            order or self.units,
+            self.units if order is None else order,
             waits_for,
             work,
             parallelism=self.opts.parallelism,

@@ -354,3 +354,11 @@ def test_delegated_steps_keep_terragrunt_extra_arguments(dag_stack: Path) -> Non
     assert "-lock-timeout=5m -var-file=" in log and "-refresh-only" in log
     saved = [ln for ln in log.splitlines() if ln.startswith("$ tofu apply") and "replan.tfplan" in ln]
     assert saved and all("-lock-timeout=5m" in ln and "-var" not in ln for ln in saved)
+
+
+def test_apply_with_nothing_to_do_starts_no_engine(dag_stack: Path) -> None:
+    selection = {"layers": ["10-a", "20-c"]}
+    assert ops.apply(ws(dag_stack, **selection), OPTS, auto_approve=True).exit_code == 0
+    again = ops.apply(ws(dag_stack, **selection), OPTS, auto_approve=True)
+    assert again.exit_code == 0 and {u.result for u in again.units} == {Result.NO_CHANGES}
+    assert again.refreshed == [] and not (run_dir(dag_stack, again) / "terragrunt.log").exists()
