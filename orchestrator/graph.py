@@ -1,19 +1,23 @@
-"""The unit dependency graph: pydantic models plus pure functions over networkx.
+"""The unit dependency graph: pydantic models plus pure functions (networkx for cycles).
 
 Edges point from a unit to the units it depends on (`dependency`/`dependencies` blocks).
 """
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from pydantic import BaseModel, Field
 
 from orchestrator.errors import OrchError
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 class CycleError(OrchError):
@@ -96,6 +100,8 @@ class Graph(BaseModel):
 
 def to_digraph(units: list[Unit]) -> nx.DiGraph:
     """unit → dependency edges; dependencies outside `units` are ignored."""
+    import networkx as nx  # imported when needed: it costs a third of a second
+
     graph = nx.DiGraph()
     names = {u.path for u in units}
     for unit in units:
@@ -109,6 +115,8 @@ def to_digraph(units: list[Unit]) -> nx.DiGraph:
 
 def cycles(units: list[Unit]) -> list[list[str]]:
     """Every group of units that depend on each other in a cycle (strongly connected components)."""
+    import networkx as nx
+
     graph = to_digraph(units)
     found = []
     for component in nx.strongly_connected_components(graph):
@@ -123,6 +131,8 @@ Locator = Callable[[str, str], str]
 
 def cycle_path(units: list[Unit], members: list[str]) -> list[str]:
     """Unit paths along one cycle through the members, the first repeated at the end."""
+    import networkx as nx
+
     graph = to_digraph(units).subgraph(members)
     try:
         edges = nx.find_cycle(graph, source=members[0])
@@ -157,12 +167,32 @@ def check_acyclic(units: list[Unit], locate: Locator | None = None) -> None:
 
 
 def topological(units: list[Unit], locate: Locator | None = None) -> list[Unit]:
-    """Units with dependencies first; ties broken by path so the order is stable."""
-    check_acyclic(units, locate)
-    graph = to_digraph(units)
+    """Units with dependencies first; ties broken by path so the order is stable.
+
+    Kahn's algorithm, always taking the smallest path that is ready (the order of
+    networkx's lexicographical_topological_sort); a cycle leaves units unordered, and
+    check_acyclic names it.
+    """
     by_path = {u.path: u for u in units}
-    # Reverse so that dependencies come before dependents.
-    order = nx.lexicographical_topological_sort(graph.reverse(copy=True))
+    dependents: dict[str, list[str]] = {p: [] for p in by_path}
+    waiting: dict[str, int] = {}
+    for unit in units:
+        deps = {d for d in unit.dependencies if d in by_path}
+        waiting[unit.path] = len(deps)
+        for dep in deps:
+            dependents[dep].append(unit.path)
+    ready = [p for p, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        path = heapq.heappop(ready)
+        order.append(path)
+        for dependent in dependents[path]:
+            waiting[dependent] -= 1
+            if waiting[dependent] == 0:
+                heapq.heappush(ready, dependent)
+    if len(order) != len(by_path):
+        check_acyclic(units, locate)
     return [by_path[p] for p in order]
 
 
@@ -171,20 +201,45 @@ def make_graph(root: Path, units: list[Unit], locate: Locator | None = None) -> 
     return Graph(root=root, units=topological(normalized, locate))
 
 
-def dependencies_closure(graph: Graph, paths: set[str]) -> set[str]:
-    dg = graph.digraph()
+def _closure(edges: dict[str, list[str]], paths: set[str]) -> set[str]:
     found = set(paths)
-    for path in paths:
-        found |= nx.descendants(dg, path)
+    stack = list(paths)
+    while stack:
+        for nxt in edges.get(stack.pop(), ()):
+            if nxt not in found:
+                found.add(nxt)
+                stack.append(nxt)
     return found
+
+
+def _dependency_edges(graph: Graph) -> dict[str, list[str]]:
+    names = set(graph.paths)
+    return {u.path: [d for d in u.dependencies if d in names] for u in graph.units}
+
+
+def _dependent_edges(graph: Graph) -> dict[str, list[str]]:
+    edges: dict[str, list[str]] = {p: [] for p in graph.paths}
+    for unit in graph.units:
+        for dep in unit.dependencies:
+            if dep in edges:
+                edges[dep].append(unit.path)
+    return edges
+
+
+def dependencies_closure(graph: Graph, paths: set[str]) -> set[str]:
+    """The paths and everything they depend on, directly or not (within the graph)."""
+    return _closure(_dependency_edges(graph), paths)
 
 
 def dependents_closure(graph: Graph, paths: set[str]) -> set[str]:
-    dg = graph.digraph()
-    found = set(paths)
-    for path in paths:
-        found |= nx.ancestors(dg, path)
-    return found
+    """The paths and everything that depends on them, directly or not (within the graph)."""
+    return _closure(_dependent_edges(graph), paths)
+
+
+def closures(graph: Graph) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Per unit: its dependencies closure and its dependents closure (each including itself)."""
+    down, up = _dependency_edges(graph), _dependent_edges(graph)
+    return {p: _closure(down, {p}) for p in graph.paths}, {p: _closure(up, {p}) for p in graph.paths}
 
 
 # ---------------------------------------------------------------- rendering

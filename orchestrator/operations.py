@@ -19,12 +19,14 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from orchestrator import provider_locks, runs
 from orchestrator.cluster_access import access_entry_hint
+from orchestrator.delegate import Delegation, Request, can_watch_units
 from orchestrator.discovery import Discovered, discover
 from orchestrator.errors import OrchError
 from orchestrator.graph import Graph
@@ -32,7 +34,7 @@ from orchestrator.planfile import PlanSummary, summarize
 from orchestrator.progress import Progress
 from orchestrator.report import Result, RunReport, UnitResult, now, write_all
 from orchestrator.runlock import LOCK_KEY, FileLockStore, RunLock, S3LockStore, holder_info
-from orchestrator.scheduler import run_dag
+from orchestrator.scheduler import run_dag, run_unit
 from orchestrator.selection import Selection, changed_files, select_units, units_for_files
 from orchestrator.session import RunSession
 from orchestrator.terragrunt import CallResult, Interrupted, Terragrunt, redact
@@ -40,6 +42,49 @@ from orchestrator.tools import REPO_ROOT, engine_env, find_tool, require_engine,
 
 #: Terragrunt's own words when it hands mock outputs to a unit (WARN level, always logged).
 MOCK_MARKER = "mock outputs provided and returning those"
+
+#: How a delegated unit's timeout error says it came before any engine step (no state lock held).
+PREPARING = "while Terragrunt prepared it (dependency outputs, init, hooks; before its engine step)"
+
+#: Transient engine errors Terragrunt retries by default (internal/retry/defaults.go, 1.1.2):
+#: delegated runs retry their plan and refresh-only steps on these, like `terragrunt plan` did.
+RETRYABLE = [
+    re.compile(p, re.S)
+    for p in (
+        r"Failed to load state.*tcp.*timeout",
+        r"Failed to load backend.*TLS handshake timeout",
+        r"Creating metric alarm failed.*request to update this alarm is in progress",
+        r"Error installing provider.*TLS handshake timeout",
+        r"Error configuring the backend.*TLS handshake timeout",
+        r"Error installing provider.*tcp.*timeout",
+        r"Error installing provider.*tcp.*connection reset by peer",
+        r"NoSuchBucket: The specified bucket does not exist",
+        r"Error creating SSM parameter: TooManyUpdates:",
+        r"app.terraform.io.*: 429 Too Many Requests",
+        r"ssh_exchange_identification.*Connection closed by remote host",
+        r"Client\.Timeout exceeded while awaiting headers",
+        r"Could not download module.*The requested URL returned error: 429",
+        r"net/http: TLS.*handshake timeout",
+        r"could not query provider registry.*context deadline exceeded",
+        r"provider.*TLS handshake timeout",
+        r"provider.*tcp.*timeout",
+        r"provider.*tcp.*connection reset by peer",
+        r"provider.*context deadline exceeded",
+        r"registry.*context deadline exceeded",
+        r"Failed to resolve provider.*timeout",
+        r"Failed to resolve provider.*connection reset by peer",
+        r"Failed to resolve provider.*context deadline exceeded",
+        r"could not connect to registry.*timeout",
+        r"could not connect to registry.*connection reset by peer",
+        r"could not connect to registry.*context deadline exceeded",
+        r"failed to request discovery document.*context deadline exceeded",
+        r"Failed to query available provider packages.*timeout",
+        r"Failed to query available provider packages.*connection reset by peer",
+        r"Failed to query available provider packages.*context deadline exceeded",
+    )
+]
+RETRY_ATTEMPTS = 3
+RETRY_SLEEP = 5.0
 
 
 class RefusedError(OrchError):
@@ -61,6 +106,23 @@ class RunOptions(BaseModel):
     unit_timeout: float | None = Field(None, gt=0)
     #: apply/destroy: take the run lock even when another run holds it (a dead run on another host).
     force_unlock: bool = False
+    # plan/drift/apply: one `terragrunt run --all` serving each unit's engine steps from orch
+    # (orchestrator/delegate.py); False: a Terragrunt process per unit. Default: on, unless
+    # ORCH_RUN_MODE=per-unit.
+    delegate: bool | None = None
+
+    def delegating(self) -> bool:
+        """Whether plan/drift/apply run delegated (one `terragrunt run --all`).
+
+        Per unit instead when asked (delegate=False, ORCH_RUN_MODE=per-unit), and with --timeout
+        where a delegated run cannot find the processes Terragrunt runs for a unit (no /proc:
+        not Linux), since it could not stop a unit that hangs before its engine step.
+        """
+        if self.delegate is not None:
+            wanted = self.delegate
+        else:
+            wanted = os.environ.get("ORCH_RUN_MODE", "").strip().lower() != "per-unit"
+        return wanted and (self.unit_timeout is None or can_watch_units())
 
 
 class Workspace(BaseModel):
@@ -361,6 +423,8 @@ class _Run:
         self.journal = runs.Journal(self.run_dir)
         self.journal.run(command)
         self._deadlines: dict[str, float] = {}
+        self._started: dict[str, datetime] = {}
+        self._begin_lock = threading.Lock()
         stream = opts.progress_stream
         self._devnull = None
         if opts.quiet:
@@ -383,6 +447,9 @@ class _Run:
             detailed_exitcode=opts.detailed_exitcode,
         )
         self._old_handler = None
+        # Delegated runs: the engine call Terragrunt made for each unit (its directory, its env).
+        self.requests: dict[str, Request] = {}
+        self.delegation: Delegation | None = None
 
     # paths
     def unit_dir(self, path: str) -> Path:
@@ -431,19 +498,27 @@ class _Run:
         waits_for: dict[str, set[str]],
         order: list[str] | None = None,
         skip_below_failures: bool = True,
+        delegate: str | None = None,
     ) -> dict[str, UnitResult]:
-        self.forget_stale_locks(order or self.units)
+        """Run `work` per unit in dependency order: per unit, or inside one `terragrunt run --all`.
+
+        `delegate` names the Terragrunt command whose engine steps `work` serves (plan, apply);
+        without it, or with delegation off, each unit gets its own Terragrunt processes. Either
+        way each unit's start and finish go to the journal, and its --timeout clock starts
+        when it starts (`begin`).
+        """
+        if delegate is not None and self.opts.delegating():
+            return self.delegated(
+                work, waits_for, self.units if order is None else order, delegate, skip_below_failures
+            )
+        self.forget_stale_locks(self.units if order is None else order)
 
         def journaled(path: str) -> UnitResult:
-            self.journal.started(path)
-            if self.opts.unit_timeout is not None:
-                self._deadlines[path] = time.monotonic() + self.opts.unit_timeout
-            result = work(path)
-            self.journal.finished(path, result.result.value)
-            return result
+            self.begin(path)
+            return self.end(path, run_unit(work, path))
 
         return run_dag(
-            order or self.units,
+            self.units if order is None else order,
             waits_for,
             journaled,
             parallelism=self.opts.parallelism,
@@ -452,6 +527,139 @@ class _Run:
             on_event=self.progress.event,
             skip_below_failures=skip_below_failures,
         )
+
+    def delegated(
+        self,
+        work: Callable[[str], UnitResult],
+        waits_for: dict[str, set[str]],
+        order: list[str],
+        command: str,
+        skip_below_failures: bool = True,
+    ) -> dict[str, UnitResult]:
+        """One `terragrunt run --all -- COMMAND` over `order`; orch serves each unit's engine steps."""
+        self.forget_stale_locks(order)
+        results: dict[str, UnitResult] = {}
+        wanted = set(order)
+        if not order:
+            return results
+
+        def serve(unit: str, request: Request) -> int:
+            if unit not in wanted or unit in results:
+                return 1
+            self.requests[unit] = request
+            self.begin(unit, progress=True)  # already done if Terragrunt's records named the unit
+            result = run_unit(work, unit)
+            if result.result == Result.NOT_RUN and self.tg.cancelled.is_set():
+                # Interrupted after Terragrunt began the unit (init, hooks), before its engine step:
+                # as in a per-unit run, where that Terragrunt process is interrupted.
+                result.result, result.error, result.reason = Result.INTERRUPTED, "interrupted", None
+            self.end(unit, result)
+            results[unit] = result
+            self.progress.event(unit, "finish", result)
+            return 0 if result.ok else 1
+
+        credentials = None
+        if self.ws.session.env.get("ORCH_ROLE_ASSUMED"):
+
+            def credentials() -> dict[str, str]:
+                self.refresh_credentials()
+                return {k: v for k, v in self.ws.session.env.items() if k.startswith("AWS_")}
+
+        download = self.tg.env.get("TG_DOWNLOAD_DIR")
+        self.delegation = delegation = Delegation(
+            terragrunt=self.ws.terragrunt,
+            engine=self.tg.engine,
+            stack_dir=self.ws.stack_dir,
+            env=self.tg.env,
+            unit_dirs={p: self.unit_dir(p) for p in self.ws.graph.paths},
+            copies_dir=lambda d: terragrunt_copies_dir(d, download),
+            serve=serve,
+            log_for=lambda unit: self.log(unit) if unit is not None else self.run_dir / "terragrunt.log",
+            redact=lambda text: redact(text, self.tg.secrets),
+            register=self.tg.track,
+            verbose=self.progress.verbose_line if self.opts.verbose else None,
+            credentials=credentials,
+            on_begin=lambda unit: self.begin(unit, progress=True),
+            unit_timeout=self.opts.unit_timeout,
+        )
+        rc = delegation.run(
+            command,
+            order,
+            parallelism=self.opts.parallelism,
+            fail_fast=self.opts.fail_fast,
+            ignore_errors=not skip_below_failures,
+        )
+        first_failure: str | None = None
+        for unit in order:
+            if unit in results:
+                if results[unit].failed and first_failure is None:
+                    first_failure = unit
+                continue
+            entry = delegation.report.get(unit) or {}
+            outcome = str(entry.get("Result", "")).lower()
+            bad = [d for d in sorted(waits_for.get(unit, ())) if d in results and not results[d].ok]
+            begun = unit in delegation.begun
+            if unit in delegation.timed_out:
+                stop = delegation.timed_out[unit]
+                result = UnitResult(path=unit, result=Result.FAILED, log=self.rel(self.log(unit)))
+                # No engine step of the unit had started, so it held no state lock.
+                result.error = (
+                    f"timed out after {self.opts.unit_timeout:g}s (--timeout) {PREPARING}; stopped with {stop}"
+                )
+            elif self.tg.cancelled.is_set() and begun:
+                # Terragrunt was working on it (a hook, init) when the run was interrupted.
+                result = UnitResult(
+                    path=unit, result=Result.INTERRUPTED, error="interrupted", log=self.rel(self.log(unit))
+                )
+            elif self.tg.cancelled.is_set():
+                result = UnitResult(path=unit, result=Result.NOT_RUN, reason="interrupted before it started")
+            elif bad and skip_below_failures:
+                result = UnitResult(path=unit, result=Result.SKIPPED, reason=f"{bad[0]} {results[bad[0]].result.value}")
+            elif outcome == "failed" or (not entry and rc != 0 and first_failure is None):
+                log = self.log(unit) if self.log(unit).exists() else self.run_dir / "terragrunt.log"
+                result = UnitResult(path=unit, result=Result.FAILED, log=self.rel(self.log(unit)))
+                cause = redact(str(entry.get("Cause") or ""), self.tg.secrets).strip()
+                if cause:
+                    # Terragrunt logs a unit's own failure (a missing module source, an HCL error)
+                    # without naming the unit; its report does, with the cause.
+                    reason = redact(str(entry.get("Reason") or "failed"), self.tg.secrets)
+                    result.error = f"terragrunt {reason}: {cause}"
+                    self.log(unit).parent.mkdir(parents=True, exist_ok=True)
+                    with self.log(unit).open("a", encoding="utf-8") as handle:
+                        handle.write(f"ERROR {result.error}\n")
+                else:
+                    result.error = self._error_in(log, CallResult(args=["terragrunt"], returncode=rc or 1), unit)
+            elif self.opts.fail_fast and first_failure is not None:
+                result = UnitResult(
+                    path=unit, result=Result.NOT_RUN, reason=f"--fail-fast: stopped after {first_failure} failed"
+                )
+            else:
+                result = UnitResult(path=unit, result=Result.NOT_RUN, reason=f"terragrunt: {outcome or 'not started'}")
+            if result.failed and first_failure is None:
+                first_failure = unit
+            if begun:
+                result.started_at = result.started_at or self._started.get(unit)
+                self.end(unit, result)
+            results[unit] = _finish(result)
+            self.progress.event(unit, "finish", result)
+        return {p: results[p] for p in order if p in results}
+
+    def begin(self, path: str, *, progress: bool = False) -> None:
+        """A unit starts (once): journal entry, its --timeout clock, and (delegated runs) the progress line."""
+        with self._begin_lock:
+            if path in self._started:
+                return
+            self._started[path] = now()
+            if self.opts.unit_timeout is not None:
+                self._deadlines[path] = time.monotonic() + self.opts.unit_timeout
+        self.journal.started(path)
+        if progress:
+            self.progress.event(path, "start", None)
+
+    def end(self, path: str, result: UnitResult) -> UnitResult:
+        """A unit finished: journal entry (the report holds the rest)."""
+        self.journal.finished(path, result.result.value)
+        return result
 
     def finish(self, results: dict[str, UnitResult], resume: str | None = None) -> RunReport:
         report = self.report
@@ -470,7 +678,11 @@ class _Run:
             u.path
             for u in report.units
             if (u.result == Result.INTERRUPTED and self.tg.forced)
-            or ("timed out" in (u.error or "") and "stopped with SIGINT" not in (u.error or ""))
+            or (
+                "timed out" in (u.error or "")
+                and "stopped with SIGINT" not in (u.error or "")
+                and PREPARING not in (u.error or "")
+            )
         ]
         if hard:
             where = f"orch{' --local' if self.ws.session.local else ''} unlock {self.ws.where}"
@@ -506,10 +718,50 @@ class _Run:
         return None if deadline is None else max(0.5, deadline - time.monotonic())
 
     def call(self, path: str, args: list[str], *, capture: bool = False) -> CallResult:
+        """`terragrunt ARGS` in the unit; in a delegated run, the engine itself where Terragrunt prepared it."""
         self.refresh_credentials()
-        return self.tg.run(
-            self.unit_dir(path), args, self.log(path), label=path, capture_stdout=capture, timeout=self.time_left(path)
-        )
+        request = self.requests.get(path)
+        if request is None:
+            return self.tg.run(
+                self.unit_dir(path),
+                args,
+                self.log(path),
+                label=path,
+                capture_stdout=capture,
+                timeout=self.time_left(path),
+            )
+        engine_args = [args[0], *(["-no-color"] if self.tg.env.get("TG_NO_COLOR") else []), *args[1:]]
+        # The arguments Terragrunt gave the engine for this unit (extra_arguments: -var-file,
+        # -lock-timeout, ...) go to every plan/apply step; a saved plan takes no variables.
+        if args[0] in ("plan", "apply"):
+            saved_plan = args[0] == "apply" and "-refresh-only" not in args
+            engine_args[1:1] = terragrunt_extra_args(request.args, drop_vars=saved_plan)
+        # Steps that change nothing (plan, refresh-only) are retried on the transient errors
+        # Terragrunt itself retries (its defaults), as `terragrunt plan` did per unit.
+        retriable = args[0] == "plan" or "-refresh-only" in args
+        for attempt in range(1, RETRY_ATTEMPTS + 1):
+            log_before = self.log(path).stat().st_size if self.log(path).exists() else 0
+            # Terragrunt's environment for this unit (inputs, dependency outputs) + current credentials.
+            env = {**request.env, **self.ws.session.env}
+            call = self.tg.run_engine(
+                request.cwd,
+                engine_args,
+                self.log(path),
+                label=path,
+                capture_stdout=capture,
+                env=env,
+                timeout=self.time_left(path),
+            )
+            if call.ok or call.interrupted or call.timed_out or not retriable or attempt == RETRY_ATTEMPTS:
+                return call
+            with self.log(path).open(errors="replace") as handle:
+                handle.seek(log_before)
+                if not any(p.search(handle.read()) for p in RETRYABLE):
+                    return call
+            if self.tg.cancelled.wait(RETRY_SLEEP):
+                return call
+            self.refresh_credentials()
+        return call
 
     def workdir(self, path: str) -> Path:
         """Where Terragrunt ran the engine for this unit: the unit, or its .terragrunt-cache copy.
@@ -518,10 +770,15 @@ class _Run:
         initialised directory is the one (`terragrunt info print` would say the same but
         prints nothing while a dependency has no outputs, and costs a process per unit).
         """
+        if path in self.requests:
+            return self.requests[path].cwd
         return latest_initialised_dir(self.unit_dir(path), self.tg.env.get("TG_DOWNLOAD_DIR"))
 
     def error_text(self, path: str, result: CallResult) -> str:
         """The engine's first error with its detail lines (from this call's part of the log)."""
+        return self._error_in(self.log(path), result, path)
+
+    def _error_in(self, log: Path, result: CallResult, path: str) -> str:
         if result.interrupted:
             return "interrupted"
         if result.timed_out:
@@ -529,7 +786,10 @@ class _Run:
                 f"timed out after {self.opts.unit_timeout:g}s (--timeout) in `{' '.join(result.args[:1])}`; "
                 f"stopped with {result.stop}" + ("" if result.stop == "SIGINT" else ", check its state lock")
             )
-        text = self.log(path).read_text(errors="replace")
+        try:
+            text = log.read_text(errors="replace")
+        except OSError:
+            text = ""
         if "\n$ " in text:  # this call's part: from the last command header on
             text = text[text.rindex("\n$ ") :]
         lines = [_strip_log_prefix(ln) for ln in text.splitlines()]
@@ -539,7 +799,7 @@ class _Run:
         else:
             picked = []
             for line in lines[start:]:
-                if line.startswith(("TIP", "INFO")) or "error occurred" in line:
+                if line.startswith(("TIP", "INFO", "# exit ")) or "error occurred" in line:
                     break
                 cleaned = line.strip().lstrip("│├─╷╵ ").strip()
                 if cleaned:
@@ -558,6 +818,10 @@ class _Run:
         planfile = out / name
         result = UnitResult(path=path, started_at=started, log=self.rel(self.log(path)))
         log_before = self.log(path).stat().st_size if self.log(path).exists() else 0
+        if path in self.requests:
+            # Delegated: Terragrunt logged its evaluation of this unit (mock outputs) before
+            # handing the engine step over; those records are already in the log.
+            log_before = 0
         call = self.call(path, ["plan", "-input=false", f"-out={planfile}", *(extra or [])])
         with self.log(path).open(errors="replace") as handle:
             handle.seek(log_before)
@@ -566,6 +830,7 @@ class _Run:
             result.result = Result.INTERRUPTED if call.interrupted else Result.FAILED
             result.error = self.error_text(path, call)
             return result
+        request = self.requests.get(path)
         show = self.tg.run_engine(
             self.workdir(path),
             ["show", "-json", str(planfile)],
@@ -573,6 +838,7 @@ class _Run:
             label=path,
             capture_stdout=True,
             timeout=self.time_left(path),
+            env=None if request is None else {**request.env, **self.ws.session.env},
         )
         if not show.ok:
             result.result = Result.INTERRUPTED if show.interrupted else Result.FAILED
@@ -595,6 +861,27 @@ class _Run:
 
     def apply_plan(self, path: str, planfile: Path) -> CallResult:
         return self.call(path, ["apply", "-input=false", str(planfile)])
+
+
+def terragrunt_extra_args(args: list[str], *, drop_vars: bool = False) -> list[str]:
+    """The arguments Terragrunt added to a unit's plan/apply call (its extra_arguments), without
+    the ones orch sets itself; without -var/-var-file for the apply of a saved plan (as Terragrunt
+    leaves them out when a plan file is applied)."""
+    own = {"-input=false", "-input=true", "-no-color", "-auto-approve", "-refresh-only"}
+    found: list[str] = []
+    rest = list(args[1:])
+    while rest:
+        arg = rest.pop(0)
+        if arg in own:
+            continue
+        if drop_vars and arg in ("-var", "-var-file"):
+            if rest:
+                rest.pop(0)
+            continue
+        if drop_vars and arg.startswith(("-var=", "-var-file=")):
+            continue
+        found.append(arg)
+    return found
 
 
 def terragrunt_copies_dir(unit_dir: Path, download_dir: str | Path | None = None) -> Path:
@@ -665,7 +952,7 @@ def plan(ws: Workspace, opts: RunOptions | None = None, *, run_id: str | None = 
     # The fingerprint of the files as they were when planning started, computed alongside.
     with ThreadPoolExecutor(max_workers=1) as side, _Run(ws, "plan", opts, ws.selected, run_id=run_id) as run:
         hashes = side.submit(ws.file_hashes)
-        results = run.schedule(lambda p: _finish(run.make_plan(p)), ws.waits_for())
+        results = run.schedule(lambda p: _finish(run.make_plan(p)), ws.waits_for(), delegate="plan")
         run.report.fingerprint = runs.fingerprint_of(hashes.result())
         # Which files a later apply must find unchanged (so a refusal can name the one that changed).
         (run.run_dir / PLANNED_FILES).write_text(json.dumps(hashes.result(), indent=0, sort_keys=True))
@@ -690,7 +977,7 @@ def drift(ws: Workspace, opts: RunOptions | None = None) -> RunReport:
     with _Run(ws, "drift", opts, ws.selected) as run:
         # Dependencies first (Terragrunt reads their outputs from their working directories),
         # but every unit is checked even when one below it fails.
-        results = run.schedule(work, ws.waits_for(), skip_below_failures=False)
+        results = run.schedule(work, ws.waits_for(), skip_below_failures=False, delegate="plan")
         return run.finish(results, resume=_cli_selection(ws, "drift"))
 
 
@@ -951,8 +1238,43 @@ def _apply_locked(
         run.journal.run("apply", from_run=source.run_id)
         run.report.fingerprint = source.fingerprint
         with StateRecorder(run, ws.graph, units) as recorder:
-            results = run.schedule(lambda p: recorder.finished(p, work(p)), graph_deps, order=units)
+            if opts.delegating():
+                # Units with nothing to apply and no dependency whose outputs may change are
+                # settled here, without any engine process; the rest go to Terragrunt.
+                engine = engine_units(source, graph_deps)
+                results: dict[str, UnitResult] = {}
+                for path in units:
+                    if path not in engine:
+                        run.begin(path, progress=True)
+                        results[path] = recorder.finished(path, run.end(path, run_unit(work, path)))
+                        run.progress.event(path, "finish", results[path])
+                served = run.schedule(
+                    lambda p: recorder.finished(p, work(p)),
+                    graph_deps,
+                    order=[p for p in units if p in engine],
+                    delegate="apply",
+                )
+                results.update(served)
+                results = {p: results[p] for p in units if p in results}
+            else:
+                results = run.schedule(lambda p: recorder.finished(p, work(p)), graph_deps, order=units)
         return run.finish(results, resume=_cli_selection(ws, "apply"))
+
+
+def engine_units(source: RunReport, waits_for: dict[str, set[str]]) -> set[str]:
+    """Units of an apply that may need the engine: planned changes, mock outputs, or a dependency
+    whose outputs may change during this apply (then the unit is re-planned)."""
+    planned = {u.path: u for u in source.units}
+    needed: set[str] = set()
+    may_change: set[str] = set()
+    for unit in source.units:  # dependency order
+        summary = unit.summary
+        deps_may_change = any(d in may_change for d in waits_for.get(unit.path, ()))
+        if unit.used_mocks or deps_may_change or (summary is not None and summary.has_changes):
+            needed.add(unit.path)
+            if unit.used_mocks or deps_may_change or (summary is not None and summary.output_changes):
+                may_change.add(unit.path)
+    return {p for p in needed if p in planned}
 
 
 #: `apply -refresh-only` of a unit: writes what the cloud now holds into the state, changes no object.
@@ -979,12 +1301,12 @@ class StateRecorder:
     """
 
     def __init__(self, run: _Run, graph: Graph, units: list[str]) -> None:
-        from orchestrator.graph import dependencies_closure, dependents_closure
+        from orchestrator.graph import closures
 
         self.run = run
         self.in_run = set(units)
-        self._dependencies = {p: dependencies_closure(graph, {p}) for p in graph.paths}
-        self._waits_for = {p: (dependents_closure(graph, {p}) & self.in_run) - {p} for p in graph.paths}
+        self._dependencies, dependents = closures(graph)
+        self._waits_for = {p: (dependents[p] & self.in_run) - {p} for p in graph.paths}
         self._order = graph.paths
         self._lock = threading.Lock()
         self._done: set[str] = set()

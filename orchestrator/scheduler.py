@@ -20,6 +20,29 @@ Work = Callable[[str], UnitResult]
 Event = Callable[[str, str, UnitResult | None], None]  # (path, "start"|"finish", result)
 
 
+def run_unit(work: Work, path: str) -> UnitResult:
+    """`work(path)` with its timing filled in; an exception fails this unit only."""
+    started = now()
+    try:
+        result = work(path)
+    except Interrupted:
+        result = UnitResult(path=path, result=Result.NOT_RUN, reason="interrupted before it started")
+    except Exception as exc:  # a bug or an I/O error in one unit must not stop the others
+        result = UnitResult(
+            path=path,
+            result=Result.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+            reason=traceback.format_exc(limit=3),
+        )
+    if result.started_at is None:
+        result.started_at = started
+    if result.finished_at is None:
+        result.finished_at = now()
+    if not result.duration:
+        result.duration = (result.finished_at - result.started_at).total_seconds()
+    return result
+
+
 def run_dag(
     order: list[str],
     waits_for: dict[str, set[str]],
@@ -47,25 +70,7 @@ def run_dag(
     stop_reason: str | None = None
 
     def guarded(path: str) -> UnitResult:
-        started = now()
-        try:
-            result = work(path)
-        except Interrupted:
-            result = UnitResult(path=path, result=Result.NOT_RUN, reason="interrupted before it started")
-        except Exception as exc:  # a bug or an I/O error in one unit must not stop the others
-            result = UnitResult(
-                path=path,
-                result=Result.FAILED,
-                error=f"{type(exc).__name__}: {exc}",
-                reason=traceback.format_exc(limit=3),
-            )
-        if result.started_at is None:
-            result.started_at = started
-        if result.finished_at is None:
-            result.finished_at = now()
-        if not result.duration:
-            result.duration = (result.finished_at - result.started_at).total_seconds()
-        return result
+        return run_unit(work, path)
 
     def finish(path: str, result: UnitResult) -> None:
         results[path] = result

@@ -1,4 +1,5 @@
-"""Running Terragrunt in one unit directory: captured, redacted, interruptible.
+"""Running Terragrunt in one unit directory, or OpenTofu in a working directory Terragrunt
+prepared (delegated runs, orchestrator/delegate.py): captured, redacted, interruptible.
 
 Each call runs `terragrunt <args> --non-interactive` in the unit's directory with the
 engine environment (orchestrator.tools.engine_env) plus the RunSession's variables. Output
@@ -45,6 +46,18 @@ def redact(text: str, secrets: list[str] | tuple[str, ...]) -> str:
     for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
     return text
+
+
+#: Seconds between SIGTERM and SIGKILL when a timed-out call is stopped.
+TERM_GRACE = 10.0
+
+
+def stop_grace() -> float:
+    """Seconds a timed-out call gets after SIGINT before SIGTERM: ORCH_STOP_GRACE, default 60."""
+    try:
+        return float(os.environ.get("ORCH_STOP_GRACE", "60"))
+    except ValueError:
+        return 60.0
 
 
 class CallResult(BaseModel):
@@ -121,10 +134,33 @@ class Terragrunt:
         label: str = "",
         capture_stdout: bool = False,
         timeout: float | None = None,
+        env: dict[str, str] | None = None,
+        allow_when_cancelled: bool = False,
     ) -> CallResult:
-        """Run OpenTofu/Terraform itself (e.g. `show -json PLAN`) in a Terragrunt working directory."""
-        argv = [self.engine, *args]
-        return self._exec(argv, workdir, log, label=label, capture_stdout=capture_stdout, timeout=timeout)
+        """Run OpenTofu/Terraform itself (e.g. `show -json PLAN`) in a Terragrunt working directory.
+
+        `env` replaces the runner's environment (a delegated run passes the one Terragrunt
+        computed for the unit, with the session's current credentials on top); `timeout` stops
+        the call gracefully as `_stop` does.
+        """
+        return self._exec(
+            [self.engine, *args],
+            workdir,
+            log,
+            label=label,
+            capture_stdout=capture_stdout,
+            timeout=timeout,
+            env=env,
+            allow_when_cancelled=allow_when_cancelled,
+        )
+
+    def track(self, started: subprocess.Popen | None, finished: subprocess.Popen | None) -> None:
+        """Count a process orch started elsewhere (a `terragrunt run --all`) for interrupt()."""
+        with self._lock:
+            if started is not None:
+                self._procs[started.pid] = started
+            if finished is not None:
+                self._procs.pop(finished.pid, None)
 
     def _exec(
         self,
@@ -136,6 +172,7 @@ class Terragrunt:
         capture_stdout: bool = False,
         timeout: float | None = None,
         allow_when_cancelled: bool = False,
+        env: dict[str, str] | None = None,
     ) -> CallResult:
         if self.cancelled.is_set() and not allow_when_cancelled:
             raise Interrupted("interrupted before start")
@@ -149,7 +186,7 @@ class Terragrunt:
             proc = subprocess.Popen(
                 argv,
                 cwd=unit_dir,
-                env=self.env,
+                env=self.env if env is None else env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -206,11 +243,7 @@ class Terragrunt:
 
     def _stop(self, proc: subprocess.Popen) -> tuple[int, str]:
         """Stop a process group gracefully, then firmly: SIGINT, grace, SIGTERM, 10 s, SIGKILL."""
-        try:
-            grace = float(os.environ.get("ORCH_STOP_GRACE", "60"))
-        except ValueError:
-            grace = 60.0
-        for sig, wait in ((signal.SIGINT, grace), (signal.SIGTERM, 10.0)):
+        for sig, wait in ((signal.SIGINT, stop_grace()), (signal.SIGTERM, TERM_GRACE)):
             self._killpg(proc, sig)
             try:
                 return proc.wait(timeout=wait), signal.Signals(sig).name

@@ -6,6 +6,7 @@ linked into `.venv/bin`; providers sit in a filesystem mirror named by `.venv/or
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -128,9 +129,39 @@ def pinned_versions(lock: Path | None = None) -> dict[str, str]:
 
 @lru_cache(maxsize=16)
 def _version_of(path: str) -> str:
+    """The tool's version: `TOOL --version` once per binary (path, size, mtime), then from a cache file."""
+    try:
+        st = os.stat(path)
+        key = f"{os.path.realpath(path)}:{st.st_size}:{st.st_mtime_ns}"
+    except OSError:
+        key = None
+    cache_file = cache_dir() / "tool-versions.json"
+    cached: dict[str, str] = {}
+    if key is not None:
+        try:
+            cached = json.loads(cache_file.read_text())
+            if isinstance(cached, dict) and isinstance(cached.get(key), str):
+                return cached[key]
+        except (OSError, ValueError):
+            cached = {}
     out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60, check=False)
     text = out.stdout + out.stderr
-    return ".".join(str(p) for p in parse_version(text))
+    version = ".".join(str(p) for p in parse_version(text))
+    if key is not None and out.returncode == 0:
+        try:
+            cached = (
+                {k: v for k, v in cached.items() if not k.startswith(os.path.realpath(path) + ":")}
+                if isinstance(cached, dict)
+                else {}
+            )
+            cached[key] = version
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache_file.with_name(f".{cache_file.name}.{os.getpid()}")
+            tmp.write_text(json.dumps(cached, indent=1))
+            os.replace(tmp, cache_file)
+        except OSError:
+            pass
+    return version
 
 
 def tool_info(name: str) -> ToolInfo | None:

@@ -33,6 +33,7 @@ PATCHES = (
     "amp",
     "logs",
     "throttle",
+    "issued_credentials",
     "retries",
 )
 

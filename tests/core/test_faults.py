@@ -197,12 +197,14 @@ def test_a_unit_that_hangs_is_stopped_by_its_timeout_and_its_lock_released(s3_st
     assert again.returncode == 0, again.stderr
 
 
-def test_a_second_ctrl_c_forces_the_engines_to_stop(dag_stack: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["run-all", "per-unit"])
+def test_a_second_ctrl_c_forces_the_engines_to_stop(dag_stack: Path, tmp_path: Path, mode: str) -> None:
     """Fault 1b: a unit that does not stop on the first Ctrl-C (ORCH_FIXTURE_STUBBORN: a
     Terragrunt hook that ignores SIGINT, and Terragrunt waits for it) is stopped by the second
     one (SIGTERM to its process group); the report says interrupted (exit 130), the run lock is
-    released and the next apply completes the stack."""
-    env = _env(tmp_path, ORCH_FIXTURE_STUBBORN="20-c")
+    released and the next apply completes the stack. Both run modes: in a delegated run the hook
+    runs inside the one `terragrunt run --all`, before orch is handed the unit's engine step."""
+    env = _env(tmp_path, ORCH_FIXTURE_STUBBORN="20-c", ORCH_RUN_MODE=mode)
     proc = subprocess.Popen(
         [str(ORCH_BIN), "apply", "--dir", str(dag_stack), "--all", "--auto-approve"],
         stdout=subprocess.PIPE,
@@ -226,9 +228,48 @@ def test_a_second_ctrl_c_forces_the_engines_to_stop(dag_stack: Path, tmp_path: P
     assert report["interrupted"] and "Resume with: orch apply" in report["resume"]
     assert {u["path"]: u["result"] for u in report["units"]}["20-c"] == "interrupted"
     assert not (dag_stack / ".orch" / "run.lock.json").exists()
-    again = orch("apply", "--dir", str(dag_stack), "--all", "--auto-approve", env=_env(tmp_path))
+    assert f"orch unlock --dir {dag_stack}" in report["resume"] and "--unit 20-c" in report["resume"]
+    again = orch("apply", "--dir", str(dag_stack), "--all", "--auto-approve", env=_env(tmp_path, ORCH_RUN_MODE=mode))
     assert again.returncode == 0, again.stderr
     assert {u["path"]: u["result"] for u in _latest_report(runs, "apply")["units"]}["20-c"] == "applied"
+
+
+def test_a_unit_that_hangs_before_its_engine_step_is_stopped_by_its_timeout(dag_stack: Path, tmp_path: Path) -> None:
+    """Fault 11, delegated run: a unit that hangs while Terragrunt prepares it (a hook that ignores
+    SIGINT, before its engine step reaches orch) is stopped by --timeout all the same: SIGINT, then
+    SIGTERM after the grace; the unit fails naming the timeout, its dependents are skipped, the
+    others finish, the journal closes the unit, and the next apply completes the stack."""
+    runs = dag_stack / ".orch" / "runs"
+    started = time.monotonic()
+    hung = orch(
+        "apply",
+        "--dir",
+        str(dag_stack),
+        "--all",
+        "--auto-approve",
+        "--timeout",
+        "40s",
+        env=_env(tmp_path, ORCH_FIXTURE_STUBBORN="20-c", ORCH_STOP_GRACE="3", ORCH_RUN_MODE="run-all"),
+        timeout=300,
+    )
+    assert hung.returncode == 1 and "Traceback" not in hung.stderr, hung.stderr
+    assert time.monotonic() - started < 110, "the hook (120 s) was not stopped"
+    report = _latest_report(runs, "apply")
+    units = {u["path"]: u for u in report["units"]}
+    error = units["20-c"]["error"] or ""
+    assert units["20-c"]["result"] == "failed", units["20-c"]
+    assert "timed out after 40s (--timeout) while Terragrunt prepared it" in error, error
+    assert "stopped with SIGTERM" in error, error  # the hook ignores SIGINT
+    assert units["30-f"]["result"] == "skipped" and units["20-d"]["result"] == "applied", units
+    assert "unlock" not in (report.get("resume") or ""), "no engine step ran: no state lock to release"
+    log = (runs / report["run_id"] / "20-c" / "terragrunt.log").read_text()
+    assert "stubborn hook" in log and "# orch: timed out after 40s" in log, log
+    journal = [json.loads(ln) for ln in (runs / report["run_id"] / "journal.jsonl").read_text().splitlines()]
+    assert [e["event"] for e in journal if e.get("unit") == "20-c"] == ["start", "finish"]
+    assert next(e for e in journal if e.get("unit") == "20-c" and e["event"] == "finish")["result"] == "failed"
+    assert not (dag_stack / ".orch" / "run.lock.json").exists()
+    again = orch("apply", "--dir", str(dag_stack), "--all", "--auto-approve", env=_env(tmp_path))
+    assert again.returncode == 0, again.stderr
 
 
 def test_a_lock_of_another_host_needs_force_unlock(dag_stack: Path, tmp_path: Path) -> None:

@@ -59,6 +59,12 @@ def test_plan_artifacts_order_and_overlap(dag_stack: Path) -> None:
     assert a.started_at < b.finished_at and b.started_at < a.finished_at
     # Units whose dependencies have no state yet were planned with mock outputs.
     assert not times["10-a"].used_mocks and times["20-c"].used_mocks and times["50-j"].used_mocks
+    # One `terragrunt run --all` for the whole run; each unit's engine steps in its own log,
+    # after Terragrunt's records about that unit (the mock-output warnings above come from there).
+    assert (out / "terragrunt.log").read_text().count("$ terragrunt run --all") == 1
+    for unit in report.units:
+        log = (out / unit.log).read_text()
+        assert "$ tofu plan" in log and "$ tofu show -json" in log and "$ terragrunt" not in log
     # --detailed-exitcode: 2 when changes are present.
     detailed = ops.plan(ws(dag_stack, layers=["10-a"]), RunOptions(quiet=True, detailed_exitcode=True))
     assert detailed.exit_code == 2
@@ -93,6 +99,29 @@ def test_apply_runs_the_saved_plans_and_never_mock_outputs(dag_stack: Path) -> N
     # refresh-only step created nothing: the resource added after the plan is still absent.
     assert applied.refreshed == ["10-a", "20-c"] and not applied.warnings
     assert "added_after_plan" not in (dag_stack / "10-a" / "terraform.tfstate").read_text()
+
+
+@pytest.mark.parametrize("delegate", [True, False], ids=["run-all", "per-unit"])
+def test_a_saved_plan_is_applied_exactly_or_refused_never_replanned(dag_stack: Path, delegate: bool) -> None:
+    """Applying a plan run applies exactly its saved plans: when the state changed between plan
+    and apply, the engine refuses the stale plan and orch reports the failure; it never plans again."""
+    opts = RunOptions(quiet=True, parallelism=4, delegate=delegate)
+    planned = ops.plan(ws(dag_stack, layers=["10-b"]), opts)
+    assert planned.unit("10-b").result == Result.CHANGES
+    # Someone applies another value in between (a new plan: the configuration changed).
+    (dag_stack / "10-b" / "value.txt").write_text("v2\n")
+    other = ops.apply(ws(dag_stack, layers=["10-b"]), opts, auto_approve=True)
+    assert other.from_run != planned.run_id and state_outputs(dag_stack / "10-b") == {"value": "v2"}
+    # Back to the planned configuration (same fingerprint), then apply that saved plan by id.
+    (dag_stack / "10-b" / "value.txt").unlink()
+    refused = ops.apply(ws(dag_stack, layers=["10-b"]), opts, run_id=planned.run_id, auto_approve=True)
+    unit = refused.unit("10-b")
+    assert refused.exit_code == 1 and refused.from_run == planned.run_id
+    assert unit.result == Result.FAILED and not unit.replanned
+    assert "Saved plan is stale" in unit.error
+    assert state_outputs(dag_stack / "10-b") == {"value": "v2"}  # nothing applied, nothing re-planned
+    log = (dag_stack / ".orch" / "runs" / refused.run_id / unit.log).read_text()
+    assert f"{planned.run_id}/10-b/tfplan" in log and "-out=" not in log  # the saved plan was tried; no new plan
 
 
 def test_apply_refreshes_the_dependencies_of_what_it_applied(dag_stack: Path) -> None:
@@ -241,3 +270,193 @@ def test_secrets_are_redacted_from_logs_plan_json_and_reports(dag_stack: Path) -
     texts = [p.read_text(errors="replace") for p in out.rglob("*") if p.is_file() and p.name != "tfplan"]
     assert any("***" in t for t in texts)
     assert not any(secret in t for t in texts)
+
+
+def test_delegated_run_hands_renewed_credentials_to_every_engine_step(dag_stack: Path, tmp_path: Path) -> None:
+    """In one `terragrunt run --all`, each engine step still gets the session's current credentials
+    (renewed between steps), and Terragrunt's own calls get them through --auth-provider-cmd."""
+    from orchestrator.session import RunSession
+    from orchestrator.tools import find_tool
+
+    class RenewingSession(RunSession):
+        def refresh_if_needed(self) -> None:  # every check renews, as close to expiry
+            self.env["AWS_SESSION_TOKEN"] = f"token-{int(self.env['AWS_SESSION_TOKEN'].split('-')[1]) + 1}"
+
+    seen = tmp_path / "seen.txt"
+    engine = tmp_path / "tofu"
+    engine.write_text(f'#!/bin/sh\necho "$1 $AWS_SESSION_TOKEN" >> {seen}\nexec {find_tool("tofu")} "$@"\n')
+    engine.chmod(0o755)
+    session = RenewingSession(
+        env={
+            "ORCH_ROLE_ASSUMED": "1",
+            "AWS_ACCESS_KEY_ID": "AKIAORCHTESTONLY0000",
+            "AWS_SECRET_ACCESS_KEY": "orch-test-secret-not-real",
+            "AWS_SESSION_TOKEN": "token-0",
+        }
+    )
+    workspace = ops.open_workspace(
+        stack_dir=dag_stack, selection=Selection(layers=["10-a", "20-c"]), session=session, engine=str(engine)
+    )
+    report = ops.plan(workspace, OPTS)
+    assert report.exit_code == 0, report.to_json()
+    assert "--auth-provider-cmd" in (run_dir(dag_stack, report) / "terragrunt.log").read_text()
+    # (orch's own `--version` probe of the engine runs outside any unit, without credentials)
+    steps = [line.split(" ", 1) for line in seen.read_text().splitlines()]
+    plans = [token for command, token in steps if command == "plan"]
+    shows = [token for command, token in steps if command == "show"]
+    assert len(plans) == len(shows) == 2 and "token-0" not in plans + shows
+    assert plans[0] != plans[1]  # renewed between the units' steps
+
+
+def test_delegated_plan_retries_transient_engine_errors(
+    dag_stack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan step that fails with an error Terragrunt would retry (its defaults) is retried."""
+    from orchestrator.tools import find_tool
+
+    monkeypatch.setattr(ops, "RETRY_SLEEP", 0.01)
+    marker = tmp_path / "failed-once"
+    engine = tmp_path / "tofu"
+    engine.write_text(
+        "#!/bin/sh\n"
+        f'if [ "$1" = plan ] && [ ! -e {marker} ]; then touch {marker}; '
+        'echo "Error: Failed to load state: dial tcp 10.0.0.1:443: i/o timeout" >&2; exit 1; fi\n'
+        f'exec {find_tool("tofu")} "$@"\n'
+    )
+    engine.chmod(0o755)
+    workspace = ops.open_workspace(stack_dir=dag_stack, selection=Selection(layers=["10-a"]), engine=str(engine))
+    report = ops.plan(workspace, OPTS)
+    assert report.exit_code == 0 and report.unit("10-a").result == Result.CHANGES, report.to_json()
+    log = (run_dir(dag_stack, report) / report.unit("10-a").log).read_text()
+    assert log.count("$ tofu plan") == 2 and "i/o timeout" in log
+
+
+def test_delegated_steps_keep_terragrunt_extra_arguments(dag_stack: Path) -> None:
+    """extra_arguments of the configuration reach the engine steps orch runs (a var file for plan,
+    re-plan and refresh), and the apply of a saved plan gets no variables (the engine refuses them)."""
+    root = dag_stack / "root.hcl"
+    root.write_text(
+        root.read_text().replace(
+            'source = "${get_parent_terragrunt_dir()}/modules//data"\n',
+            'source = "${get_parent_terragrunt_dir()}/modules//data"\n'
+            '  extra_arguments "vars" {\n'
+            '    commands           = ["plan", "apply"]\n'
+            '    arguments          = ["-lock-timeout=5m"]\n'
+            '    required_var_files = ["${get_parent_terragrunt_dir()}/common.tfvars"]\n'
+            "  }\n",
+        )
+    )
+    module = dag_stack / "modules" / "data" / "main.tf"
+    module.write_text(
+        module.read_text()
+        + 'variable "from_var_file" {\n  type    = string\n  default = ""\n}\n'
+        + 'output "from_var_file" {\n  value = var.from_var_file\n}\n'
+    )
+    (dag_stack / "common.tfvars").write_text('from_var_file = "yes"\n')
+    report = ops.apply(ws(dag_stack, layers=["10-a", "20-c"]), OPTS, auto_approve=True)
+    assert report.exit_code == 0, report.to_json()
+    assert report.unit("20-c").replanned and report.refreshed == ["10-a", "20-c"]
+    for unit in ("10-a", "20-c"):
+        assert state_outputs(dag_stack / unit)["from_var_file"] == "yes"
+    log = (dag_stack / ".orch" / "runs" / report.run_id / "20-c" / "terragrunt.log").read_text()
+    assert "-lock-timeout=5m -var-file=" in log and "-refresh-only" in log
+    saved = [ln for ln in log.splitlines() if ln.startswith("$ tofu apply") and "replan.tfplan" in ln]
+    assert saved and all("-lock-timeout=5m" in ln and "-var" not in ln for ln in saved)
+
+
+def test_apply_with_nothing_to_do_starts_no_engine(dag_stack: Path) -> None:
+    selection = {"layers": ["10-a", "20-c"]}
+    assert ops.apply(ws(dag_stack, **selection), OPTS, auto_approve=True).exit_code == 0
+    again = ops.apply(ws(dag_stack, **selection), OPTS, auto_approve=True)
+    assert again.exit_code == 0 and {u.result for u in again.units} == {Result.NO_CHANGES}
+    assert again.refreshed == [] and not (run_dir(dag_stack, again) / "terragrunt.log").exists()
+
+
+@pytest.mark.parametrize("delegate", [True, False], ids=["run-all", "per-unit"])
+def test_every_unit_that_ran_is_journaled_in_both_run_modes(
+    dag_stack: Path, delegate: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """journal.jsonl names each unit's start and finish as they happen, whichever way the run ran:
+    in a delegated run too (units settled without an engine included), none left unfinished."""
+    from orchestrator.runs import read_journal
+
+    opts = RunOptions(quiet=True, parallelism=4, delegate=delegate)
+    selection = {"layers": ["10-a", "20-c"]}
+    planned = ops.plan(ws(dag_stack, **selection), opts)
+    journal = read_journal(run_dir(dag_stack, planned))
+    assert journal.command == "plan" and sorted(journal.started) == ["10-a", "20-c"]
+    assert journal.finished == {"10-a": "changes", "20-c": "changes"} and journal.unfinished == []
+    applied = ops.apply(ws(dag_stack, **selection), opts, auto_approve=True)
+    assert applied.exit_code == 0, applied.to_json()
+    journal = read_journal(run_dir(dag_stack, applied))
+    assert journal.from_run == planned.run_id and journal.unfinished == []
+    assert journal.finished == {"10-a": "applied", "20-c": "applied"}
+    (dag_stack / "20-c" / "value.txt").write_text("v2\n")  # 10-a has nothing to apply now
+    again = ops.apply(ws(dag_stack, **selection), opts, auto_approve=True)
+    journal = read_journal(run_dir(dag_stack, again))
+    assert journal.finished == {"10-a": "no-changes", "20-c": "applied"} and journal.unfinished == []
+    # A failed unit finished (failed); the units skipped below it never started.
+    monkeypatch.setenv("ORCH_FIXTURE_FAIL", "20-d")
+    failing = ops.plan(ws(dag_stack, all=True), opts)
+    journal = read_journal(run_dir(dag_stack, failing))
+    skipped = {u.path for u in failing.units if u.result == Result.SKIPPED}
+    assert journal.finished["20-d"] == "failed" and skipped == {"30-f", "30-g", "40-h", "40-i", "50-j"}
+    assert set(journal.started) == set(journal.finished) == {u.path for u in failing.units} - skipped
+
+
+def test_timeout_without_proc_falls_back_to_per_unit_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A delegated run stops a unit Terragrunt is still preparing by finding its processes in /proc;
+    where there is none, runs with --timeout go per unit (every other run stays delegated)."""
+    monkeypatch.delenv("ORCH_RUN_MODE", raising=False)
+    assert RunOptions(unit_timeout=30).delegating() and RunOptions().delegating()
+    monkeypatch.setattr(ops, "can_watch_units", lambda: False)
+    assert not RunOptions(unit_timeout=30).delegating() and not RunOptions(unit_timeout=30, delegate=True).delegating()
+    assert RunOptions().delegating() and not RunOptions(delegate=False).delegating()
+    monkeypatch.setenv("ORCH_RUN_MODE", "per-unit")
+    assert not RunOptions().delegating()
+
+
+def test_hook_output_goes_to_the_log_of_the_unit_running_the_hook(tmp_path: Path) -> None:
+    """Terragrunt prints hooks' output without naming the unit: it goes to the unit whose
+    `Executing hook` record came last, to each candidate's log (saying so) when several are
+    running hooks, and to the run's log when no hook runs (Terragrunt's closing summary)."""
+    from orchestrator import delegate
+
+    stack = tmp_path / "stack"
+    dirs = {u: stack / u for u in ("a", "b")}
+    delegation = delegate.Delegation(
+        terragrunt="terragrunt",
+        engine="tofu",
+        stack_dir=stack,
+        env={},
+        unit_dirs=dirs,
+        copies_dir=lambda d: d / ".terragrunt-cache" / "x",
+        serve=lambda unit, request: 0,
+        log_for=lambda unit: tmp_path / "logs" / f"{unit or 'run'}.log",
+        redact=lambda text: text.replace("s3cr3t", "***"),
+        register=lambda started, finished: None,
+    )
+    delegation._wanted = {"a", "b"}
+
+    def record(unit: str, msg: str) -> None:
+        delegation._record(json.dumps({"level": "info", "working-dir": unit, "msg": msg}))
+
+    def log(name: str) -> str:
+        path = tmp_path / "logs" / f"{name}.log"
+        for handle in delegation._logs.values():
+            handle.flush()  # type: ignore[attr-defined]
+        return path.read_text() if path.exists() else ""
+
+    record("a", "Executing hook: check")
+    delegation._record("hook says s3cr3t")
+    assert "hook says ***\n" in log("a") and "hook says" not in log("b") + log("run")
+    record("b", "Executing hook: check")
+    delegation._record("who said this")
+    assert "(hook output of one of a, b) who said this" in log("a") and "one of a, b) who said" in log("b")
+    record("a", "Downloading")  # a's hook is over
+    delegation._record("from b")
+    assert "from b" in log("b") and "from b" not in log("a")
+    delegation._hooks = {"b": 0.0}  # long ago, and no process of b running
+    delegation._record("Run Summary")
+    assert "RAW Run Summary" in log("run") and "Run Summary" not in log("b")
+    assert delegation.begun.keys() == {"a", "b"}

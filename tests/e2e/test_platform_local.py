@@ -241,8 +241,8 @@ def _known_secrets(platform: Platform) -> dict[str, str]:
     import requests
 
     found: dict[str, str] = {}
-    data = requests.get(f"{platform.endpoint}/moto-api/data.json", verify=platform.ca_bundle, timeout=60).json()
-    for role in data.get("sts", {}).get("AssumedRole", []):
+    url = f"{platform.endpoint}/_orch/issued-credentials"
+    for role in requests.get(url, verify=platform.ca_bundle, timeout=60).json()["assumed_roles"]:
         found[f"secret key of {role['arn']}"] = role["secret_access_key"]
         found[f"session token of {role['arn']}"] = role["session_token"]
     secrets = platform.client("secretsmanager")
