@@ -26,6 +26,8 @@ PATCHES = (
     "elasticache",
     "cloudwatch",
     "eks",
+    "guardduty",
+    "securityhub",
     "throttle",
     "issued_credentials",
     "retries",
