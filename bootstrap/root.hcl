@@ -64,6 +64,10 @@ remote_state {
       use_lockfile = contains(["s3", "both"], local.lock_mode)
     },
     { for k, v in { kms_key_id = local.state.kms_key_id } : k => v if v != null },
+    # Terragrunt-only keys: how `terragrunt backend bootstrap` creates the management account's state
+    # bucket (once, docs/accounts.md): SSE-KMS; versioning, public access block and the TLS-only policy
+    # are its defaults.
+    { for k, v in { bucket_sse_algorithm = "aws:kms" } : k => v if local.is_management && !local.is_local },
     # Optional settings as filtered for-expressions: a conditional `x ? {..} : {}` is a type error in HCL.
     { for k, v in { dynamodb_table = local.env.state.lock_table } : k => v if contains(["dynamodb", "both"], local.lock_mode) },
     { for k, v in local.local_mode.backend_config : k => v if local.is_local },

@@ -115,8 +115,8 @@ _ENV_ENTRY = re.compile(r"""'([\w-]+)'\s*:\s*\[credentials:\s*'([^']+)',\s*agent
 def environments(text: str) -> dict[str, dict[str, str]]:
     """The Jenkinsfile's `environments` map: name -> credentials id and agent label."""
     text = _strip_comments(text)
-    start = re.search(r"^def environments = \[", text, re.MULTILINE)
-    assert start, "no `def environments = [...]` map before the pipeline"
+    start = re.search(r"^environments = \[", text, re.MULTILINE)
+    assert start, "no `environments = [...]` map before the pipeline"
     body = text[start.end() : text.index("\n]", start.end())]
     return {m.group(1): {"credentials": m.group(2), "agent": m.group(3)} for m in _ENV_ENTRY.finditer(body)}
 

@@ -1,4 +1,5 @@
-# Issue 19: wrong account files and policy placements are refused at plan time, naming the rule.
+# Issue 19: the outputs name every account and its access role (mock provider: ids known at plan);
+# wrong account files and policy placements are refused at plan time.
 mock_provider "aws" {
   mock_data "aws_caller_identity" {
     defaults = { account_id = "999999999999" }
@@ -49,7 +50,7 @@ variables {
 }
 
 run "outputs_name_every_account_and_its_access_role" {
-  command = apply
+  command = plan
   assert {
     condition     = output.account_ids == { "log-archive" = "222222222222", audit = "222222222222" }
     error_message = "account_ids maps every account name to its id."
