@@ -1,6 +1,8 @@
-# Terragrunt configuration of the bootstrap layers (state backend, IAM baseline) of one account.
+# Terragrunt configuration of the bootstrap layers: 05-organization, applied once from the
+# management account (bootstrap/accounts.yaml), and the state backend and IAM baseline of each
+# environment's account (00, 10; env.yaml of ORCH_ENV). docs/accounts.md gives the order.
 #
-# Order: `orch bootstrap --env NAME` first (creates the bucket this state goes to), then
+# Per account: `orch bootstrap --env NAME` first (creates the bucket this state goes to), then
 #   cd bootstrap/00-state-backend && terragrunt import ...   (commands in terraform/modules/state-backend/README.md)
 #   cd bootstrap/10-iam-baseline  && terragrunt apply        (as an administrator of the account)
 # then set env.yaml execution_role.arn to the execution_role_arn output.
@@ -15,12 +17,35 @@ locals {
 
   local_mode = read_terragrunt_config("${get_parent_terragrunt_dir()}/../environments/local-mode.hcl").locals
   is_local   = local.local_mode.enabled
-  account_id = local.is_local ? local.local_mode.account_id : local.env.account_id
-  region     = local.env.region
-  lock_mode  = try(local.env.state.lock_mode, "s3")
 
-  tags = merge(local.env.tags, { Layer = "bootstrap-${local.layer}", ManagedBy = "terragrunt" })
+  # Layers applied from the management account with bootstrap/accounts.yaml's `management:` block
+  # (account, region, state); every other layer is an environment account's (env.yaml).
+  management_layers = ["05-organization"]
+  is_management     = contains(local.management_layers, local.layer)
+  accounts          = yamldecode(file("${get_parent_terragrunt_dir()}/accounts.yaml"))
+  management        = local.accounts.management
 
+  account_id = local.is_local ? local.local_mode.account_id : (local.is_management ? local.management.account_id : local.env.account_id)
+  region     = local.is_management ? local.management.region : local.env.region
+  lock_mode  = local.is_management ? "s3" : try(local.env.state.lock_mode, "s3")
+
+  tags = merge(local.is_management ? local.accounts.tags : local.env.tags, { Layer = "bootstrap-${local.layer}", ManagedBy = "terragrunt" })
+
+  # Where this layer's state goes. The management account's own bucket (accounts.yaml) on AWS; in
+  # local mode the emulator is one account for all, so the management layers keep their state in the
+  # environment's emulator bucket (`orch --local bootstrap --env NAME` creates it) under management/.
+  env_state = {
+    bucket     = local.env.state.bucket
+    key        = "${local.env.state.key_prefix}/bootstrap/${path_relative_to_include()}/terraform.tfstate"
+    kms_key_id = "arn:aws:kms:${local.region}:${local.account_id}:${local.env.state.kms_alias}"
+  }
+  state = !local.is_management ? local.env_state : (local.is_local ? merge(local.env_state, {
+    key = "management/bootstrap/${path_relative_to_include()}/terraform.tfstate"
+    }) : {
+    bucket     = local.management.state.bucket
+    key        = "${local.management.state.key_prefix}/bootstrap/${path_relative_to_include()}/terraform.tfstate"
+    kms_key_id = null # the bucket's default encryption (SSE-KMS) applies
+  })
 }
 
 remote_state {
@@ -32,13 +57,17 @@ remote_state {
   }
   config = merge(
     {
-      bucket       = local.env.state.bucket
-      key          = "${local.env.state.key_prefix}/bootstrap/${path_relative_to_include()}/terraform.tfstate"
+      bucket       = local.state.bucket
+      key          = local.state.key
       region       = local.region
       encrypt      = true
-      kms_key_id   = "arn:aws:kms:${local.region}:${local.account_id}:${local.env.state.kms_alias}"
       use_lockfile = contains(["s3", "both"], local.lock_mode)
     },
+    { for k, v in { kms_key_id = local.state.kms_key_id } : k => v if v != null },
+    # Terragrunt-only keys: how `terragrunt backend bootstrap` creates the management account's state
+    # bucket (once, docs/accounts.md): SSE-KMS; versioning, public access block and the TLS-only policy
+    # are its defaults.
+    { for k, v in { bucket_sse_algorithm = "aws:kms" } : k => v if local.is_management && !local.is_local },
     # Optional settings as filtered for-expressions: a conditional `x ? {..} : {}` is a type error in HCL.
     { for k, v in { dynamodb_table = local.env.state.lock_table } : k => v if contains(["dynamodb", "both"], local.lock_mode) },
     { for k, v in local.local_mode.backend_config : k => v if local.is_local },

@@ -15,9 +15,9 @@ locals {
 
   # Services the stack calls; each is pointed at the emulator.
   services = [
-    "acm", "amp", "autoscaling", "backup", "budgets", "ce", "chatbot", "cloudwatch", "dynamodb", "ec2", "efs",
-    "eks", "elasticache", "elb", "elbv2", "events", "iam", "kms", "logs", "rds", "s3", "s3control",
-    "secretsmanager", "sns", "sqs", "ssm", "sts",
+    "acm", "amp", "autoscaling", "backup", "budgets", "ce", "chatbot", "cloudtrail", "cloudwatch", "dynamodb",
+    "ec2", "efs", "eks", "elasticache", "elb", "elbv2", "events", "guardduty", "iam", "kms", "logs",
+    "organizations", "rds", "s3", "s3control", "secretsmanager", "securityhub", "sns", "sqs", "ssm", "sts",
   ]
 
   # Merged into remote_state.config when enabled.

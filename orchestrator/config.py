@@ -51,12 +51,18 @@ class ExecutionRole(_Strict):
     arn: str | None = None
     external_id: str | None = None
     session_duration: int = Field(3600, ge=900, le=43200)
+    # Multi-account (docs/accounts.md): the shared-services CI role that alone may assume this role;
+    # bootstrap/10-iam-baseline writes it into the role's trust policy. Unset: the account's own CI
+    # role and the iam.admin_principals, as before.
+    trusted_ci_role_arn: str | None = None
 
-    @field_validator("arn")
+    @field_validator("arn", "trusted_ci_role_arn")
     @classmethod
     def _arn(cls, value: str | None) -> str | None:
         if value is not None and not _ROLE_ARN.match(value):
             raise ValueError(f"not an IAM role ARN: {value!r}")
+        if value is not None and "*" in value:
+            raise ValueError(f"{value!r}: a role ARN without wildcards")
         return value
 
 

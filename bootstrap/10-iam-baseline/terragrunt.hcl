@@ -1,4 +1,6 @@
-# Terraform execution role, CI role + cross-account assume-role policy, EKS admin role, and the
+# Terraform execution role (assumable by this account's CI role and the admins, or, with env.yaml
+# execution_role.trusted_ci_role_arn, by the shared-services CI role only), CI role + cross-account
+# assume-role policy, EKS admin role, and the
 # developer and audit roles when env.yaml's `iam:` block lists their principals (read through
 # ../common.hcl). Apply as an account administrator; env.yaml's eks.*_role_arns name the outputs.
 include "root" {
@@ -22,5 +24,7 @@ inputs = {
   audit_principal_arns     = local.iam.audit_principal_arns
   require_mfa              = local.iam.require_mfa
   external_id              = try(include.root.locals.env.execution_role.external_id, null)
-  max_session_duration     = max(3600, try(include.root.locals.env.execution_role.session_duration, 3600))
+  # Multi-account: only the shared-services CI role may assume the execution role (docs/accounts.md).
+  execution_role_ci_principal_arn = try(include.root.locals.env.execution_role.trusted_ci_role_arn, null)
+  max_session_duration            = max(3600, try(include.root.locals.env.execution_role.session_duration, 3600))
 }

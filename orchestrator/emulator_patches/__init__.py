@@ -32,6 +32,8 @@ PATCHES = (
     "chatbot",
     "amp",
     "logs",
+    "guardduty",
+    "securityhub",
     "throttle",
     "issued_credentials",
     "retries",

@@ -61,6 +61,18 @@ ENV_CASES = [
         "eks.audit_role_arns",
     ),
     ("not a role arn", "ci_role_arns: []", "ci_role_arns: [orch-ci]", "not an IAM role ARN"),
+    (
+        "trusted ci role not a role",
+        "  session_duration: 3600",
+        "  session_duration: 3600\n  trusted_ci_role_arn: arn:aws:iam::333333333333:root",
+        "execution_role.trusted_ci_role_arn: Value error, not an IAM role ARN",
+    ),
+    (
+        "trusted ci role wildcard",
+        "  session_duration: 3600",
+        "  session_duration: 3600\n  trusted_ci_role_arn: arn:aws:iam::333333333333:role/jenkins-*",
+        "execution_role.trusted_ci_role_arn",
+    ),
     ("kubernetes namespace", "applications: [app]", "applications: [kube-system]", "eks.namespaces.applications"),
     ("namespace twice", "applications: [app]", "applications: [monitoring]", "both a platform and an application"),
     ("bad namespace name", "applications: [app]", "applications: [App_1]", "not a Kubernetes namespace name"),

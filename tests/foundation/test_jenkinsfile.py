@@ -99,12 +99,106 @@ def _help(*args: str) -> str:
 
 def test_stages_are_parsed() -> None:
     found = stages(JENKINSFILE.read_text())
-    assert list(found) == ["Set up", "Drift", "Plan", "Approve", "Apply"]
+    assert list(found) == ["Drift", "Drift check", "Plan", "Approve", "Approve production", "Apply"]
     commands = {name: [c for _, c, _ in orch_commands(block)] for name, block in found.items()}
-    assert commands["Set up"] == ["doctor"]
-    assert commands["Drift"] == ["drift"]
-    assert commands["Plan"] == ["plan"]
+    assert commands["Drift"] == commands["Drift check"] == ["drift"]  # the matrix's stage, inside Drift
+    assert commands["Plan"] == ["doctor", "plan"]
+    assert commands["Approve"] == commands["Approve production"] == []
     assert commands["Apply"] == ["apply"]
+
+
+# ------------------------------------------------------------------ one pipeline, every environment (issue 19)
+
+_ENV_ENTRY = re.compile(r"""'([\w-]+)'\s*:\s*\[credentials:\s*'([^']+)',\s*agent:\s*'([^']+)'\]""")
+
+
+def environments(text: str) -> dict[str, dict[str, str]]:
+    """The Jenkinsfile's `environments` map: name -> credentials id and agent label."""
+    text = _strip_comments(text)
+    start = re.search(r"^environments = \[", text, re.MULTILINE)
+    assert start, "no `environments = [...]` map before the pipeline"
+    body = text[start.end() : text.index("\n]", start.end())]
+    return {m.group(1): {"credentials": m.group(2), "agent": m.group(3)} for m in _ENV_ENTRY.finditer(body)}
+
+
+def _quoted(text: str) -> list[str]:
+    return re.findall(r"'([^']*)'", text)
+
+
+def test_one_pipeline_lists_every_environment_once() -> None:
+    """The ENVIRONMENT choice, the nightly drift matrix and the per-environment map name the same
+    environments, and every environment folder orch knows is among them."""
+    from orchestrator.config import available_envs
+
+    text = _strip_comments(JENKINSFILE.read_text())
+    envs = environments(text)
+    choice = re.search(r"choice\(name: 'ENVIRONMENT', choices: \[([^\]]*)\]", text)
+    assert choice, "no ENVIRONMENT choice parameter"
+    axis = re.search(r"name 'DRIFT_ENV'\s*\n\s*values ([^\n]*)", text)
+    assert axis, "no DRIFT_ENV matrix axis"
+    assert _quoted(choice.group(1)) == _quoted(axis.group(1)) == list(envs)
+    assert "eks-prod" in envs
+    assert set(available_envs(REPO)) <= set(envs), "an environment folder the pipeline does not know"
+
+
+def test_each_environment_has_its_own_credentials_and_agent() -> None:
+    """Every stage that runs orch holds an agent of its environment's label and binds its environment's
+    AWS credential; production shares neither with the other environments."""
+    text = JENKINSFILE.read_text()
+    envs = environments(text)
+    assert all(e["credentials"] and e["agent"] for e in envs.values())
+    prod = envs["eks-prod"]
+    others = [e for name, e in envs.items() if name != "eks-prod"]
+    assert all(prod["credentials"] != e["credentials"] and prod["agent"] != e["agent"] for e in others)
+    assert len({e["credentials"] for e in envs.values()}) == len(envs)
+
+    assert re.search(r"^pipeline\s*\{\s*\n\s*agent none", _strip_comments(text), re.MULTILINE)
+    found = stages(text)
+    drift = found["Drift"]
+    assert 'agent { label "${environments[DRIFT_ENV].agent}" }' in drift
+    assert "aws(credentialsId: environments[DRIFT_ENV].credentials" in found["Drift check"]
+    for name in ("Plan", "Apply"):
+        assert 'agent { label "${environments[params.ENVIRONMENT].agent}" }' in found[name], name
+        assert "aws(credentialsId: environments[params.ENVIRONMENT].credentials" in found[name], name
+    for name, block in found.items():  # no orch without a credential binding in the same stage
+        if orch_commands(block) and name != "Drift":
+            assert "withCredentials([aws(" in block, name
+
+
+def test_production_is_gated_outside_any_agent() -> None:
+    """Production: an `input` with a submitter and a timeout, in a stage that holds no agent, between
+    Plan and Apply; no stage that holds an agent waits for input."""
+    found = stages(JENKINSFILE.read_text())
+    gate = found["Approve production"]
+    assert re.search(r"^\s*agent none\s*$", gate, re.MULTILINE)
+    assert re.search(r"options \{ timeout\(time: \d+, unit: '(HOURS|MINUTES)'\) \}", gate)
+    assert "input {" in gate
+    gate_input = _block(gate, gate.index("input {") + len("input "))
+    assert re.search(r"^\s*submitter '[\w-]+'\s*$", gate_input, re.MULTILINE), gate_input
+    assert "beforeInput true" in gate and "params.ENVIRONMENT == 'eks-prod'" in gate
+    other = found["Approve"]
+    assert re.search(r"^\s*agent none\s*$", other, re.MULTILINE) and "timeout(" in other
+    assert "params.ENVIRONMENT != 'eks-prod'" in other
+    for name, block in found.items():
+        if "agent { label" in block:
+            assert "input {" not in block, f"{name} would hold an agent while waiting for approval"
+    names = list(found)
+    assert names.index("Plan") < names.index("Approve production") < names.index("Apply")
+    assert "unstash 'plan'" in found["Apply"] and "stash name: 'plan'" in found["Plan"]
+
+
+def test_nightly_drift_covers_every_environment() -> None:
+    """The cron build runs `orch drift --env E --all` in every environment (a matrix cell each)."""
+    text = _strip_comments(JENKINSFILE.read_text())
+    cron = re.search(r"triggers \{ cron\(env\.BRANCH_NAME == 'main' \? '([^']+)' : ''\) \}", text)
+    assert cron and len(cron.group(1).split()) == 5
+    drift = stages(text)["Drift"]
+    assert "triggeredBy 'TimerTrigger'" in drift and "matrix {" in drift
+    # A timer build runs every cell; a manual DRIFT_ONLY build only its ENVIRONMENT.
+    assert "anyOf { triggeredBy 'TimerTrigger'; expression { DRIFT_ENV == params.ENVIRONMENT } }" in drift
+    (_, command, flags) = orch_commands(stages(text)["Drift check"])[0]
+    assert command == "drift" and {"--env", "--all"} <= flags
+    assert ".venv/bin/orch drift --env ${DRIFT_ENV} --all" in drift
 
 
 def test_every_orch_command_exists_with_its_flags() -> None:

@@ -121,3 +121,41 @@ def test_security_settings_flow_from_env_yaml_to_the_units(engine_env: dict[str,
     }
     assert addons["external_secrets"]["secret_name_prefix"] == "orch-eks-prod/"
     assert ":secret:rds!cluster-" in addons["database_secret"]["secret_arn"]
+
+
+@pytest.mark.engines
+def test_organization_layer_runs_in_the_management_account(engine_env: dict[str, str]) -> None:
+    """Issue 19: bootstrap/05-organization takes its account, region, state and inputs from
+    bootstrap/accounts.yaml (the management account); local runs keep its state in the environment's
+    emulator bucket under management/ and point organizations, cloudtrail, guardduty and securityhub
+    at the emulator."""
+    accounts = yaml.safe_load((REPO / "bootstrap/accounts.yaml").read_text())
+    unit = REPO / "bootstrap/05-organization"
+    real = render(unit, engine_env)
+    assert f'allowed_account_ids = ["{accounts["management"]["account_id"]}"]' in provider(real)
+    config = real["remote_state"]["config"]
+    assert config["bucket"] == accounts["management"]["state"]["bucket"]
+    assert config["key"] == "management/bootstrap/05-organization/terraform.tfstate"
+    assert "kms_key_id" not in config and config["encrypt"] is True
+    inputs = real["inputs"]
+    assert inputs["accounts"] == accounts["accounts"]
+    assert inputs["security_account_name"] == accounts["organization"]["security_account"]
+    assert inputs["organizational_units"]["Production"] == {"parent": "Workloads"}
+    assert inputs["organizational_units"]["Security"] == {"parent": None}
+    assert inputs["tags"]["Environment"] == "management"
+
+    local = render(unit, engine_env, **LOCAL)
+    text = provider(local)
+    for service in ("organizations", "cloudtrail", "guardduty", "securityhub", "s3", "kms", "logs"):
+        assert f'    {service} = "https://127.0.0.1:4566"' in text, service
+    env = yaml.safe_load((REPO / "environments/LIVE/eks-prod/env.yaml").read_text())
+    config = local["remote_state"]["config"]
+    assert config["bucket"] == env["state"]["bucket"]
+    assert config["key"] == "management/bootstrap/05-organization/terraform.tfstate"
+
+    # The environment layers are unchanged: env.yaml's account and state.
+    baseline = render(REPO / "bootstrap/10-iam-baseline", engine_env)
+    assert 'allowed_account_ids = ["111111111111"]' in provider(baseline)
+    assert baseline["remote_state"]["config"]["key"] == "eks-prod/bootstrap/10-iam-baseline/terraform.tfstate"
+    # No execution_role.trusted_ci_role_arn in env.yaml: the execution role's trust stays as before.
+    assert baseline["inputs"]["execution_role_ci_principal_arn"] is None

@@ -17,8 +17,12 @@ locals {
   ci_name        = "${var.name_prefix}-ci"
   # Built from the name (the execution role depends_on the CI role, so IAM sees the principal),
   # which keeps the execution trust policy known at plan time: reviewable, and testable.
-  ci_arn       = "arn:${local.partition}:iam::${local.account_id}:role/${local.ci_name}"
-  eks_clusters = "arn:${local.partition}:eks:*:${local.account_id}:cluster/*"
+  ci_arn = "arn:${local.partition}:iam::${local.account_id}:role/${local.ci_name}"
+  # Who runs Terraform as the execution role: this account's CI role and the admins, or (multi-account)
+  # the shared-services CI role only (docs/accounts.md).
+  cross_account_ci = var.execution_role_ci_principal_arn != null
+  execution_ci     = local.cross_account_ci ? var.execution_role_ci_principal_arn : local.ci_arn
+  eks_clusters     = "arn:${local.partition}:eks:*:${local.account_id}:cluster/*"
 
   # IAM Identity Center (SSO) sessions come from roles that Identity Center creates under the
   # reserved path aws-reserved/sso.amazonaws.com/ (named AWSReservedSSO_<permission set>_<hash>);
@@ -43,12 +47,12 @@ locals {
 
 data "aws_iam_policy_document" "execution_trust" {
   statement {
-    sid     = "CiAssumes"
+    sid     = local.cross_account_ci ? "SharedServicesCiAssumes" : "CiAssumes"
     effect  = "Allow"
     actions = ["sts:AssumeRole", "sts:TagSession"]
     principals {
       type        = "AWS"
-      identifiers = [local.ci_arn]
+      identifiers = [local.execution_ci]
     }
     dynamic "condition" {
       for_each = var.external_id == null ? [] : [1]
@@ -61,7 +65,7 @@ data "aws_iam_policy_document" "execution_trust" {
   }
 
   dynamic "statement" {
-    for_each = length(local.trusted_humans.admin.other) > 0 ? [local.trusted_humans.admin.other] : []
+    for_each = length(local.trusted_humans.admin.other) > 0 && !local.cross_account_ci ? [local.trusted_humans.admin.other] : []
     content {
       sid     = "AdminsAssume"
       effect  = "Allow"
@@ -82,7 +86,7 @@ data "aws_iam_policy_document" "execution_trust" {
   }
 
   dynamic "statement" {
-    for_each = length(local.trusted_humans.admin.sso) > 0 ? [local.trusted_humans.admin.sso] : []
+    for_each = length(local.trusted_humans.admin.sso) > 0 && !local.cross_account_ci ? [local.trusted_humans.admin.sso] : []
     content {
       sid     = "AdminsAssumeViaIdentityCenter"
       effect  = "Allow"

@@ -71,6 +71,16 @@ variable "audit_principal_arns" {
   }
 }
 
+variable "execution_role_ci_principal_arn" {
+  type        = string
+  default     = null
+  description = "The shared-services CI role (e.g. arn:aws:iam::<shared-services account>:role/jenkins-agent) that alone may assume the execution role, from its own account (env.yaml execution_role.trusted_ci_role_arn). Set: the execution role trusts that role only (no admin principals, not this account's CI role; administrators come in through OrganizationAccountAccessRole or the EKS admin role). Null: this account's CI role and the admin principals, as before."
+  validation {
+    condition     = var.execution_role_ci_principal_arn == null || can(regex("^arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+$", var.execution_role_ci_principal_arn))
+    error_message = "execution_role_ci_principal_arn must be an IAM role ARN (no wildcards)."
+  }
+}
+
 variable "external_id" {
   type        = string
   default     = null
