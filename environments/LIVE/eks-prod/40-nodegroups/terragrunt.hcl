@@ -22,15 +22,8 @@ include "security" {
   path = "${get_terragrunt_dir()}/../_deps/security.hcl"
 }
 
-dependency "cluster" {
-  config_path  = "../30-eks-cluster"
-  skip_outputs = include.root.locals.offline
-  mock_outputs = {
-    cluster_name    = "orch-eks-prod"
-    cluster_version = "1.35"
-    network_addons  = { vpc-cni = "v1.21.1-eksbuild.1", kube-proxy = "v1.35.0-eksbuild.2" }
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+include "cluster" {
+  path = "${get_terragrunt_dir()}/../_deps/cluster.hcl"
 }
 
 inputs = {

@@ -27,18 +27,8 @@ include "networking" {
   path = "${get_terragrunt_dir()}/../_deps/networking.hcl"
 }
 
-dependency "cluster" {
-  config_path  = "../30-eks-cluster"
-  skip_outputs = include.root.locals.offline
-  mock_outputs = {
-    cluster_name                       = "orch-eks-prod"
-    cluster_version                    = "1.35"
-    cluster_endpoint                   = "https://0000000000000000000000000000000A.gr7.ap-northeast-2.eks.amazonaws.com"
-    cluster_certificate_authority_data = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1PQ0sKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo="
-    oidc_provider_arn                  = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/0000000000000000000000000000000A"
-    kubernetes_groups                  = { developers = "orch:developers", auditors = "orch:auditors" }
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+include "cluster" {
+  path = "${get_terragrunt_dir()}/../_deps/cluster.hcl"
 }
 
 # Add-ons need nodes to schedule on (CoreDNS, CSI controllers, Helm releases).

@@ -32,18 +32,8 @@ dependencies {
   paths = ["../40-nodegroups", "../50-addons"]
 }
 
-dependency "eks" {
-  config_path  = "../30-eks-cluster"
-  skip_outputs = include.root.locals.offline
-  mock_outputs = {
-    cluster_name                       = "orch-eks-prod"
-    cluster_endpoint                   = "https://0000000000000000000000000000000A.gr7.ap-northeast-2.eks.amazonaws.com"
-    cluster_certificate_authority_data = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1PQ0sKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo="
-    log_group_name                     = "/aws/eks/orch-eks-prod/cluster"
-    oidc_provider_arn                  = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.ap-northeast-2.amazonaws.com/id/00000000000000000000000000000000"
-    oidc_issuer_url                    = "https://oidc.eks.ap-northeast-2.amazonaws.com/id/00000000000000000000000000000000"
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+include "cluster" {
+  path = "${get_terragrunt_dir()}/../_deps/cluster.hcl"
 }
 
 dependency "database" {
@@ -82,11 +72,11 @@ inputs = {
   name_prefix                        = dependency.foundation.outputs.name_prefix
   sns_kms_key_arn                    = dependency.foundation.outputs.kms_key_arns["sns"]
   cloudwatch_logs_kms_key_arn        = dependency.foundation.outputs.kms_key_arns["logs"]
-  cluster_name                       = dependency.eks.outputs.cluster_name
-  cluster_endpoint                   = dependency.eks.outputs.cluster_endpoint
-  cluster_certificate_authority_data = dependency.eks.outputs.cluster_certificate_authority_data
-  oidc_provider_arn                  = dependency.eks.outputs.oidc_provider_arn
-  oidc_issuer_url                    = dependency.eks.outputs.oidc_issuer_url
+  cluster_name                       = dependency.cluster.outputs.cluster_name
+  cluster_endpoint                   = dependency.cluster.outputs.cluster_endpoint
+  cluster_certificate_authority_data = dependency.cluster.outputs.cluster_certificate_authority_data
+  oidc_provider_arn                  = dependency.cluster.outputs.oidc_provider_arn
+  oidc_issuer_url                    = dependency.cluster.outputs.oidc_issuer_url
   aurora_instance_ids                = dependency.database.outputs.instance_ids
   redis_member_clusters              = dependency.cache.outputs.member_clusters
   nat_gateway_ids                    = dependency.networking.outputs.nat_gateway_ids
@@ -102,7 +92,7 @@ inputs = {
   log_archive_destination_arn = try(include.root.locals.env.logs.archive_destination_arn, null)
   log_archive_log_group_names = merge(
     {
-      eks-control-plane = dependency.eks.outputs.log_group_name
+      eks-control-plane = dependency.cluster.outputs.log_group_name
       vpc-flow-logs     = dependency.networking.outputs.flow_log_group_name
     },
     { for k, v in dependency.database.outputs.log_group_names : "aurora-${k}" => v },
