@@ -35,8 +35,6 @@ class Platform:
     bootstrap: dict[str, Any]
     apply_report: dict[str, Any]
     apply_rc: int
-    replan_report: dict[str, Any]
-    replan_rc: int
     #: `orch drift --all` right after the apply: what the nightly job would have said.
     drift_report: dict[str, Any]
     drift_rc: int
@@ -126,7 +124,6 @@ def platform_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platf
         assert iam.returncode == 0, iam.stdout + iam.stderr
         applied = orch(["--local", "apply", "--env", ENV_NAME, "--all", "--auto-approve", "--json"], env)
         drifted = orch(["--local", "drift", "--env", ENV_NAME, "--all", "--json"], env)
-        replan = orch(["--local", "plan", "--env", ENV_NAME, "--all", "--detailed-exitcode", "--json"], env)
         platform = Platform(
             env=env,
             endpoint=status["endpoint"],
@@ -134,13 +131,11 @@ def platform_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platf
             bootstrap=json.loads(boot.stdout),
             apply_report=_json_or_stderr(applied),
             apply_rc=applied.returncode,
-            replan_report=_json_or_stderr(replan),
-            replan_rc=replan.returncode,
             drift_report=_json_or_stderr(drifted),
             drift_rc=drifted.returncode,
             runs_dir=root / "runs",
             state_dir=root / "state",
-            terminal="\n".join(p.stdout + p.stderr for p in (up, boot, iam, applied, drifted, replan)),
+            terminal="\n".join(p.stdout + p.stderr for p in (up, boot, iam, applied, drifted)),
         )
         if applied.returncode == 0:
             platform.outputs = _unit_outputs(env)
