@@ -85,9 +85,18 @@ def post_slack(report: RunReport, env_var: str) -> None:
     if not url:
         raise OrchError(f"--slack-webhook-env {env_var}: the variable is not set")
     body = json.dumps({"text": message(report)}).encode()
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=15) as response:
-        response.read()
+    try:
+        request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=15) as response:
+            response.read()
+    except Exception as exc:
+        # The webhook URL is the secret (whoever has it can post): errors name the variable, never the URL.
+        from orchestrator.terragrunt import redact
+
+        raise OrchError(
+            f"--slack-webhook-env {env_var}: the webhook did not take the message "
+            f"({type(exc).__name__}: {redact(str(exc), [url, url.split('://', 1)[-1]])})"
+        ) from None
 
 
 def send(

@@ -72,3 +72,18 @@ def test_missing_webhook_variable_is_reported_not_raised(monkeypatch: pytest.Mon
     assert problems and "NOPE_HOOK" in problems[0]
     with pytest.raises(OrchError):
         notify.post_slack(drift_report(), "NOPE_HOOK")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "notascheme://hooks.slack.com/services/T0000/B0000/XsecretTOKENx",
+        "http://127.0.0.1:1/services/T0/B0/XsecretTOKENx",
+    ],
+)
+def test_a_failing_webhook_is_reported_without_its_url(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    """Issue 16: the Slack webhook URL is a secret; a failed post names the variable, not the URL."""
+    monkeypatch.setenv("DRIFT_HOOK", url)
+    problems = notify.send(drift_report(), slack_env="DRIFT_HOOK")
+    assert len(problems) == 1 and "DRIFT_HOOK" in problems[0], problems
+    assert "XsecretTOKENx" not in problems[0] and "hooks.slack.com" not in problems[0], problems
