@@ -268,9 +268,3 @@ def redaction_values(*creds: RoleCredentials | None, session: boto3.Session | No
             values.extend(v for v in (frozen.secret_key, frozen.token) if v)
     # Too-short values (moto's "test") would redact ordinary words.
     return sorted({v for v in values if v and len(v) >= 8})
-
-
-def redact(text: str, secrets: list[str], mask: str = "****") -> str:
-    for value in sorted(secrets, key=len, reverse=True):
-        text = text.replace(value, mask)
-    return text

@@ -121,8 +121,12 @@ def test_session_names() -> None:
     assert len(credentials.default_session_name("x" * 100)) == 64
 
 
-def test_redact() -> None:
-    assert credentials.redact("key=SECRETVALUE123 ok", ["SECRETVALUE123"]) == "key=**** ok"
+def test_the_one_redact_function_removes_a_secret_value() -> None:
+    """orchestrator.terragrunt.redact is the one redaction function (logs, plan JSON, reports,
+    notifications); credentials.redaction_values feeds it the run's secrets."""
+    from orchestrator.terragrunt import redact
+
+    assert redact("key=SECRETVALUE123 ok", ["SECRETVALUE123"]) == "key=*** ok"
 
 
 def test_local_runs_reinitialise_a_moved_backend_but_real_runs_do_not(
