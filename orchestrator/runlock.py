@@ -35,7 +35,7 @@ from pydantic import BaseModel, ValidationError
 
 from orchestrator.errors import OrchError
 
-#: Exit code of a run refused because another run holds the lock (an error, like every refusal).
+#: Where an environment's lock lives under its state key prefix (and a --dir stack's under the stack).
 LOCK_KEY = ".orch/run.lock.json"
 
 
