@@ -127,7 +127,9 @@ def local_status(as_json: bool = typer.Option(False, "--json", help="Print the s
 
 @local_app.command("env")
 def local_env(
-    env_name: str | None = typer.Option(None, "--env", help="Take the region from environments/LIVE/NAME/env.yaml."),
+    env_name: str | None = typer.Option(
+        None, "--env", "-e", help="Take the region from environments/LIVE/NAME/env.yaml (default: ORCH_ENV)."
+    ),
     region: str | None = typer.Option(
         None, "--region", help="Region (default: --env's, else $AWS_REGION, else us-east-1)."
     ),
@@ -146,6 +148,7 @@ def local_env(
     status = emulator.status()
     if status is None:
         raise OrchError("no emulator is running", hint="start it with `orch local up`")
+    env_name = env_name or os.environ.get("ORCH_ENV") or None
     if region is None and env_name is not None:
         from orchestrator.config import load_env
 

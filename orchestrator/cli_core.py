@@ -25,7 +25,14 @@ EXIT_HELP = "Exit codes: 0 ok · 1 error · 2 changes or drift present · 130 in
 # ------------------------------------------------------------------ options
 
 DirOpt = typer.Option(None, "--dir", help="Directory of units (a stack).", rich_help_panel="Where")
-EnvOpt = typer.Option(None, "--env", help="Environment: environments/LIVE/NAME.", rich_help_panel="Where")
+EnvOpt = typer.Option(
+    None,
+    "--env",
+    "-e",
+    envvar="ORCH_ENV",
+    help="Environment: environments/LIVE/NAME (or ORCH_ENV; an explicit --dir wins over ORCH_ENV).",
+    rich_help_panel="Where",
+)
 AllOpt = typer.Option(False, "--all", help="Every unit.", rich_help_panel="Selection")
 LayerOpt = typer.Option(
     None,
@@ -95,10 +102,18 @@ def _opts(ctx: typer.Context) -> GlobalOptions:
     return ctx.obj if isinstance(ctx.obj, GlobalOptions) else GlobalOptions()
 
 
+def _from_environment(ctx: typer.Context, name: str) -> bool:
+    from typer._click.core import ParameterSource
+
+    return ctx.get_parameter_source(name) == ParameterSource.ENVIRONMENT
+
+
 def _workspace(ctx, stack_dir, env, selection: Selection | None, engine, runs_dir, select=True, guard=True):
     from orchestrator import operations
 
     g = _opts(ctx)
+    if stack_dir is not None and env is not None and _from_environment(ctx, "env"):
+        env = None  # ORCH_ENV set for the shell (Jenkins) and an explicit --dir for this command: --dir wins
     return operations.open_workspace(
         stack_dir=stack_dir,
         env_name=env,

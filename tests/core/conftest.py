@@ -36,7 +36,7 @@ def stacks_catalog(tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("ORCH_FIXTURE_FAIL", "ORCH_FIXTURE_SLOW", "ORCH_RUNS_DIR", "ORCH_ENGINE", "TG_TF_PATH"):
+    for name in ("ORCH_FIXTURE_FAIL", "ORCH_FIXTURE_SLOW", "ORCH_RUNS_DIR", "ORCH_ENGINE", "ORCH_ENV", "TG_TF_PATH"):
         monkeypatch.delenv(name, raising=False)
 
 

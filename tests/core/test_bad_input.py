@@ -7,6 +7,7 @@ without AWS credentials, so each must be refused before any AWS call or engine r
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -244,3 +245,21 @@ def test_a_webhook_url_put_in_env_yaml_is_refused_without_echoing_it(tmp_path: P
     with pytest.raises(ConfigError) as err:
         load_env_file(path)
     assert "alarms.webhook_secret_name" in str(err.value) and "not-to-be-printed" not in str(err.value)
+
+
+def test_env_comes_from_e_or_orch_env_and_an_explicit_dir_wins(tmp_path: Path) -> None:
+    """`-e NAME` and ORCH_ENV (Jenkins sets it per stage) select the environment like --env; a
+    command given --dir uses that directory even with ORCH_ENV in the environment."""
+    env = _no_aws(tmp_path)
+    short = orch("graph", "-e", "eks-prod", "--format", "json", env=env)
+    assert short.returncode == 0, short.stderr
+    layers = [u["path"] for u in json.loads(short.stdout)["units"]]
+    assert "30-eks-cluster" in layers
+    from_var = orch("graph", "--format", "json", env={**env, "ORCH_ENV": "eks-prod"})
+    assert from_var.returncode == 0 and [u["path"] for u in json.loads(from_var.stdout)["units"]] == layers
+    stack = shutil.copytree(FIXTURES / "dag", tmp_path / "dag")
+    explicit = orch("graph", "--dir", str(stack), "--format", "json", env={**env, "ORCH_ENV": "eks-prod"})
+    assert explicit.returncode == 0, explicit.stderr
+    assert "10-a" in [u["path"] for u in json.loads(explicit.stdout)["units"]]
+    both = orch("graph", "--dir", str(stack), "--env", "eks-prod", env=env)
+    assert both.returncode == 1 and "give exactly one of --dir DIR or --env NAME" in both.stderr
