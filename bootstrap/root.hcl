@@ -7,7 +7,7 @@
 #   cd bootstrap/10-iam-baseline  && terragrunt apply        (as an administrator of the account)
 # then set env.yaml execution_role.arn to the execution_role_arn output.
 # Local mode (ORCH_LOCAL_ENDPOINT set, as `orch --local` does) targets the emulator exactly like
-# environments/LIVE/<env>/root.hcl.
+# environments/LIVE/root.hcl.
 locals {
   common = read_terragrunt_config("${get_parent_terragrunt_dir()}/common.hcl")
   env    = local.common.locals.env

@@ -13,7 +13,7 @@ after the layers before it were applied. Two rules, from env.yaml and the run's 
 
 Reaching the endpoint (public CIDRs or a runner in the VPC) is checked when env.yaml is loaded
 (config.EnvConfig). The Kubernetes layer re-checks on the AWS side at plan time: its providers
-file reads the applying identity's access entry (environments/LIVE/<env>/_deps/kubernetes_providers.tf).
+file reads the applying identity's access entry (environments/catalog/kubernetes_providers.tf).
 """
 
 from __future__ import annotations

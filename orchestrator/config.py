@@ -6,6 +6,7 @@ fails before any engine runs, with the file and the field named.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Literal
@@ -302,6 +303,104 @@ class LogSettings(_Strict):
         return value
 
 
+class NetworkSettings(_Strict):
+    """`network:` block read by 10-networking; the defaults are the module's (plan.md's production table)."""
+
+    vpc_cidr: str = "10.0.0.0/16"
+    public_subnet_cidrs: list[str] = Field(default_factory=lambda: ["10.0.0.0/24", "10.0.1.0/24"])
+    private_subnet_cidrs: list[str] = Field(default_factory=lambda: ["10.0.10.0/24", "10.0.11.0/24"])
+    database_subnet_cidrs: list[str] = Field(default_factory=lambda: ["10.0.20.0/24", "10.0.21.0/24"])
+    pod_subnet_cidrs: list[str] = Field(default_factory=lambda: ["10.0.100.0/22", "10.0.104.0/22"])
+    # One NAT gateway for every AZ (dev): refused for production, whose checklist wants one per AZ.
+    single_nat_gateway: bool = False
+
+    @field_validator("vpc_cidr")
+    @classmethod
+    def _vpc(cls, value: str) -> str:
+        network = _network(value)
+        if not 16 <= network.prefixlen <= 24:
+            raise ValueError(f"{value} must have a prefix between /16 and /24")
+        return value
+
+    @field_validator("public_subnet_cidrs", "private_subnet_cidrs", "database_subnet_cidrs", "pod_subnet_cidrs")
+    @classmethod
+    def _subnets(cls, values: list[str]) -> list[str]:
+        for value in values:
+            _network(value)
+        return values
+
+    @model_validator(mode="after")
+    def _inside_vpc(self) -> NetworkSettings:
+        vpc = ipaddress.IPv4Network(self.vpc_cidr)
+        subnets = [
+            (f"{tier}_subnet_cidrs", ipaddress.IPv4Network(cidr))
+            for tier in ("public", "private", "database", "pod")
+            for cidr in getattr(self, f"{tier}_subnet_cidrs")
+        ]
+        for field, subnet in subnets:
+            if not subnet.subnet_of(vpc):
+                raise ValueError(f"{field}: {subnet} is outside vpc_cidr {vpc}")
+        for i, (first_field, first) in enumerate(subnets):
+            for second_field, second in subnets[i + 1 :]:
+                if first.overlaps(second):
+                    raise ValueError(f"{first_field} {first} overlaps {second_field} {second}")
+        return self
+
+
+def _network(value: str) -> ipaddress.IPv4Network:
+    try:
+        return ipaddress.IPv4Network(value)
+    except ValueError:
+        raise ValueError(f"not an IPv4 network address in CIDR notation: {value!r}") from None
+
+
+class NodeGroupTaint(_Strict):
+    key: str
+    value: str | None = None
+    effect: Literal["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"]
+
+
+class NodeGroup(_Strict):
+    """One managed node group; the same fields and limits as terraform/modules/eks-nodegroup's node_groups."""
+
+    instance_types: list[str] = Field(min_length=1)
+    capacity_type: Literal["ON_DEMAND", "SPOT"] = "ON_DEMAND"
+    min_size: int = Field(ge=0)
+    max_size: int = Field(ge=1)
+    desired_size: int | None = None
+    ami_type: str | None = Field(None, pattern=r"^(AL2023|BOTTLEROCKET)_")
+    disk_size: int | None = Field(None, ge=20, le=16384)
+    labels: dict[str, str] = Field(default_factory=dict)
+    taints: list[NodeGroupTaint] = Field(default_factory=list)
+    max_unavailable_percentage: int | None = Field(None, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _sizes(self) -> NodeGroup:
+        desired = self.min_size if self.desired_size is None else self.desired_size
+        if not self.min_size <= desired <= self.max_size:
+            raise ValueError(
+                f"sizes must satisfy min_size <= desired_size <= max_size"
+                f" (got {self.min_size}, {desired}, {self.max_size})"
+            )
+        return self
+
+
+class DatabaseSettings(_Strict):
+    """`database:` block read by 60-database (terraform/modules/rds-aurora)."""
+
+    instance_class: str = Field("db.r6g.large", pattern=r"^db\.(r|x|t4g)[0-9a-z]*\.[0-9a-z]+$")
+    # 1: a writer alone (dev); production needs a reader to fail over to.
+    instance_count: int = Field(2, ge=1, le=16)
+
+
+class CacheSettings(_Strict):
+    """`cache:` block read by 70-cache (terraform/modules/elasticache-redis)."""
+
+    node_type: str = Field("cache.r6g.large", pattern=r"^cache\.[a-z][0-9][a-z]*\.[0-9a-z]+$")
+    num_node_groups: int = Field(2, ge=1, le=500)
+    replicas_per_node_group: int = Field(1, ge=1, le=5)
+
+
 class CostSettings(_Strict):
     """`cost:` block read by 95-cost: the monthly budget and anomaly alerts."""
 
@@ -333,6 +432,11 @@ class EnvConfig(_Strict):
     availability_zones: list[str] = Field(min_length=2)
     execution_role: ExecutionRole = Field(default_factory=ExecutionRole)
     state: StateConfig
+    network: NetworkSettings = Field(default_factory=NetworkSettings)
+    # Required: the groups are the environment's (its sizes and its instance types).
+    node_groups: dict[str, NodeGroup] = Field(min_length=1)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    cache: CacheSettings = Field(default_factory=CacheSettings)
     eks: EksSettings = Field(default_factory=EksSettings)
     iam: IamSettings = Field(default_factory=IamSettings)
     # What the environment is for. Production (the default, so a forgotten key is not an escape)
@@ -379,6 +483,36 @@ class EnvConfig(_Strict):
                 " (or tier: staging|dev if it is not production)"
             )
         return self
+
+    @model_validator(mode="after")
+    def _production_is_highly_available(self) -> EnvConfig:
+        """plan.md's HA checklist (NAT per AZ, RDS Multi-AZ) holds for production; dev may save."""
+        if self.tier != "production":
+            return self
+        if self.network.single_nat_gateway:
+            raise ValueError("network.single_nat_gateway: a production environment keeps one NAT gateway per AZ")
+        if self.database.instance_count < 2:
+            raise ValueError("database.instance_count: a production environment needs a reader (2 or more)")
+        return self
+
+    @model_validator(mode="after")
+    def _subnet_per_zone(self) -> EnvConfig:
+        for tier in ("public", "private", "database", "pod"):
+            cidrs = getattr(self.network, f"{tier}_subnet_cidrs")
+            if len(cidrs) != len(self.availability_zones):
+                raise ValueError(
+                    f"network.{tier}_subnet_cidrs has {len(cidrs)} entries for"
+                    f" {len(self.availability_zones)} availability_zones: one per zone, in the same order"
+                )
+        return self
+
+    @field_validator("node_groups")
+    @classmethod
+    def _node_group_names(cls, value: dict[str, NodeGroup]) -> dict[str, NodeGroup]:
+        for name in value:
+            if not re.fullmatch(r"[a-z][a-z0-9-]{0,19}", name):
+                raise ValueError(f"node group name {name!r}: lowercase letters, digits and -, up to 20 characters")
+        return value
 
     @model_validator(mode="after")
     def _zones_in_region(self) -> EnvConfig:
@@ -442,7 +576,32 @@ def load_env_file(path: Path) -> EnvConfig:
         problems = "; ".join(f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}" for err in exc.errors())
         raise ConfigError(f"{path}: {problems}") from None
     config.path = path
+    _refuse_overlapping_environments(config, path)
     return config
+
+
+def _refuse_overlapping_environments(config: EnvConfig, path: Path) -> None:
+    """Environments are built to be connected one day (peering, Transit Gateway, one VPN): two VPCs
+    whose ranges overlap never can be. Every other env.yaml beside this one is read for its
+    network.vpc_cidr only; one that does not parse is its own run's error, not this one's. Only a
+    file in an environments/LIVE/<env>/ folder has neighbours (a lone env.yaml elsewhere has none)."""
+    if path.parent.parent.name != LIVE_DIR.name:
+        return
+    mine = ipaddress.IPv4Network(config.network.vpc_cidr)
+    for other in sorted(path.parent.parent.glob(f"*/{ENV_FILE}")):
+        if other.resolve() == path.resolve():
+            continue
+        try:
+            raw = yaml.safe_load(other.read_text()) or {}
+            network = raw.get("network") or {}
+            theirs = ipaddress.IPv4Network(network.get("vpc_cidr", NetworkSettings().vpc_cidr))
+        except (OSError, yaml.YAMLError, ValueError, AttributeError, TypeError):
+            continue
+        if mine.overlaps(theirs):
+            raise ConfigError(
+                f"{path}: network.vpc_cidr {mine} overlaps {theirs} of {other}: environments need"
+                " distinct ranges to be peered or share a VPN (choose another /16, e.g. 10.N.0.0/16)"
+            )
 
 
 def load_env(name: str, repo_root: Path = REPO_ROOT) -> EnvConfig:

@@ -3,7 +3,7 @@
 Each module's `install()` patches moto in the emulator process (never in orch's own process).
 A patch exists where moto misses an API or behaves unlike AWS in a way the modules cannot avoid;
 the reason is written in the module. What no patch can reasonably cover is switched off by an
-input in `environments/LIVE/eks-prod/emulator-overrides.yaml` instead, with its reason there.
+input in `environments/emulator-overrides.yaml` instead, with its reason there.
 """
 
 from __future__ import annotations

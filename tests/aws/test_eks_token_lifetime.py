@@ -4,7 +4,7 @@ EKS bearer tokens (`k8s-aws-v1.` + a presigned STS GetCallerIdentity URL) are ac
 minutes after they are signed. Jenkins plans, waits for a human, then applies the saved plan.
 A provider configured with a token from `data.aws_eks_cluster_auth` carries the plan-time token
 into the saved plan; the apply then presents a dead token. The shipped providers file
-(environments/LIVE/eks-prod/_deps/kubernetes_providers.tf) uses the exec plugin
+(environments/catalog/kubernetes_providers.tf) uses the exec plugin
 (`aws eks get-token`) instead, which signs a new token when the apply needs one.
 
 What is real here: OpenTofu, the AWS, Kubernetes providers, the AWS CLI signing the token, the
@@ -39,7 +39,7 @@ from orchestrator import emulator
 pytestmark = [pytest.mark.emulator, pytest.mark.engines]
 
 REPO = Path(__file__).resolve().parents[2]
-PROVIDERS_FILE = REPO / "environments/LIVE/eks-prod/_deps/kubernetes_providers.tf"
+PROVIDERS_FILE = REPO / "environments/catalog/kubernetes_providers.tf"
 CLUSTER = "token-test"
 
 CONFIG = """

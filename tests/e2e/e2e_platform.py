@@ -35,11 +35,12 @@ class Platform:
     bootstrap: dict[str, Any]
     apply_report: dict[str, Any]
     apply_rc: int
-    #: `orch drift --all` right after the apply: what the nightly job would have said.
-    drift_report: dict[str, Any]
-    drift_rc: int
     runs_dir: Path
     state_dir: Path
+    #: `orch drift --all` right after the apply: what the nightly job would have said.
+    drift_report: dict[str, Any] = field(default_factory=dict)
+    drift_rc: int = -1
+    env_name: str = ENV_NAME
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Everything the fixture's orch commands printed (stdout and stderr), for the secret scan.
     terminal: str = ""
@@ -67,7 +68,7 @@ def orch(args: list[str], env: dict[str, str], timeout: int = 3000) -> subproces
     )
 
 
-def _unit_outputs(env: dict[str, str]) -> dict[str, dict[str, Any]]:
+def _unit_outputs(env: dict[str, str], env_name: str = ENV_NAME) -> dict[str, dict[str, Any]]:
     """Every unit's outputs, read with Terragrunt in the environment orch gives its engines."""
     from orchestrator.config import load_env
     from orchestrator.operations import build_env
@@ -76,13 +77,13 @@ def _unit_outputs(env: dict[str, str]) -> dict[str, dict[str, Any]]:
     saved = dict(os.environ)
     os.environ.update({k: env[k] for k in ("ORCH_STATE_DIR", "ORCH_RUNS_DIR")})
     try:
-        session = open_session(load_env(ENV_NAME), local=True, profile=None, guard=True)
+        session = open_session(load_env(env_name), local=True, profile=None, guard=True)
         engine_env = build_env(session)
     finally:
         os.environ.clear()
         os.environ.update(saved)
     outputs: dict[str, dict[str, Any]] = {}
-    for unit in sorted(p.parent for p in ENV_DIR.glob("*/terragrunt.hcl")):
+    for unit in sorted(p.parent for p in (ENV_DIR.parent / env_name).glob("*/terragrunt.hcl")):
         proc = subprocess.run(
             [str(REPO / ".venv/bin/terragrunt"), "output", "-json", "--non-interactive"],
             cwd=unit,
@@ -101,47 +102,68 @@ def platform_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platf
     reason = engines_missing_reason()
     if reason:
         pytest.skip(reason)
-    root = tmp_path_factory.mktemp("platform")
+    platform = bring_up(tmp_path_factory.mktemp("platform"), ENV_NAME, drift=True)
+    try:
+        yield platform
+    finally:
+        tear_down(platform)
+
+
+def bring_up(root: Path, env_name: str, *, account_id: str | None = None, drift: bool = False) -> Platform:
+    """An emulator of its own (in `account_id`, default the emulator's), then what a new account gets:
+    `orch bootstrap`, the IAM baseline, `orch apply --all` (and `orch drift --all` when asked)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ORCH_", "TG_"))}
     env.update(
         ORCH_STATE_DIR=str(root / "state"),
         ORCH_RUNS_DIR=str(root / "runs"),
+        # bootstrap/common.hcl picks the account's env.yaml by ORCH_ENV (the IAM baseline below).
+        ORCH_ENV=env_name,
         PYTHONUNBUFFERED="1",
         AWS_CONFIG_FILE=str(root / "no-aws-config"),
         AWS_SHARED_CREDENTIALS_FILE=str(root / "no-creds"),
     )
-
-    up = orch(["--local", "local", "up", "--json"], env, timeout=120)
+    account = ["--account-id", account_id] if account_id else []
+    up = orch(["--local", "local", "up", "--json", *account], env, timeout=120)
     assert up.returncode == 0, up.stderr
     status = json.loads(up.stdout)
     state = json.loads((root / "state/local/state.json").read_text())
+    platform = Platform(
+        env=env,
+        endpoint=status["endpoint"],
+        ca_bundle=state.get("ca_bundle"),
+        bootstrap={},
+        apply_report={},
+        apply_rc=-1,
+        runs_dir=root / "runs",
+        state_dir=root / "state",
+        env_name=env_name,
+    )
     try:
-        boot = orch(["--local", "bootstrap", "--env", ENV_NAME, "--json"], env, timeout=300)
+        boot = orch(["--local", "bootstrap", "--env", env_name, "--json"], env, timeout=300)
         assert boot.returncode == 0, boot.stdout + boot.stderr
+        platform.bootstrap = json.loads(boot.stdout)
         # The account's IAM baseline, as on AWS: it creates the execution role env.yaml names, which
         # orch assumes and 30-eks-cluster gives the cluster's admin access entry.
         iam = orch(["--local", "apply", "--dir", "bootstrap", "--layer", "10-iam-baseline", "--auto-approve"], env)
         assert iam.returncode == 0, iam.stdout + iam.stderr
-        applied = orch(["--local", "apply", "--env", ENV_NAME, "--all", "--auto-approve", "--json"], env)
-        drifted = orch(["--local", "drift", "--env", ENV_NAME, "--all", "--json"], env)
-        platform = Platform(
-            env=env,
-            endpoint=status["endpoint"],
-            ca_bundle=state.get("ca_bundle"),
-            bootstrap=json.loads(boot.stdout),
-            apply_report=_json_or_stderr(applied),
-            apply_rc=applied.returncode,
-            drift_report=_json_or_stderr(drifted),
-            drift_rc=drifted.returncode,
-            runs_dir=root / "runs",
-            state_dir=root / "state",
-            terminal="\n".join(p.stdout + p.stderr for p in (up, boot, iam, applied, drifted)),
-        )
+        applied = orch(["--local", "apply", "--env", env_name, "--all", "--auto-approve", "--json"], env)
+        platform.apply_report, platform.apply_rc = _json_or_stderr(applied), applied.returncode
+        procs = [up, boot, iam, applied]
+        if drift:
+            drifted = orch(["--local", "drift", "--env", env_name, "--all", "--json"], env)
+            platform.drift_report, platform.drift_rc = _json_or_stderr(drifted), drifted.returncode
+            procs.append(drifted)
+        platform.terminal = "\n".join(p.stdout + p.stderr for p in procs)
         if applied.returncode == 0:
-            platform.outputs = _unit_outputs(env)
-        yield platform
-    finally:
-        orch(["--local", "local", "down"], env, timeout=60)
+            platform.outputs = _unit_outputs(env, env_name)
+    except BaseException:
+        tear_down(platform)
+        raise
+    return platform
+
+
+def tear_down(platform: Platform) -> None:
+    orch(["--local", "local", "down"], platform.env, timeout=60)
 
 
 def _json_or_stderr(proc: subprocess.CompletedProcess[str]) -> dict[str, Any]:

@@ -352,7 +352,7 @@ def test_security_group_rules(platform: Platform) -> None:
     check_security_groups(platform.client("ec2"), platform.outputs["10-networking"], platform.outputs["20-security"])
 
 
-OVERRIDES = yaml.safe_load((REPO / "environments/LIVE/eks-prod/emulator-overrides.yaml").read_text()) or {}
+OVERRIDES = yaml.safe_load((REPO / "environments/emulator-overrides.yaml").read_text()) or {}
 
 
 def test_local_runs_switch_off_only_the_kubernetes_api() -> None:

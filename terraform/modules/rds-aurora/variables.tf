@@ -42,12 +42,12 @@ variable "instance_class" {
 
 variable "instance_count" {
   type        = number
-  description = "Number of instances: the first is the writer, the rest are readers spread over the AZs."
+  description = "Number of instances: the first is the writer, the rest are readers spread over the AZs. 1 leaves no failover target (no Multi-AZ): for dev only; orch refuses it for a production tier."
   default     = 2
 
   validation {
-    condition     = var.instance_count >= 2 && var.instance_count <= 16
-    error_message = "instance_count must be 2-16 (a writer plus at least one reader for Multi-AZ)."
+    condition     = var.instance_count >= 1 && var.instance_count <= 16
+    error_message = "instance_count must be 1-16 (2 or more for Multi-AZ: a writer plus a reader to fail over to)."
   }
 }
 

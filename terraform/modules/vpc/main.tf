@@ -44,11 +44,15 @@ locals {
 
   az_keys = { for az in var.azs : az => module.naming.az_suffix[az] }
 
-  # Default routes: public -> IGW; private and pod -> the NAT gateway in the same AZ.
-  # Database route tables get no default route (no internet in either direction).
+  # NAT gateways: one per AZ, or (single_nat_gateway, for dev) one in the first AZ that every
+  # AZ routes through: cheaper, but losing that AZ cuts egress everywhere.
+  nat_azs = var.single_nat_gateway ? { (var.azs[0]) = local.az_keys[var.azs[0]] } : local.az_keys
+
+  # Default routes: public -> IGW; private and pod -> the NAT gateway in the same AZ (or the
+  # single one). Database route tables get no default route (no internet in either direction).
   nat_routes = merge([
     for tier in ["private", "pod"] : {
-      for az, s in local.az_keys : "${tier}-${s}" => az
+      for az, s in local.az_keys : "${tier}-${s}" => var.single_nat_gateway ? var.azs[0] : az
     }
   ]...)
 
@@ -112,7 +116,7 @@ resource "aws_subnet" "this" {
 }
 
 resource "aws_eip" "nat" {
-  for_each = local.az_keys
+  for_each = local.nat_azs
 
   domain = "vpc"
 
@@ -121,9 +125,9 @@ resource "aws_eip" "nat" {
   depends_on = [aws_internet_gateway.this]
 }
 
-# One NAT gateway per AZ, so losing an AZ does not cut egress for the other.
+# One NAT gateway per AZ, so losing an AZ does not cut egress for the other (unless single_nat_gateway).
 resource "aws_nat_gateway" "this" {
-  for_each = local.az_keys
+  for_each = local.nat_azs
 
   allocation_id = aws_eip.nat[each.key].id
   subnet_id     = aws_subnet.this["public-${each.value}"].id

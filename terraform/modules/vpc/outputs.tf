@@ -69,12 +69,12 @@ output "database_route_table_ids" {
 
 output "nat_gateway_ids" {
   description = "NAT gateway IDs (AZ order)."
-  value       = [for az in var.azs : aws_nat_gateway.this[az].id]
+  value       = [for az in var.azs : aws_nat_gateway.this[az].id if contains(keys(local.nat_azs), az)]
 }
 
 output "nat_public_ips" {
   description = "Public IPs of the NAT gateways (AZ order), e.g. for allow lists of external services."
-  value       = [for az in var.azs : aws_eip.nat[az].public_ip]
+  value       = [for az in var.azs : aws_eip.nat[az].public_ip if contains(keys(local.nat_azs), az)]
 }
 
 output "internet_gateway_id" {

@@ -90,6 +90,12 @@ variable "pod_subnet_cidrs" {
   }
 }
 
+variable "single_nat_gateway" {
+  type        = bool
+  description = "One NAT gateway (in the first AZ) for every AZ instead of one per AZ: for dev and other non-production environments, where the saving outweighs losing egress with that AZ. orch refuses it for a production tier."
+  default     = false
+}
+
 variable "interface_endpoints" {
   type        = list(string)
   description = "Interface VPC endpoints (service suffix after com.amazonaws.<region>.) that private nodes and pods need without a NAT round trip: images, STS (IRSA), logs and metrics, the EKS and EKS Auth (Pod Identity) APIs, Secrets Manager and KMS (External Secrets), EFS (CSI driver), load balancers, autoscaling, Session Manager."

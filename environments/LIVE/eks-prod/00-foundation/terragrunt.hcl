@@ -1,9 +1,9 @@
-# Names and KMS keys of the environment (environment, region, azs, tags come from root.hcl).
+# Every environment runs the same 00-foundation unit: environments/catalog/units/00-foundation.hcl says
+# what it builds and from what; this environment's values come from ../env.yaml.
 include "root" {
-  path   = find_in_parent_folders("root.hcl")
-  expose = true
+  path = find_in_parent_folders("root.hcl")
 }
 
-terraform {
-  source = "${include.root.locals.modules}//foundation"
+include "unit" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/units/00-foundation.hcl"
 }

@@ -1,20 +1,13 @@
-# VPC, subnets (public/private/database/pod per AZ), NAT per AZ, endpoints, flow logs.
-# Subnet CIDRs are the module defaults (the plan's table).
+# Every environment runs the same 10-networking unit: environments/catalog/units/10-networking.hcl says
+# what it builds and from what; this environment's values come from ../env.yaml.
 include "root" {
-  path   = find_in_parent_folders("root.hcl")
-  expose = true
+  path = find_in_parent_folders("root.hcl")
 }
 
-terraform {
-  source = "${include.root.locals.modules}//vpc"
+include "unit" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/units/10-networking.hcl"
 }
 
 include "foundation" {
-  path = "${get_terragrunt_dir()}/../_deps/foundation.hcl"
-}
-
-inputs = {
-  name_prefix          = dependency.foundation.outputs.name_prefix
-  cluster_name         = dependency.foundation.outputs.cluster_name
-  flow_log_kms_key_arn = dependency.foundation.outputs.kms_key_arns["logs"]
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/foundation.hcl"
 }

@@ -1,23 +1,17 @@
-# Security groups of the platform and every rule between them.
+# Every environment runs the same 20-security unit: environments/catalog/units/20-security.hcl says
+# what it builds and from what; this environment's values come from ../env.yaml.
 include "root" {
-  path   = find_in_parent_folders("root.hcl")
-  expose = true
+  path = find_in_parent_folders("root.hcl")
 }
 
-terraform {
-  source = "${include.root.locals.modules}//security-group"
+include "unit" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/units/20-security.hcl"
 }
 
 include "foundation" {
-  path = "${get_terragrunt_dir()}/../_deps/foundation.hcl"
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/foundation.hcl"
 }
 
 include "networking" {
-  path = "${get_terragrunt_dir()}/../_deps/networking.hcl"
-}
-
-inputs = {
-  name_prefix    = dependency.foundation.outputs.name_prefix
-  vpc_id         = dependency.networking.outputs.vpc_id
-  vpc_cidr_block = dependency.networking.outputs.vpc_cidr_block
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/networking.hcl"
 }

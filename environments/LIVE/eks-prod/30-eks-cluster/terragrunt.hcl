@@ -1,63 +1,21 @@
-# EKS control plane: cluster, encrypted control-plane logs, OIDC provider (IRSA), access entries
-# for the admin / developer / audit / CI roles (Kubernetes RBAC), and the networking add-ons (vpc-cni with
-# custom networking, kube-proxy) that every node needs before it can become Ready: they are
-# created here, before 40-nodegroups, never after.
+# Every environment runs the same 30-eks-cluster unit: environments/catalog/units/30-eks-cluster.hcl says
+# what it builds and from what; this environment's values come from ../env.yaml.
 include "root" {
-  path   = find_in_parent_folders("root.hcl")
-  expose = true
+  path = find_in_parent_folders("root.hcl")
 }
 
-terraform {
-  source = "${include.root.locals.modules}//eks-cluster"
-}
-
-locals {
-  # Optional environment settings (env.yaml `eks:`); absent keys fall back to safe values.
-  eks = try(include.root.locals.env.eks, {})
-
-  # Role ARNs as the target account knows them (local mode: the emulator's account).
-  roles = { for list in ["admin_role_arns", "developer_role_arns", "audit_role_arns", "ci_role_arns"] : list => [
-    for arn in try(local.eks[list], []) : replace(arn, include.root.locals.account_arn_from, include.root.locals.account_arn_to)
-  ] }
-  execution_role_arn = replace(include.root.locals.role_arn, include.root.locals.account_arn_from, include.root.locals.account_arn_to)
+include "unit" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/units/30-eks-cluster.hcl"
 }
 
 include "foundation" {
-  path = "${get_terragrunt_dir()}/../_deps/foundation.hcl"
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/foundation.hcl"
 }
 
 include "networking" {
-  path = "${get_terragrunt_dir()}/../_deps/networking.hcl"
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/networking.hcl"
 }
 
 include "security" {
-  path = "${get_terragrunt_dir()}/../_deps/security.hcl"
-}
-
-inputs = {
-  cluster_name              = dependency.foundation.outputs.name_prefix
-  kubernetes_version        = try(local.eks.kubernetes_version, "1.35")
-  subnet_ids                = dependency.networking.outputs.private_subnet_ids
-  cluster_security_group_id = dependency.security.outputs.cluster_security_group_id
-  secrets_kms_key_arn       = dependency.foundation.outputs.kms_key_arns["eks"]
-  logs_kms_key_arn          = dependency.foundation.outputs.kms_key_arns["logs"]
-
-  # The public endpoint stays on only with an allow-list (office / VPN / CI egress).
-  public_access_cidrs    = try(local.eks.public_access_cidrs, [])
-  endpoint_public_access = length(try(local.eks.public_access_cidrs, [])) > 0
-
-  # Custom networking: the VPC CNI's ENIConfigs (created by the add-on) put pod ENIs in the
-  # pod subnets with the node security group.
-  pod_subnet_ids_by_az   = dependency.networking.outputs.pod_subnet_ids_by_az
-  pod_security_group_ids = [dependency.security.outputs.node_security_group_id]
-
-  # Access entries replace the aws-auth ConfigMap. The Terraform execution role (the identity
-  # that applies 50-addons: CRDs, cluster RBAC) is always a cluster admin; orch refuses an env.yaml
-  # in which nobody would be. CI roles are never cluster admin (view), developers edit only the
-  # application namespaces (50-addons creates them) and view the rest, auditors view.
-  admin_role_arns        = compact(concat(local.roles.admin_role_arns, [local.execution_role_arn]))
-  developer_role_arns    = local.roles.developer_role_arns
-  audit_role_arns        = local.roles.audit_role_arns
-  ci_role_arns           = local.roles.ci_role_arns
-  application_namespaces = try(local.eks.namespaces.applications, [])
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/security.hcl"
 }

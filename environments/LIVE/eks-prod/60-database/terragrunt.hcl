@@ -1,29 +1,21 @@
-# Aurora MySQL 8.0: writer + reader in two AZs on the database subnets, KMS, managed master secret.
+# Every environment runs the same 60-database unit: environments/catalog/units/60-database.hcl says
+# what it builds and from what; this environment's values come from ../env.yaml.
 include "root" {
-  path   = find_in_parent_folders("root.hcl")
-  expose = true
+  path = find_in_parent_folders("root.hcl")
 }
 
-terraform {
-  source = "${include.root.locals.modules}//rds-aurora"
+include "unit" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/units/60-database.hcl"
 }
 
 include "foundation" {
-  path = "${get_terragrunt_dir()}/../_deps/foundation.hcl"
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/foundation.hcl"
 }
 
 include "networking" {
-  path = "${get_terragrunt_dir()}/../_deps/networking.hcl"
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/networking.hcl"
 }
 
 include "security" {
-  path = "${get_terragrunt_dir()}/../_deps/security.hcl"
-}
-
-inputs = {
-  name                        = "${dependency.foundation.outputs.name_prefix}-aurora"
-  db_subnet_group_name        = dependency.networking.outputs.database_subnet_group_name
-  vpc_security_group_ids      = [dependency.security.outputs.rds_security_group_id]
-  kms_key_arn                 = dependency.foundation.outputs.kms_key_arns["rds"]
-  cloudwatch_logs_kms_key_arn = dependency.foundation.outputs.kms_key_arns["logs"]
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/security.hcl"
 }

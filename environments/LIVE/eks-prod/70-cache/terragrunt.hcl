@@ -1,29 +1,21 @@
-# ElastiCache Redis 7 in cluster mode (2 shards x 1 replica), Multi-AZ, TLS + AUTH token, KMS.
+# Every environment runs the same 70-cache unit: environments/catalog/units/70-cache.hcl says
+# what it builds and from what; this environment's values come from ../env.yaml.
 include "root" {
-  path   = find_in_parent_folders("root.hcl")
-  expose = true
+  path = find_in_parent_folders("root.hcl")
 }
 
-terraform {
-  source = "${include.root.locals.modules}//elasticache-redis"
+include "unit" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/units/70-cache.hcl"
 }
 
 include "foundation" {
-  path = "${get_terragrunt_dir()}/../_deps/foundation.hcl"
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/foundation.hcl"
 }
 
 include "networking" {
-  path = "${get_terragrunt_dir()}/../_deps/networking.hcl"
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/networking.hcl"
 }
 
 include "security" {
-  path = "${get_terragrunt_dir()}/../_deps/security.hcl"
-}
-
-inputs = {
-  name                        = "${dependency.foundation.outputs.name_prefix}-redis"
-  subnet_ids                  = dependency.networking.outputs.database_subnet_ids
-  security_group_ids          = [dependency.security.outputs.elasticache_security_group_id]
-  kms_key_arn                 = dependency.foundation.outputs.kms_key_arns["elasticache"]
-  cloudwatch_logs_kms_key_arn = dependency.foundation.outputs.kms_key_arns["logs"]
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/security.hcl"
 }

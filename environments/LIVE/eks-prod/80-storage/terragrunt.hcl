@@ -1,30 +1,21 @@
-# EFS for the EFS CSI driver (mount target per AZ on the private subnets) and the platform's
-# S3 buckets (logs with SSE-S3 for ALB/S3 access logs, artifacts with SSE-KMS).
+# Every environment runs the same 80-storage unit: environments/catalog/units/80-storage.hcl says
+# what it builds and from what; this environment's values come from ../env.yaml.
 include "root" {
-  path   = find_in_parent_folders("root.hcl")
-  expose = true
+  path = find_in_parent_folders("root.hcl")
 }
 
-terraform {
-  source = "${include.root.locals.modules}//storage"
+include "unit" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/units/80-storage.hcl"
 }
 
 include "foundation" {
-  path = "${get_terragrunt_dir()}/../_deps/foundation.hcl"
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/foundation.hcl"
 }
 
 include "networking" {
-  path = "${get_terragrunt_dir()}/../_deps/networking.hcl"
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/networking.hcl"
 }
 
 include "security" {
-  path = "${get_terragrunt_dir()}/../_deps/security.hcl"
-}
-
-inputs = {
-  name_prefix            = dependency.foundation.outputs.name_prefix
-  private_subnet_ids     = dependency.networking.outputs.private_subnet_ids
-  efs_security_group_ids = [dependency.security.outputs.efs_security_group_id]
-  efs_kms_key_arn        = dependency.foundation.outputs.kms_key_arns["efs"]
-  s3_kms_key_arn         = dependency.foundation.outputs.kms_key_arns["s3"]
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/security.hcl"
 }

@@ -1,45 +1,13 @@
-# AWS Backup: a locked, KMS-encrypted vault and the daily plan (plan.md: 7 days) over the data
-# tier: Aurora and EFS by ARN, EBS volumes that carry the Backup=daily tag. Before 90-monitoring,
-# which alarms on the vault's failed jobs.
+# Every environment runs the same 85-backup unit: environments/catalog/units/85-backup.hcl says
+# what it builds and from what; this environment's values come from ../env.yaml.
 include "root" {
-  path   = find_in_parent_folders("root.hcl")
-  expose = true
+  path = find_in_parent_folders("root.hcl")
 }
 
-terraform {
-  source = "${include.root.locals.modules}//backup"
+include "unit" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/units/85-backup.hcl"
 }
 
 include "foundation" {
-  path = "${get_terragrunt_dir()}/../_deps/foundation.hcl"
-}
-
-dependency "database" {
-  config_path  = "../60-database"
-  skip_outputs = include.root.locals.offline
-  mock_outputs = {
-    cluster_arn = "arn:aws:rds:ap-northeast-2:111111111111:cluster:orch-eks-prod-aurora"
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
-}
-
-dependency "storage" {
-  config_path  = "../80-storage"
-  skip_outputs = include.root.locals.offline
-  mock_outputs = {
-    efs_arn = "arn:aws:elasticfilesystem:ap-northeast-2:111111111111:file-system/fs-00000000000000000"
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
-}
-
-inputs = {
-  name_prefix = dependency.foundation.outputs.name_prefix
-  resource_arns = {
-    aurora = dependency.database.outputs.cluster_arn
-    efs    = dependency.storage.outputs.efs_arn
-  }
-  # env.yaml `backup:` (orch validates it).
-  retention_days      = try(include.root.locals.env.backup.retention_days, 7)
-  copy_region         = try(include.root.locals.env.backup.copy_region, null)
-  copy_retention_days = try(include.root.locals.env.backup.copy_retention_days, null)
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/foundation.hcl"
 }

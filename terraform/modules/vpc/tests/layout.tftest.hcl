@@ -145,3 +145,21 @@ run "documented_flow_log_permissions" {
     error_message = "The role must not create log groups: the module owns the encrypted group."
   }
 }
+
+# dev: one NAT gateway in the first AZ; every private and pod route table uses it.
+run "single_nat_gateway" {
+  command = plan
+
+  variables {
+    single_nat_gateway = true
+  }
+
+  assert {
+    condition     = keys(aws_nat_gateway.this) == ["ap-northeast-2a"] && keys(aws_eip.nat) == ["ap-northeast-2a"]
+    error_message = "single_nat_gateway: exactly one NAT gateway and EIP, in the first AZ."
+  }
+  assert {
+    condition     = join(",", sort(keys(aws_route.nat))) == "pod-a,pod-c,private-a,private-c"
+    error_message = "single_nat_gateway: every private and pod route table still gets a default route."
+  }
+}

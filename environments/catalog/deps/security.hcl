@@ -1,5 +1,5 @@
 # The 20-security dependency (security groups), shared by every unit that reads it:
-# include it with `include "security" { path = "${get_terragrunt_dir()}/../_deps/security.hcl" }`.
+# a unit includes it (environments/LIVE/<env>/NN-name/terragrunt.hcl).
 # Mock outputs are typed like the real outputs (docs/hcl-conventions.md) and serve only
 # validate and plan; orch re-plans a unit that used them once the dependency is applied.
 dependency "security" {

@@ -1,16 +1,19 @@
-# Shared Terragrunt configuration for every unit of this environment: remote state
-# and the AWS provider are defined once here. Units include it with `expose = true`
-# and read `include.root.locals`.
+# Shared Terragrunt configuration for every unit of every environment: remote state and the
+# AWS provider are defined once here. A unit includes it and its catalog file
+# (environments/catalog/units/NN-name.hcl), which reads these locals with read_terragrunt_config.
+# get_original_terragrunt_dir() is the unit's directory in both cases (get_terragrunt_dir() is not
+# when this file is read from the catalog), so the environment is always the unit's parent folder.
 locals {
-  env   = yamldecode(file("${get_parent_terragrunt_dir()}/env.yaml"))
-  layer = basename(get_terragrunt_dir())
+  env_dir = dirname(get_original_terragrunt_dir())
+  env     = yamldecode(file("${local.env_dir}/env.yaml"))
+  layer   = basename(get_original_terragrunt_dir())
 
-  # Where the hand-written modules live; units use "${include.root.locals.modules}//NAME".
-  modules = "${get_parent_terragrunt_dir()}/../../../terraform/modules"
+  # Where the hand-written modules live; catalog units use "${local.root.modules}//NAME".
+  modules = "${get_parent_terragrunt_dir()}/../../terraform/modules"
 
   # Local mode: orch (`orch --local`) points every AWS call at its embedded emulator and
   # maps the environment's account to the emulator's. Real AWS runs never set these.
-  local_mode = read_terragrunt_config("${get_parent_terragrunt_dir()}/../../local-mode.hcl").locals
+  local_mode = read_terragrunt_config("${get_parent_terragrunt_dir()}/../local-mode.hcl").locals
   is_local   = local.local_mode.enabled
   account_id = local.is_local ? local.local_mode.account_id : local.env.account_id
   region     = local.env.region
@@ -53,7 +56,7 @@ remote_state {
   config = merge(
     {
       bucket       = local.env.state.bucket
-      key          = "${local.env.state.key_prefix}/${path_relative_to_include()}/terraform.tfstate"
+      key          = "${local.env.state.key_prefix}/${local.layer}/terraform.tfstate"
       region       = local.region
       encrypt      = true
       kms_key_id   = "arn:aws:kms:${local.region}:${local.account_id}:${local.env.state.kms_alias}"
@@ -82,9 +85,8 @@ generate "provider" {
 }
 
 # Every module receives these; modules declare the ones they use. In local mode the
-# switches in emulator-overrides.yaml turn off what the emulator cannot serve (EKS add-on
-# and access-entry APIs, the Kubernetes API, ElastiCache parameter groups); nothing
-# else differs from a real AWS run.
+# switches in environments/emulator-overrides.yaml turn off what the emulator cannot serve (the
+# Kubernetes API); nothing else differs from a real AWS run.
 inputs = merge(
   {
     environment = local.env.name
@@ -92,5 +94,5 @@ inputs = merge(
     azs         = local.env.availability_zones
     tags        = local.tags
   },
-  local.is_local ? yamldecode(file("${get_parent_terragrunt_dir()}/emulator-overrides.yaml")) : {},
+  local.is_local ? yamldecode(file("${get_parent_terragrunt_dir()}/../emulator-overrides.yaml")) : {},
 )

@@ -1,5 +1,5 @@
 # The 10-networking dependency (VPC, subnets and NAT gateways), shared by every unit that reads it:
-# include it with `include "networking" { path = "${get_terragrunt_dir()}/../_deps/networking.hcl" }`.
+# a unit includes it (environments/LIVE/<env>/NN-name/terragrunt.hcl).
 # Mock outputs are typed like the real outputs (docs/hcl-conventions.md) and serve only
 # validate and plan; orch re-plans a unit that used them once the dependency is applied.
 dependency "networking" {

@@ -1,5 +1,5 @@
 # The 30-eks-cluster dependency, shared by every unit that reads it (40-nodegroups, 50-addons,
-# 90-monitoring): include it with `include "cluster" { path = "${get_terragrunt_dir()}/../_deps/cluster.hcl" }`.
+# 90-monitoring): a unit includes it (environments/LIVE/<env>/NN-name/terragrunt.hcl).
 # One mock set, typed like the real outputs (docs/hcl-conventions.md), for validate and plan only;
 # orch re-plans a unit that used them once the cluster is applied.
 dependency "cluster" {

@@ -1,5 +1,5 @@
 # The 00-foundation dependency (names and KMS keys), shared by every unit that reads it:
-# include it with `include "foundation" { path = "${get_terragrunt_dir()}/../_deps/foundation.hcl" }`.
+# a unit includes it (environments/LIVE/<env>/NN-name/terragrunt.hcl).
 # Mock outputs are typed like the real outputs (docs/hcl-conventions.md) and serve only
 # validate and plan; orch re-plans a unit that used them once the dependency is applied.
 dependency "foundation" {

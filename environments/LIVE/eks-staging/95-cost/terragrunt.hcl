@@ -1,0 +1,13 @@
+# Every environment runs the same 95-cost unit: environments/catalog/units/95-cost.hcl says
+# what it builds and from what; this environment's values come from ../env.yaml.
+include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+
+include "unit" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/units/95-cost.hcl"
+}
+
+include "foundation" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/foundation.hcl"
+}

@@ -1,0 +1,23 @@
+# VPC, subnets (public/private/database/pod per AZ), NAT per AZ (or one:
+# network.single_nat_gateway), endpoints, flow logs.
+# The VPC's CIDRs and NAT layout come from env.yaml `network:` (orch validates them and refuses
+# ranges that overlap another environment's); absent keys take the module defaults (the plan's table).
+locals {
+  # root.hcl's locals (env.yaml, module path, account mapping); an included file cannot read
+  # `include.root`, so it reads root.hcl itself, as seen from the unit that includes this file.
+  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
+}
+
+terraform {
+  source = "${local.root.modules}//vpc"
+}
+
+inputs = merge(
+  {
+    name_prefix          = dependency.foundation.outputs.name_prefix
+    cluster_name         = dependency.foundation.outputs.cluster_name
+    flow_log_kms_key_arn = dependency.foundation.outputs.kms_key_arns["logs"]
+  },
+  # vpc_cidr, *_subnet_cidrs, single_nat_gateway: the keys are the module's variable names.
+  try(local.root.env.network, {}),
+)

@@ -1,0 +1,23 @@
+# Aurora MySQL 8.0: a writer and readers (env.yaml database.instance_count) across the AZs on the
+# database subnets, KMS, managed master secret.
+locals {
+  # root.hcl's locals (env.yaml, module path, account mapping); an included file cannot read
+  # `include.root`, so it reads root.hcl itself, as seen from the unit that includes this file.
+  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
+}
+
+terraform {
+  source = "${local.root.modules}//rds-aurora"
+}
+
+inputs = merge(
+  {
+    name                        = "${dependency.foundation.outputs.name_prefix}-aurora"
+    db_subnet_group_name        = dependency.networking.outputs.database_subnet_group_name
+    vpc_security_group_ids      = [dependency.security.outputs.rds_security_group_id]
+    kms_key_arn                 = dependency.foundation.outputs.kms_key_arns["rds"]
+    cloudwatch_logs_kms_key_arn = dependency.foundation.outputs.kms_key_arns["logs"]
+  },
+  # env.yaml `database:` (instance_class, instance_count): the keys are the module's variable names.
+  try(local.root.env.database, {}),
+)
