@@ -19,7 +19,7 @@ file reads the applying identity's access entry (environments/catalog/kubernetes
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from orchestrator.config import EnvConfig
@@ -31,14 +31,17 @@ _ROLE = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):role/(?:.*/)?([^/]+)$")
 _KUBERNETES_PROVIDERS = ("kubernetes_providers.tf", 'provider "kubernetes"', 'provider "helm"')
 
 
-def talks_to_cluster(unit_dir: Path) -> bool:
-    """True when the unit configures the Kubernetes or Helm provider (it needs an access entry)."""
-    config = unit_dir / "terragrunt.hcl"
-    try:
-        text = config.read_text()
-    except OSError:
-        return False
-    return any(marker in text for marker in _KUBERNETES_PROVIDERS)
+def talks_to_cluster(unit_dir: Path, includes: Iterable[Path] = ()) -> bool:
+    """True when the unit configures the Kubernetes or Helm provider (it needs an access entry): its
+    terragrunt.hcl or a file it includes (the catalog unit; Terragrunt's `find --include` lists them)."""
+    for config in (unit_dir / "terragrunt.hcl", *includes):
+        try:
+            text = config.read_text()
+        except OSError:
+            continue
+        if any(marker in text for marker in _KUBERNETES_PROVIDERS):
+            return True
+    return False
 
 
 def role_key(arn: str) -> tuple[str, str] | None:
@@ -62,15 +65,20 @@ def cluster_admins(env: EnvConfig) -> list[str]:
 
 
 def require_cluster_access(
-    env: EnvConfig, *, caller_arn: str | None, account_id: str | None, units: Iterable[Path]
+    env: EnvConfig,
+    *,
+    caller_arn: str | None,
+    account_id: str | None,
+    units: Iterable[Path],
+    includes: Mapping[Path, Sequence[Path]] | None = None,
 ) -> None:
     """Raise ConfigError (one line, naming env.yaml and the identity) when the run could not log in.
 
     `account_id` is the account the run works in (local mode: the emulator's, which stands in for
-    env.yaml's); `units` are the selected unit directories.
+    env.yaml's); `units` are the selected unit directories, `includes` the files each includes.
     """
     where = str(env.path) if env.path else f"environment {env.name}"
-    api_units = [unit.name for unit in units if talks_to_cluster(unit)]
+    api_units = [unit.name for unit in units if talks_to_cluster(unit, (includes or {}).get(unit, ()))]
     admins = cluster_admins(env)
     if not admins:
         raise ConfigError(

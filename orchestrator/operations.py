@@ -306,6 +306,7 @@ def open_workspace(
                     caller_arn=session.caller_arn,
                     account_id=session.account_id,
                     units=[directory / path for path in ws.selected],
+                    includes=_included_files(ws),
                 )
     ws.session = session
     ws.env = build_env(session, engine)
@@ -316,7 +317,16 @@ def _manages_a_cluster(ws: Workspace) -> bool:
     """The stack has a unit that talks to the Kubernetes API (then env.yaml must grant access)."""
     from orchestrator.cluster_access import talks_to_cluster
 
-    return any(talks_to_cluster(ws.stack_dir / path) for path in ws.graph.paths)
+    includes = _included_files(ws)
+    return any(talks_to_cluster(ws.stack_dir / path, includes.get(ws.stack_dir / path, ())) for path in ws.graph.paths)
+
+
+def _included_files(ws: Workspace) -> dict[Path, list[Path]]:
+    """Each unit directory -> the files its terragrunt.hcl includes (catalog unit, shared deps, root)."""
+    return {
+        ws.stack_dir / unit: [ws.stack_dir / name for name in files.includes]
+        for unit, files in ws.discovered.files.items()
+    }
 
 
 def _relpath(path: Path, start: Path) -> str:

@@ -94,5 +94,5 @@ inputs = merge(
     azs         = local.env.availability_zones
     tags        = local.tags
   },
-  local.is_local ? yamldecode(file("${get_parent_terragrunt_dir()}/../emulator-overrides.yaml")) : {},
+  local.is_local ? yamldecode(file(mark_as_read("${get_parent_terragrunt_dir()}/../emulator-overrides.yaml"))) : {},
 )

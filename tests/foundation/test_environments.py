@@ -194,3 +194,24 @@ def test_dev_may_save_what_production_may_not() -> None:
     dev = yaml.safe_load((LIVE / "eks-dev" / "env.yaml").read_text())
     assert dev["network"]["single_nat_gateway"] is True and dev["database"]["instance_count"] == 1
     load_env("eks-dev")  # accepted: tier dev
+
+
+@pytest.mark.engines
+def test_a_catalog_change_selects_its_unit_in_every_environment(engine_env: dict[str, str]) -> None:
+    """`--changed-since` maps a changed catalog file to the units that include or read it, in any
+    environment (Terragrunt's `find --include --reading`, as orch's plan runs it)."""
+    from orchestrator import discovery
+    from orchestrator.selection import units_for_files
+
+    for name in ("eks-prod", "eks-dev"):
+        found = discovery.discover(LIVE / name, str(tools.find_tool("terragrunt")), {**engine_env, "ORCH_OFFLINE": "1"})
+        reads = {unit: [*f.includes, *f.reading] for unit, f in found.files.items()}
+
+        def touched(path: str, found: Any = found, reads: Any = reads) -> list[str]:
+            return sorted(units_for_files(found.graph, [path], {}, reads))
+
+        assert touched("../../catalog/units/60-database.hcl") == ["60-database"]
+        assert touched("../../catalog/deps/cluster.hcl") == ["40-nodegroups", "50-addons", "90-monitoring"]
+        assert touched("../../catalog/kubernetes_providers.tf") == ["50-addons", "90-monitoring"]
+        assert touched("../root.hcl") == sorted(found.graph.paths)
+        assert touched("../eks-staging/env.yaml") == []

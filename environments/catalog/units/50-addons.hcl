@@ -6,6 +6,10 @@ locals {
   # root.hcl's locals (env.yaml, module path, account mapping); an included file cannot read
   # `include.root`, so it reads root.hcl itself, as seen from the unit that includes this file.
   root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
+
+  # Read here, not in the generate block, so Terragrunt reports it among the files this unit reads
+  # (`orch plan --changed-since` selects 50 and 90 when it changes).
+  kubernetes_providers = file(mark_as_read("${get_parent_terragrunt_dir()}/../kubernetes_providers.tf"))
 }
 
 terraform {
@@ -17,7 +21,7 @@ terraform {
 generate "k8s_providers" {
   path      = "k8s_providers.tf"
   if_exists = "overwrite_terragrunt"
-  contents  = file("${get_parent_terragrunt_dir()}/../kubernetes_providers.tf")
+  contents  = local.kubernetes_providers
 }
 
 # Add-ons need nodes to schedule on (CoreDNS, CSI controllers, Helm releases).
