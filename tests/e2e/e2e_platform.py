@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +110,9 @@ def platform_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platf
         tear_down(platform)
 
 
+_BOOTSTRAP_DIR = threading.Lock()
+
+
 def bring_up(root: Path, env_name: str, *, account_id: str | None = None, drift: bool = False) -> Platform:
     """An emulator of its own (in `account_id`, default the emulator's), then what a new account gets:
     `orch bootstrap`, the IAM baseline, `orch apply --all` (and `orch drift --all` when asked)."""
@@ -143,8 +147,10 @@ def bring_up(root: Path, env_name: str, *, account_id: str | None = None, drift:
         assert boot.returncode == 0, boot.stdout + boot.stderr
         platform.bootstrap = json.loads(boot.stdout)
         # The account's IAM baseline, as on AWS: it creates the execution role env.yaml names, which
-        # orch assumes and 30-eks-cluster gives the cluster's admin access entry.
-        iam = orch(["--local", "apply", "--dir", "bootstrap", "--layer", "10-iam-baseline", "--auto-approve"], env)
+        # orch assumes and 30-eks-cluster gives the cluster's admin access entry. One at a time: a
+        # `--dir` run takes its run lock in that directory, and every environment shares bootstrap/.
+        with _BOOTSTRAP_DIR:
+            iam = orch(["--local", "apply", "--dir", "bootstrap", "--layer", "10-iam-baseline", "--auto-approve"], env)
         assert iam.returncode == 0, iam.stdout + iam.stderr
         applied = orch(["--local", "apply", "--env", env_name, "--all", "--auto-approve", "--json"], env)
         platform.apply_report, platform.apply_rc = _json_or_stderr(applied), applied.returncode
