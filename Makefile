@@ -13,9 +13,10 @@ test:           ## the whole suite (what CI runs)
 test-fast:      ## unit tests only (no engines, no emulator)
 	.venv/bin/pytest -m "not engines and not emulator and not slow"
 
-lint:           ## ruff, tofu fmt, module docs, checkov, tflint, npm-groovy-lint (Jenkinsfile)
+lint:           ## ruff, mypy (strict), tofu fmt, module docs, checkov, tflint, npm-groovy-lint (Jenkinsfile)
 	.venv/bin/ruff check orchestrator tests scripts benchmarks
 	.venv/bin/ruff format --check orchestrator tests scripts benchmarks
+	.venv/bin/mypy
 	.venv/bin/tofu fmt -check -recursive terraform environments bootstrap
 	cd environments && ../.venv/bin/terragrunt hcl format --check
 	cd bootstrap && ../.venv/bin/terragrunt hcl format --check

@@ -35,7 +35,7 @@ import json
 import os
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, Field
@@ -44,6 +44,12 @@ from orchestrator.config import EnvConfig
 from orchestrator.credentials import OFFLINE, endpoint_down
 from orchestrator.errors import OrchError
 from orchestrator.session import RunSession
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_kms import KMSClient
+    from mypy_boto3_kms.type_defs import KeyMetadataTypeDef
+    from mypy_boto3_s3 import S3Client
 
 LIFECYCLE_RULE_ID = "expire-noncurrent-state-versions"
 ABORT_MULTIPART_DAYS = 7
@@ -89,7 +95,7 @@ def _orch(env: EnvConfig, local: bool, *args: str) -> str:
     return " ".join(["orch", *(["--local"] if local else []), *args, "--env", env.name])
 
 
-def key_state_problem(env: EnvConfig, meta: dict[str, Any], local: bool) -> BackendError | None:
+def key_state_problem(env: EnvConfig, meta: KeyMetadataTypeDef, local: bool) -> BackendError | None:
     """The state key must be Enabled: a disabled or pending-deletion key locks the state away."""
     state = meta.get("KeyState")
     if state == "Enabled":
@@ -124,8 +130,8 @@ class _Run:
         self.account = session.account_id or env.account_id
         arn = session.caller_arn or ""
         self.partition = arn.split(":")[1] if arn.count(":") >= 2 else "aws"
-        self.s3 = session.client("s3")
-        self.kms = session.client("kms")
+        self.s3: S3Client = session.client("s3")
+        self.kms: KMSClient = session.client("kms")
         self.result = BootstrapResult(bucket=self.state.bucket, region=self.region, kms_key="")
 
     # -- reporting ------------------------------------------------------------------------------------
@@ -478,10 +484,10 @@ class _Run:
         # Lifecycle
         def set_lifecycle() -> None:
             try:
-                rules = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+                current = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
             except ClientError:
-                rules = []
-            rules = [r for r in rules if r.get("ID") != LIFECYCLE_RULE_ID] + [self.lifecycle_rule()]
+                current = []
+            rules = [r for r in current if r.get("ID") != LIFECYCLE_RULE_ID] + [self.lifecycle_rule()]
             self.call(
                 "s3:PutBucketLifecycleConfiguration",
                 s3.put_bucket_lifecycle_configuration,
@@ -566,7 +572,7 @@ class _Run:
             return None
         table = self.state.lock_table
         assert table is not None  # config validation
-        ddb = self.session.client("dynamodb")
+        ddb: DynamoDBClient = self.session.client("dynamodb")
         try:
             desc = ddb.describe_table(TableName=table)["Table"]
         except ClientError as exc:
@@ -598,13 +604,12 @@ class _Run:
         if [k.get("AttributeName") for k in desc.get("KeySchema", [])] != ["LockID"]:
             raise BackendError(f"DynamoDB table {table} exists with another key schema (want hash key LockID)")
         if desc.get("BillingModeSummary", {}).get("BillingMode") != "PAY_PER_REQUEST":
-            self.drifted(
-                f"lock table {table} is not PAY_PER_REQUEST",
-                lambda: (
-                    self.call("dynamodb:UpdateTable", ddb.update_table, TableName=table, BillingMode="PAY_PER_REQUEST"),
-                    _wait_active(ddb, table),
-                ),
-            )
+
+            def pay_per_request() -> None:
+                self.call("dynamodb:UpdateTable", ddb.update_table, TableName=table, BillingMode="PAY_PER_REQUEST")
+                _wait_active(ddb, table)
+
+            self.drifted(f"lock table {table} is not PAY_PER_REQUEST", pay_per_request)
         sse = desc.get("SSEDescription")
         if (
             sse is None
@@ -640,7 +645,7 @@ class _Run:
         return table
 
 
-def _wait_active(ddb: Any, table: str, timeout: float = 300) -> None:
+def _wait_active(ddb: DynamoDBClient, table: str, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if ddb.describe_table(TableName=table)["Table"].get("TableStatus") == "ACTIVE":
@@ -649,7 +654,7 @@ def _wait_active(ddb: Any, table: str, timeout: float = 300) -> None:
     raise BackendError(f"DynamoDB table {table} did not become ACTIVE within {timeout:.0f}s")
 
 
-def _normalise(policy: Any) -> Any:
+def _normalise(policy: Any) -> object:
     """Policy JSON with single-item lists flattened and lists sorted, for comparison."""
     if isinstance(policy, dict):
         return {k: _normalise(v) for k, v in policy.items() if k != "Id"}
@@ -693,7 +698,7 @@ def require_state_bucket(env: EnvConfig, session: RunSession, local: bool = Fals
     is named with the command that starts it.
     """
     bucket = env.state.bucket
-    s3 = session.client("s3")
+    s3: S3Client = session.client("s3")
 
     def read(fn: Callable[..., Any], missing: str, **kwargs: Any) -> Any:
         """The answer; {} when `missing` is the error code; None when it cannot be known."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import typer
 from rich.console import Console
@@ -18,6 +18,7 @@ from orchestrator.options import GlobalOptions
 from orchestrator.report import RunReport, render_table
 
 if TYPE_CHECKING:
+    from orchestrator.operations import RunOptions, Workspace
     from orchestrator.selection import Selection
 
 EXIT_HELP = "Exit codes: 0 ok · 1 error · 2 changes or drift present · 130 interrupted."
@@ -108,7 +109,16 @@ def _from_environment(ctx: typer.Context, name: str) -> bool:
     return ctx.get_parameter_source(name) == ParameterSource.ENVIRONMENT
 
 
-def _workspace(ctx, stack_dir, env, selection: Selection | None, engine, runs_dir, select=True, guard=True):
+def _workspace(
+    ctx: typer.Context,
+    stack_dir: Path | None,
+    env: str | None,
+    selection: Selection | None,
+    engine: str | None,
+    runs_dir: Path | None,
+    select: bool = True,
+    guard: bool = True,
+) -> Workspace:
     from orchestrator import operations
 
     g = _opts(ctx)
@@ -128,14 +138,14 @@ def _workspace(ctx, stack_dir, env, selection: Selection | None, engine, runs_di
 
 
 def _run_options(
-    ctx,
+    ctx: typer.Context,
     parallelism: int,
     fail_fast: bool,
     engine: str | None,
     detailed: bool = False,
     timeout: str | None = None,
     force_unlock: bool = False,
-):
+) -> RunOptions:
     from orchestrator.operations import RunOptions
 
     return RunOptions(
@@ -149,7 +159,7 @@ def _run_options(
     )
 
 
-def _emit(ws, report: RunReport, as_json: bool) -> None:
+def _emit(ws: Workspace, report: RunReport, as_json: bool) -> None:
     """The summary table (stdout, or stderr with --json), where the run is kept; then exit."""
     console = Console(stderr=as_json, highlight=False)
     render_table(report, console)
@@ -346,7 +356,7 @@ def destroy_cmd(
         if not sys.stdin.isatty():
             raise OrchError("destroy needs confirmation but stdin is not a terminal", hint="re-run with --auto-approve")
         typer.echo(f"Units to destroy (in this order): {', '.join(reversed(ws.selected))}", err=True)
-        return typer.prompt(f"Type {name!r} to destroy", err=True)
+        return cast(str, typer.prompt(f"Type {name!r} to destroy", err=True))
 
     report = operations.destroy(
         ws,

@@ -17,6 +17,7 @@ import getpass
 import os
 import re
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
 from botocore.config import Config
@@ -33,6 +34,10 @@ from botocore.exceptions import ConnectionError as EndpointDown
 from pydantic import BaseModel, SecretStr
 
 from orchestrator.errors import OrchError
+
+if TYPE_CHECKING:
+    from mypy_boto3_sts import STSClient
+    from mypy_boto3_sts.type_defs import AssumeRoleRequestTypeDef
 
 LOOKED_FOR = "no AWS credentials found in environment, shared files, SSO or instance metadata"
 _SESSION_NAME_BAD = re.compile(r"[^\w+=,.@-]")
@@ -125,7 +130,15 @@ def base_session(
         ) from None
 
 
-def client(session: boto3.Session, service: str, endpoint: str | None = None, ca_bundle: str | None = None):
+# The services orch makes clients of. boto3-stubs types `Session.client` per literal service name; this
+# function returns Any (one signature for all), and callers annotate the variable with the service's
+# client class (mypy_boto3_<service>, a dev dependency, imported under TYPE_CHECKING).
+ServiceName = Literal["dynamodb", "kms", "s3", "sns", "sts"]
+
+
+def client(
+    session: boto3.Session, service: ServiceName, endpoint: str | None = None, ca_bundle: str | None = None
+) -> Any:
     return session.client(service, endpoint_url=endpoint, verify=ca_bundle if ca_bundle else None, config=BOTO_CONFIG)
 
 
@@ -178,7 +191,8 @@ def resolve_caller(
     try:
         if session.get_credentials() is None:
             raise NoCredentialsError()
-        out = client(session, "sts", endpoint, ca_bundle).get_caller_identity()
+        sts: STSClient = client(session, "sts", endpoint, ca_bundle)
+        out = sts.get_caller_identity()
     except OFFLINE as exc:
         raise endpoint_down(endpoint, exc) from None
     except (BotoCoreError, ClientError) as exc:
@@ -197,10 +211,14 @@ def assume_role(
     ca_bundle: str | None = None,
 ) -> RoleCredentials:
     """sts:AssumeRole from the caller's identity (chaining caps the duration at 1 h on AWS)."""
-    kwargs: dict[str, object] = {"RoleArn": role_arn, "RoleSessionName": session_name, "DurationSeconds": duration}
+    kwargs: AssumeRoleRequestTypeDef = {
+        "RoleArn": role_arn,
+        "RoleSessionName": session_name,
+        "DurationSeconds": duration,
+    }
     if external_id:
         kwargs["ExternalId"] = external_id
-    sts = client(session, "sts", endpoint, ca_bundle)
+    sts: STSClient = client(session, "sts", endpoint, ca_bundle)
     try:
         out = sts.assume_role(**kwargs)
     except ClientError as exc:
@@ -228,8 +246,8 @@ def assume_role(
         expiration = expiration.replace(tzinfo=UTC)
     return RoleCredentials(
         access_key_id=creds["AccessKeyId"],
-        secret_access_key=creds["SecretAccessKey"],
-        session_token=creds["SessionToken"],
+        secret_access_key=SecretStr(creds["SecretAccessKey"]),
+        session_token=SecretStr(creds["SessionToken"]),
         expiration=expiration,
         role_arn=role_arn,
         session_name=session_name,
@@ -262,9 +280,9 @@ def redaction_values(*creds: RoleCredentials | None, session: boto3.Session | No
         if item is not None:
             values.extend(item.secrets())
     if session is not None:
-        frozen = session.get_credentials()
-        if frozen is not None:
-            frozen = frozen.get_frozen_credentials()
+        current = session.get_credentials()
+        if current is not None:
+            frozen = current.get_frozen_credentials()
             values.extend(v for v in (frozen.secret_key, frozen.token) if v)
     # Too-short values (moto's "test") would redact ordinary words.
     return sorted({v for v in values if v and len(v) >= 8})

@@ -51,6 +51,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TextIO
 
 from orchestrator.terragrunt import TERM_GRACE, stop_grace
 
@@ -114,7 +115,8 @@ def wrapper_script(engine: str, python: str = sys.executable) -> str:
 
 def _pending_bytes(fd: int) -> int:
     try:
-        return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+        pending: int = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+        return pending
     except OSError:
         return 0
 
@@ -140,7 +142,7 @@ class Delegation:
         serve: Callable[[str, Request], int],
         log_for: Callable[[str | None], Path],
         redact: Callable[[str], str],
-        register: Callable[[subprocess.Popen | None, subprocess.Popen | None], None],
+        register: Callable[[subprocess.Popen[bytes] | None, subprocess.Popen[bytes] | None], None],
         verbose: Callable[[str, str], None] | None = None,
         credentials: Callable[[], dict[str, str]] | None = None,
         on_begin: Callable[[str], None] | None = None,
@@ -164,7 +166,7 @@ class Delegation:
             os.path.normpath(str(d.relative_to(stack_dir))) if d.is_relative_to(stack_dir) else str(d): u
             for u, d in unit_dirs.items()
         }
-        self._logs: dict[Path, object] = {}
+        self._logs: dict[Path, TextIO] = {}
         self._log_lock = threading.Lock()
         self._demux_lock = threading.Lock()
         self._stderr_fd: int | None = None
@@ -180,7 +182,7 @@ class Delegation:
         self.begun: dict[str, float] = {}
         #: Units stopped by --timeout while Terragrunt prepared them: unit -> the signal that stopped them.
         self.timed_out: dict[str, str] = {}
-        self.report: dict[str, dict] = {}
+        self.report: dict[str, dict[str, Any]] = {}
         self.returncode: int | None = None
         self._wanted: set[str] = set()
         self._begin_lock = threading.Lock()
@@ -231,7 +233,7 @@ class Delegation:
             if handle is None:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 handle = self._logs[path] = path.open("a", encoding="utf-8", buffering=1)
-            handle.write(text)  # type: ignore[attr-defined]
+            handle.write(text)
 
     def _record(self, raw: str) -> None:
         line = raw.rstrip("\n")
@@ -355,7 +357,7 @@ class Delegation:
                 data += chunk
             request = json.loads(data)
             args = list(request.get("args") or [])
-            answer: dict = {"rc": 1}
+            answer: dict[str, Any] = {"rc": 1}
             if args and args[0] == CREDENTIALS:
                 envs = self.credentials() if self.credentials else {}
                 answer = {"rc": 0, "stdout": json.dumps({"envs": envs})}
@@ -425,7 +427,7 @@ class Delegation:
                 found.setdefault(unit, []).append(pid)
         return found
 
-    def _watch(self, proc: subprocess.Popen) -> None:
+    def _watch(self, proc: subprocess.Popen[bytes]) -> None:
         """--timeout while Terragrunt prepares a unit (dependency outputs, init, hooks), before its
         engine step reaches orch: a unit whose time is up has the processes Terragrunt runs for it
         stopped as orch stops an engine step (SIGINT, grace, SIGTERM, SIGKILL). Also notes the
@@ -544,9 +546,10 @@ class Delegation:
                 start_new_session=True,
             )
             self.register(proc, None)
-            out_fd, err_fd = os.dup(proc.stdout.fileno()), os.dup(proc.stderr.fileno())  # type: ignore[union-attr]
-            proc.stdout.close()  # type: ignore[union-attr]
-            proc.stderr.close()  # type: ignore[union-attr]
+            assert proc.stdout is not None and proc.stderr is not None  # stdout=PIPE, stderr=PIPE
+            out_fd, err_fd = os.dup(proc.stdout.fileno()), os.dup(proc.stderr.fileno())
+            proc.stdout.close()
+            proc.stderr.close()
             self._stderr_fd, self._stdout_fd, self._root_pid = err_fd, out_fd, proc.pid
             readers = [
                 threading.Thread(target=self._pump, args=(out_fd, err_fd), daemon=True),
@@ -572,14 +575,14 @@ class Delegation:
                 entries = []
             for entry in entries if isinstance(entries, list) else []:
                 name = os.path.normpath(str(entry.get("Name", "")))
-                unit = self._by_rel.get(name) or self._unit_of_record(name)
-                if unit is not None:
-                    self.report[unit] = entry
+                owner = self._by_rel.get(name) or self._unit_of_record(name)
+                if owner is not None:
+                    self.report[owner] = entry
             return self.returncode
         finally:
             server.close()
             with self._log_lock:
                 for handle in self._logs.values():
-                    handle.close()  # type: ignore[attr-defined]
+                    handle.close()
                 self._logs.clear()
             shutil.rmtree(tmp, ignore_errors=True)

@@ -87,7 +87,7 @@ def is_unit_path(rel: str) -> bool:
 # ------------------------------------------------------------------ processes
 
 
-def _terragrunt(binary: str, cwd: Path, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+def _terragrunt(binary: str, cwd: Path, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     # Problems are read from `--log-format json` records: a custom format or disabled
     # logging in the caller's environment would hide them.
     env = {k: v for k, v in env.items() if k not in ("TG_LOG_CUSTOM_FORMAT", "TG_LOG_DISABLE")}
@@ -119,7 +119,7 @@ def _records(stderr: str) -> list[tuple[str, str]]:
     return found
 
 
-def _engine_failure(proc: subprocess.CompletedProcess) -> str:
+def _engine_failure(proc: subprocess.CompletedProcess[str]) -> str:
     """The engine's error records as one line (the last one carries the cause)."""
     errors = [msg for level, msg in _records(proc.stderr) if level in ("error", "raw")]
     text = errors[-1] if errors else (proc.stderr.strip().splitlines() or [f"exit code {proc.returncode}"])[-1]

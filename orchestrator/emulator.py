@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import http.client
 import json
 import os
 import shutil
@@ -41,6 +42,7 @@ import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
 from pydantic import BaseModel
 
@@ -113,7 +115,7 @@ def healthy(endpoint: str, timeout: float = 2.0, cafile: Path | None = None) -> 
         context = ssl.create_default_context(cafile=str(cafile) if cafile and cafile.exists() else None)
     try:
         with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=timeout, context=context) as resp:
-            return resp.status == 200
+            return cast(http.client.HTTPResponse, resp).status == 200
     except (urllib.error.URLError, OSError, ValueError):
         return False
 
@@ -226,10 +228,10 @@ def ensure_certificate(state_dir: Path, account_id: str = DEFAULT_ACCOUNT_ID) ->
     return cert_path, key_path
 
 
-def _read_state(state_dir: Path) -> dict | None:
+def _read_state(state_dir: Path) -> dict[str, Any] | None:
     path = state_dir / "state.json"
     try:
-        return json.loads(path.read_text())
+        return cast("dict[str, Any]", json.loads(path.read_text()))
     except (OSError, ValueError):
         return None
 

@@ -79,14 +79,14 @@ class Graph(BaseModel):
     def paths(self) -> list[str]:
         return [u.path for u in self.units]
 
-    def digraph(self) -> nx.DiGraph:
+    def digraph(self) -> nx.DiGraph[str]:
         return to_digraph(self.units)
 
     def names(self) -> dict[str, str]:
         """Unit path → readable name."""
         return {u.path: u.name for u in self.units}
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, list[dict[str, object]]]:
         # "name" only where it differs from "path", so graphs without stacks keep their shape.
         units = []
         for unit in self.units:
@@ -98,11 +98,11 @@ class Graph(BaseModel):
         return {"units": units}
 
 
-def to_digraph(units: list[Unit]) -> nx.DiGraph:
+def to_digraph(units: list[Unit]) -> nx.DiGraph[str]:
     """unit → dependency edges; dependencies outside `units` are ignored."""
     import networkx as nx  # imported when needed: it costs a third of a second
 
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     names = {u.path for u in units}
     for unit in units:
         graph.add_node(unit.path)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import os
 import urllib.request
+from typing import TYPE_CHECKING, Any
 
 from orchestrator.errors import OrchError
 from orchestrator.report import Result, RunReport
 from orchestrator.session import RunSession
+
+if TYPE_CHECKING:
+    from mypy_boto3_sns import SNSClient
 
 
 def subject(report: RunReport) -> str:
@@ -54,11 +58,13 @@ def publish_sns(
     explicit = endpoint_url or os.environ.get("ORCH_SNS_ENDPOINT")
     if explicit is None and session is not None and getattr(session, "_boto", None) is not None:
         # The run's own AWS session (assumed role, emulator endpoint, CA bundle).
-        client = session.client("sns")
+        client: SNSClient = session.client("sns")
     else:
         env = dict(session.env) if session else {}
         endpoint = explicit or env.get("ORCH_LOCAL_ENDPOINT")
-        kwargs = {"region_name": region or topic_arn.split(":")[3] or env.get("AWS_REGION") or "us-east-1"}
+        kwargs: dict[str, Any] = {
+            "region_name": region or topic_arn.split(":")[3] or env.get("AWS_REGION") or "us-east-1"
+        }
         if endpoint:
             kwargs["endpoint_url"] = endpoint
         for key, name in (

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
+from types import FrameType
+from typing import Any, TextIO, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -203,17 +205,8 @@ def _session_for(env_name: str | None, local: bool, profile: str | None, guard: 
         from orchestrator.config import load_env
 
         env_cfg = load_env(env_name)
-    try:
-        from orchestrator.session import open_session  # type: ignore[attr-defined]
-    except ImportError:
-        try:
-            from orchestrator.credentials import open_session  # type: ignore[no-redef]
-        except ImportError:
-            open_session = None  # type: ignore[assignment]
-    if open_session is None:
-        if env_cfg is not None or local:
-            raise OrchError("AWS sessions are not available (orchestrator.session.open_session missing)")
-        return RunSession()
+    from orchestrator.session import open_session
+
     if env_cfg is None and not local:
         return RunSession()
     return open_session(env_cfg, local=local, profile=profile, guard=guard and env_cfg is not None)
@@ -435,11 +428,11 @@ class _Run:
         self._deadlines: dict[str, float] = {}
         self._started: dict[str, datetime] = {}
         self._begin_lock = threading.Lock()
-        stream = opts.progress_stream
+        stream = cast("TextIO | None", opts.progress_stream)  # a TextIO; pydantic cannot check that type
         self._devnull = None
         if opts.quiet:
             stream = self._devnull = open(os.devnull, "w")  # noqa: SIM115 - closed in __exit__
-        self.progress = Progress(units, stream=stream, live=opts.live, title=f"orch {command}")  # type: ignore[arg-type]
+        self.progress = Progress(units, stream=stream, live=opts.live, title=f"orch {command}")
         self.tg = Terragrunt(
             ws.terragrunt,
             ws.env,
@@ -456,7 +449,7 @@ class _Run:
             engine=Path(self.tg.engine).name,
             detailed_exitcode=opts.detailed_exitcode,
         )
-        self._old_handler = None
+        self._old_handler: Callable[[int, FrameType | None], Any] | int | None = None
         # Delegated runs: the engine call Terragrunt made for each unit (its directory, its env).
         self.requests: dict[str, Request] = {}
         self.delegation: Delegation | None = None
@@ -475,7 +468,7 @@ class _Run:
         return p.relative_to(self.run_dir).as_posix()
 
     # interruption
-    def _on_sigint(self, signum, frame) -> None:
+    def _on_sigint(self, signum: int, frame: FrameType | None) -> None:
         first = not self.tg.cancelled.is_set()
         self.tg.interrupt()
         if first:
@@ -1030,7 +1023,7 @@ def validate(ws: Workspace, opts: RunOptions | None = None) -> RunReport:
         return run.finish(results, resume=_cli_selection(ws, "validate"))
 
 
-def validate_json(report: RunReport) -> dict:
+def validate_json(report: RunReport) -> dict[str, list[dict[str, Any]]]:
     return {
         "units": [
             {"path": u.path, "valid": u.result == Result.VALID, "diagnostics": u.diagnostics} for u in report.units

@@ -147,8 +147,8 @@ def _normalized(value: Any) -> Any:
         items = {k: v for k, v in items.items() if v is not None}
         return items or None
     if isinstance(value, list):
-        items = [_normalized(v) for v in value]
-        return items or None
+        elements = [_normalized(v) for v in value]
+        return elements or None
     if value == "":
         return None
     return value
@@ -265,7 +265,7 @@ def _leaf_changes(before: Any, after: Any, path: Path = ()) -> list[tuple[Path, 
     return [(path, before, after)]
 
 
-class _Elements(list):
+class _Elements(list[Any]):
     """The removed or added elements of a set-like list (see _leaf_changes)."""
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,7 +71,7 @@ def read_lock(path: Path) -> list[LockedProvider]:
     return entries
 
 
-def uses_own_mirror(env: dict[str, str] | None = None) -> bool:
+def uses_own_mirror(env: Mapping[str, str] | None = None) -> bool:
     """True when the engines install from the mirror install-tools.sh wrote (orch's default)."""
     env = os.environ if env is None else env
     if env.get("ORCH_TF_CLI_CONFIG_FILE"):

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from pydantic import BaseModel, Field
@@ -54,7 +55,7 @@ class UnitResult(BaseModel):
     plan_sha256: str | None = None
     used_mocks: bool = False
     replanned: bool = False
-    diagnostics: list[dict] = Field(default_factory=list)
+    diagnostics: list[dict[str, Any]] = Field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -70,7 +71,7 @@ class RunReport(BaseModel):
     command: str
     stack_dir: str
     env: str | None = None
-    selection: dict = Field(default_factory=dict)
+    selection: dict[str, Any] = Field(default_factory=dict)
     units: list[UnitResult] = Field(default_factory=list)
     fingerprint: str | None = None
     started_at: datetime
@@ -115,7 +116,7 @@ class RunReport(BaseModel):
             return EXIT_ERROR
         return EXIT_OK
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")
         for unit, raw in zip(self.units, data["units"], strict=True):
             if unit.summary is not None:

@@ -66,7 +66,7 @@ def run_dag(
     waits = {p: {d for d in waits_for.get(p, set()) if d in selected} for p in order}
     pending = list(order)
     results: dict[str, UnitResult] = {}
-    running: dict[Future, str] = {}
+    running: dict[Future[UnitResult], str] = {}
     stop_reason: str | None = None
 
     def guarded(path: str) -> UnitResult:

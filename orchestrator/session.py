@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     import boto3
 
     from orchestrator.config import EnvConfig
-    from orchestrator.credentials import RoleCredentials
+    from orchestrator.credentials import RoleCredentials, ServiceName
 
 REFRESH_MARGIN_SECONDS = 600
 _ROLE_ACCOUNT = re.compile(r"(arn:aws[a-z-]*:iam::)(\d{12})(:)")
@@ -60,8 +60,8 @@ class RunSession(BaseModel):
     role_arn: str | None = None
     expires_at: datetime | None = None
 
-    _boto: Any = PrivateAttr(default=None)  # the caller's boto3.Session
-    _role: Any = PrivateAttr(default=None)  # RoleCredentials when a role was assumed
+    _boto: boto3.Session | None = PrivateAttr(default=None)  # the caller's session
+    _role: RoleCredentials | None = PrivateAttr(default=None)  # when a role was assumed
     _role_args: dict[str, Any] = PrivateAttr(default_factory=dict)
     _ca_bundle: str | None = PrivateAttr(default=None)
     # Local mode: the emulator is orch's own (HTTPS, bucket-policy conditions evaluated).
@@ -87,6 +87,7 @@ class RunSession(BaseModel):
 
         if self._role is None:
             return
+        assert self._boto is not None  # open_session sets it before assuming a role
         role = assume_role(self._boto, endpoint=self.endpoint, ca_bundle=self._ca_bundle, **self._role_args)
         self._set_role(role)
 
@@ -117,7 +118,7 @@ class RunSession(BaseModel):
         """An AWS (or emulator) identity is configured: boto3 clients can be made."""
         return self._boto is not None or self._role is not None
 
-    def client(self, service: str) -> Any:
+    def client(self, service: ServiceName) -> Any:
         from orchestrator.credentials import client
 
         return client(self.boto_session(), service, self.endpoint, self._ca_bundle)

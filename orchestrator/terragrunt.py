@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from pydantic import BaseModel
 
@@ -94,7 +95,7 @@ class Terragrunt:
         self.verbose = verbose
         self.cancelled = threading.Event()
         self._lock = threading.Lock()
-        self._procs: dict[int, subprocess.Popen] = {}
+        self._procs: dict[int, subprocess.Popen[bytes]] = {}
         self._signals_sent = 0
 
     # ------------------------------------------------------------------ running
@@ -154,7 +155,7 @@ class Terragrunt:
             allow_when_cancelled=allow_when_cancelled,
         )
 
-    def track(self, started: subprocess.Popen | None, finished: subprocess.Popen | None) -> None:
+    def track(self, started: subprocess.Popen[bytes] | None, finished: subprocess.Popen[bytes] | None) -> None:
         """Count a process orch started elsewhere (a `terragrunt run --all`) for interrupt()."""
         with self._lock:
             if started is not None:
@@ -197,7 +198,7 @@ class Terragrunt:
             out_chunks: list[str] = []
             write_lock = threading.Lock()
 
-            def pump(stream, to_log: bool) -> None:
+            def pump(stream: IO[bytes], to_log: bool) -> None:
                 for raw in iter(stream.readline, b""):
                     line = redact(raw.decode("utf-8", "replace"), self.secrets)
                     if not to_log:
@@ -241,7 +242,7 @@ class Terragrunt:
             stop=stop,
         )
 
-    def _stop(self, proc: subprocess.Popen) -> tuple[int, str]:
+    def _stop(self, proc: subprocess.Popen[bytes]) -> tuple[int, str]:
         """Stop a process group gracefully, then firmly: SIGINT, grace, SIGTERM, 10 s, SIGKILL."""
         for sig, wait in ((signal.SIGINT, stop_grace()), (signal.SIGTERM, TERM_GRACE)):
             self._killpg(proc, sig)
@@ -281,6 +282,6 @@ class Terragrunt:
     escalate = interrupt
 
     @staticmethod
-    def _killpg(proc: subprocess.Popen, sig: int) -> None:
+    def _killpg(proc: subprocess.Popen[bytes], sig: int) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, sig)

@@ -80,8 +80,8 @@ def _accounts_by_credentials() -> None:
                 return account
         return str(original_current(self))
 
-    STSBackend.assume_role = assume_role  # type: ignore[method-assign]
-    BaseResponse.get_current_account = get_current_account  # type: ignore[method-assign]
+    STSBackend.assume_role = assume_role  # type: ignore[method-assign]  # replaces moto's method
+    BaseResponse.get_current_account = get_current_account  # type: ignore[method-assign]  # replaces moto's method
 
 
 def _foreign_buckets_denied() -> None:
@@ -125,5 +125,5 @@ def _foreign_buckets_denied() -> None:
         check(self, request, full_url, bucket_level=False)
         return original_key(self, request, full_url)
 
-    S3Response._bucket_response = bucket_response  # type: ignore[method-assign]
-    S3Response._key_response = key_response  # type: ignore[method-assign]
+    S3Response._bucket_response = bucket_response  # type: ignore[method-assign]  # replaces moto's method
+    S3Response._key_response = key_response  # type: ignore[method-assign]  # replaces moto's method

@@ -31,7 +31,7 @@ def install() -> None:
             described["kmsKeyArn"] = key
         return described
 
-    Workspace.to_dict = to_dict  # type: ignore[method-assign]
+    Workspace.to_dict = to_dict  # type: ignore[method-assign]  # replaces moto's method
 
     original_create = PrometheusServiceResponse.create_workspace
 
@@ -46,4 +46,4 @@ def install() -> None:
             answer = json.dumps({**json.loads(answer), "kmsKeyArn": key})
         return answer
 
-    PrometheusServiceResponse.create_workspace = create_workspace  # type: ignore[method-assign]
+    PrometheusServiceResponse.create_workspace = create_workspace  # type: ignore[method-assign]  # replaces moto's method

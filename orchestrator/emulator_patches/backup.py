@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, cast
 
 from moto.moto_api._internal import mock_random
 
@@ -48,10 +48,12 @@ def _plan(backend: Any, plan_id: str) -> Any:
 def _selections(plan: Any) -> dict[str, dict[str, Any]]:
     if not hasattr(plan, "_orch_selections"):
         plan._orch_selections = {}
-    return plan._orch_selections
+    return cast("dict[str, dict[str, Any]]", plan._orch_selections)
 
 
-def create_backup_selection(backend: Any, plan_id: str, selection: dict[str, Any], request_id: str | None) -> dict:
+def create_backup_selection(
+    backend: Any, plan_id: str, selection: dict[str, Any], request_id: str | None
+) -> dict[str, Any]:
     plan = _plan(backend, plan_id)
     name = selection.get("SelectionName", "")
     if not _SELECTION_NAME.match(name):
@@ -163,10 +165,10 @@ def install() -> None:
         arn = unquote(self.path.split("?")[0].split("/tags/", 1)[1]).rstrip("/")
         return json.dumps({"Tags": self.backup_backend.list_tags(resource_arn=arn)})
 
-    BackupResponse.list_tags = list_tags_response  # type: ignore[method-assign]
-    BackupBackend.delete_backup_plan = delete_backup_plan  # type: ignore[method-assign]
-    BackupResponse.create_backup_selection = create_backup_selection_response  # type: ignore[attr-defined]
-    BackupResponse.get_backup_selection = get_backup_selection_response  # type: ignore[attr-defined]
-    BackupResponse.delete_backup_selection = delete_backup_selection_response  # type: ignore[attr-defined]
-    BackupResponse.list_backup_selections = list_backup_selections_response  # type: ignore[attr-defined]
-    BackupResponse.update_backup_plan = update_backup_plan_response  # type: ignore[attr-defined]
+    BackupResponse.list_tags = list_tags_response  # type: ignore[method-assign]  # replaces moto's method
+    BackupBackend.delete_backup_plan = delete_backup_plan  # type: ignore[method-assign]  # replaces moto's method
+    BackupResponse.create_backup_selection = create_backup_selection_response  # type: ignore[attr-defined]  # new method: moto has none
+    BackupResponse.get_backup_selection = get_backup_selection_response  # type: ignore[attr-defined]  # new method: moto has none
+    BackupResponse.delete_backup_selection = delete_backup_selection_response  # type: ignore[attr-defined]  # new method: moto has none
+    BackupResponse.list_backup_selections = list_backup_selections_response  # type: ignore[attr-defined]  # new method: moto has none
+    BackupResponse.update_backup_plan = update_backup_plan_response  # type: ignore[attr-defined]  # new method: moto has none

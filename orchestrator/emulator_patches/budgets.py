@@ -15,7 +15,7 @@ notification or subscriber, DuplicateRecordException for a subscriber added twic
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 # ARN of a budget, as AWS names it (the resource the tagging operations take).
 BUDGET_ARN = "arn:{partition}:budgets::{account}:budget/{name}"
@@ -75,12 +75,12 @@ def install() -> None:
     def _tags(backend: Any) -> dict[tuple[str, str], dict[str, str]]:
         if not hasattr(backend, "_orch_tags"):
             backend._orch_tags = {}
-        return backend._orch_tags
+        return cast("dict[tuple[str, str], dict[str, str]]", backend._orch_tags)
 
-    BudgetsBackend.delete_budget = delete_budget  # type: ignore[method-assign]
+    BudgetsBackend.delete_budget = delete_budget  # type: ignore[method-assign]  # replaces moto's method
 
     def params(self: Any) -> dict[str, Any]:
-        return json.loads(self.body or "{}")
+        return cast("dict[str, Any]", json.loads(self.body or "{}"))
 
     def describe_subscribers_for_notification(self: Any) -> str:
         p = params(self)
@@ -156,7 +156,7 @@ def install() -> None:
             _tags(self.backend)[(p["AccountId"], name)] = {t["Key"]: t["Value"] for t in p["ResourceTags"]}
         return result
 
-    BudgetsResponse.create_budget = create_budget_response  # type: ignore[method-assign]
+    BudgetsResponse.create_budget = create_budget_response  # type: ignore[method-assign]  # replaces moto's method
     for handler in (
         describe_subscribers_for_notification,
         create_subscriber,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 MONITOR_TYPES = ("DIMENSIONAL", "CUSTOM")
 FREQUENCIES = ("DAILY", "IMMEDIATE", "WEEKLY")
@@ -39,10 +39,10 @@ def _error(code: str, message: str) -> Any:
     return JsonRESTError(code, message)
 
 
-def _store(backend: Any) -> dict[str, dict[str, Any]]:
+def _store(backend: Any) -> dict[str, dict[str, dict[str, Any]]]:
     if not hasattr(backend, "_orch_anomaly"):
         backend._orch_anomaly = {"monitors": {}, "subscriptions": {}, "tags": {}}
-    return backend._orch_anomaly
+    return cast("dict[str, dict[str, dict[str, Any]]]", backend._orch_anomaly)
 
 
 def _arn(backend: Any, kind: str) -> str:
@@ -124,7 +124,7 @@ def _subscription(backend: Any, arn: str) -> dict[str, Any]:
 
 
 def update_anomaly_subscription(backend: Any, changes: dict[str, Any]) -> str:
-    arn = changes["SubscriptionArn"]
+    arn: str = changes["SubscriptionArn"]
     stored = _subscription(backend, arn)
     merged = {**stored, **{k: v for k, v in changes.items() if v is not None}}
     _check_subscription(backend, merged)
@@ -161,7 +161,7 @@ def install() -> None:
     from moto.ce.responses import CostExplorerResponse
 
     def params(self: Any) -> dict[str, Any]:
-        return json.loads(self.body or "{}")
+        return cast("dict[str, Any]", json.loads(self.body or "{}"))
 
     def backend(self: Any) -> Any:
         return self.ce_backend

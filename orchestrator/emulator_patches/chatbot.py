@@ -27,7 +27,11 @@ import json
 import re
 import sys
 import types
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from moto.core.base_backend import BaseBackend
+    from moto.core.responses import BaseResponse
 
 SERVICE = "chatbot"
 LOGGING_LEVELS = ("ERROR", "INFO", "NONE")
@@ -70,7 +74,7 @@ def _check(values: dict[str, Any]) -> None:
         raise _error("InvalidParameterException", f"LoggingLevel must be one of {', '.join(LOGGING_LEVELS)}")
 
 
-def _make_backend() -> type:
+def _make_backend() -> type[BaseBackend]:
     from moto.core.base_backend import BaseBackend
 
     class ChatbotBackend(BaseBackend):
@@ -149,7 +153,7 @@ def _make_backend() -> type:
     return ChatbotBackend
 
 
-def _make_response(backends: Any) -> type:
+def _make_response(backends: Any) -> type[BaseResponse]:
     from moto.core.responses import BaseResponse
 
     class ChatbotResponse(BaseResponse):
@@ -161,7 +165,7 @@ def _make_response(backends: Any) -> type:
             return backends[self.current_account]["aws"]
 
         def _params(self) -> dict[str, Any]:
-            return json.loads(self.body or "{}")
+            return cast("dict[str, Any]", json.loads(self.body or "{}"))
 
         def create_slack_channel_configuration(self) -> str:
             return json.dumps({"ChannelConfiguration": self.backend.create(self._params())})
@@ -221,11 +225,11 @@ def install() -> None:
 
     module = types.ModuleType("moto.chatbot")
     module.__doc__ = __doc__
-    module.chatbot_backends = backends  # type: ignore[attr-defined]
+    module.chatbot_backends = backends  # type: ignore[attr-defined]  # a module built at run time
     urls = types.ModuleType("moto.chatbot.urls")
-    urls.url_bases = url_bases  # type: ignore[attr-defined]
-    urls.url_paths = url_paths  # type: ignore[attr-defined]
-    module.urls = urls  # type: ignore[attr-defined]
+    urls.url_bases = url_bases  # type: ignore[attr-defined]  # a module built at run time
+    urls.url_paths = url_paths  # type: ignore[attr-defined]  # a module built at run time
+    module.urls = urls  # type: ignore[attr-defined]  # a module built at run time
     sys.modules["moto.chatbot"] = module
     sys.modules["moto.chatbot.urls"] = urls
     if not any(name == SERVICE for name, _ in backend_index.backend_url_patterns):

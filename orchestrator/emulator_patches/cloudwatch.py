@@ -64,7 +64,7 @@ class _Codec:
         self.model = botocore.session.get_session().get_service_model("cloudwatch")
         # UTC datetimes throughout: botocore's serializers format an aware datetime by its wall
         # clock, so a datetime in local time would be sent as the wrong instant.
-        self.cbor_in = RpcV2CBORParser(timestamp_parser=lambda v: datetime.fromtimestamp(v, UTC))
+        self.cbor_in = RpcV2CBORParser(timestamp_parser=lambda v: datetime.fromtimestamp(v, UTC))  # type: ignore[arg-type]  # stubs say str; CBOR passes epoch seconds
         self.query_out = QuerySerializer()
         self.xml_in = QueryParser(timestamp_parser=lambda v: parse_timestamp(v).astimezone(UTC))
         self.cbor_out = RpcV2CBORSerializer()
@@ -97,7 +97,7 @@ class _Codec:
 
     def encode(self, value: Any, shape: Any) -> bytes:
         out = bytearray()
-        self.cbor_out._serialize_data_item(out, value, shape)
+        self.cbor_out._serialize_data_item(out, value, shape)  # type: ignore[attr-defined]  # private botocore method, not in botocore-stubs
         return bytes(out)
 
     def encode_text_map(self, fields: dict[str, str]) -> bytes:
@@ -105,8 +105,8 @@ class _Codec:
         # plain CBOR map of text strings: major type 5 with the length in the initial byte (< 24).
         out = bytearray([0xA0 | len(fields)])
         for key, value in fields.items():
-            self.cbor_out._serialize_type_string(out, key, None, None)
-            self.cbor_out._serialize_type_string(out, value, None, None)
+            self.cbor_out._serialize_type_string(out, key, None, None)  # type: ignore[attr-defined]  # private botocore method, not in botocore-stubs
+            self.cbor_out._serialize_type_string(out, value, None, None)  # type: ignore[attr-defined]  # private botocore method, not in botocore-stubs
         return bytes(out)
 
 
@@ -116,7 +116,7 @@ def _codec() -> _Codec:
 
 
 def is_rpcv2_cbor(environ: dict[str, Any]) -> bool:
-    return (
+    return bool(
         environ.get("PATH_INFO", "").startswith(PATH_PREFIX)
         and environ.get("HTTP_SMITHY_PROTOCOL", "").lower() == "rpc-v2-cbor"
     )
@@ -223,7 +223,7 @@ def handle(app: WsgiApp, environ: dict[str, Any], start_response: Any) -> Iterab
     extra = [("x-amzn-requestid", headers["x-amzn-requestid"])] if "x-amzn-requestid" in headers else []
 
     try:
-        parsed = codec.xml_in.parse({"body": body, "headers": headers, "status_code": status}, operation.output_shape)
+        parsed = codec.xml_in.parse({"body": body, "headers": headers, "status_code": status}, operation.output_shape)  # type: ignore[arg-type]  # None (no output) is handled by botocore
     except Exception:
         # Not moto's XML (a Flask error page, say): pass on what it said.
         return _error(start_response, status, "InternalFailure", body.decode("utf-8", "replace")[:500], extra)
@@ -249,4 +249,4 @@ def install() -> None:
             return handle(lambda env, respond: original_call(self, env, respond), environ, start_response)
         return original_call(self, environ, start_response)
 
-    DomainDispatcherApplication.__call__ = call  # type: ignore[method-assign]
+    DomainDispatcherApplication.__call__ = call  # type: ignore[method-assign]  # replaces moto's method

@@ -15,7 +15,7 @@ def _fix_security_group_rule_descriptions() -> None:
     so it is fixed in the emulator rather than switched off in the modules."""
     from moto.ec2.models.security_groups import SecurityGroupRule
 
-    SecurityGroupRule.description = property(  # type: ignore[assignment,method-assign]
+    SecurityGroupRule.description = property(  # type: ignore[assignment,method-assign]  # replaces moto's property
         lambda self: self.ip_range.get("Description") or self.source_group.get("Description")
     )
 
@@ -38,5 +38,5 @@ def _add_ebs_default_kms_key_get_and_reset() -> None:
         self.error_on_dryrun()
         return ActionResult({"KmsKeyId": self.ec2_backend.modify_ebs_default_kms_key_id("")})
 
-    ElasticBlockStore.get_ebs_default_kms_key_id = get_ebs_default_kms_key_id  # type: ignore[attr-defined]
-    ElasticBlockStore.reset_ebs_default_kms_key_id = reset_ebs_default_kms_key_id  # type: ignore[attr-defined]
+    ElasticBlockStore.get_ebs_default_kms_key_id = get_ebs_default_kms_key_id  # type: ignore[attr-defined]  # new method: moto has none
+    ElasticBlockStore.reset_ebs_default_kms_key_id = reset_ebs_default_kms_key_id  # type: ignore[attr-defined]  # new method: moto has none

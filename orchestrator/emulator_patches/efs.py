@@ -21,9 +21,9 @@ def install() -> None:
 
     def backup_policy(self: Any) -> dict[str, str] | None:
         status = getattr(self, "_orch_backup_status", None)
-        return {"Status": status} if status else original_policy.fget(self)
+        return {"Status": status} if status else original_policy.fget(self)  # type: ignore[attr-defined]  # a property at run time: mypy sees its getter
 
-    FileSystem.backup_policy = property(backup_policy)  # type: ignore[assignment,method-assign]
+    FileSystem.backup_policy = property(backup_policy)  # type: ignore[assignment,method-assign]  # replaces moto's property
 
     def put_backup_policy(self: Any, file_system_id: str, status: str) -> dict[str, str]:
         from moto.efs.exceptions import BadRequest, FileSystemNotFound
@@ -39,7 +39,7 @@ def install() -> None:
         file_system._backup = settled == "ENABLED"
         return {"Status": settled}
 
-    EFSBackend.put_backup_policy = put_backup_policy  # type: ignore[attr-defined]
+    EFSBackend.put_backup_policy = put_backup_policy  # type: ignore[attr-defined]  # new method: moto has none
 
     def put_backup_policy_response(self: Any) -> tuple[str, dict[str, Any]]:
         file_system_id = self._get_param("FileSystemId")
@@ -47,4 +47,4 @@ def install() -> None:
         policy = self.efs_backend.put_backup_policy(file_system_id, status)
         return json.dumps({"BackupPolicy": policy}), {"Content-Type": "application/json"}
 
-    EFSResponse.put_backup_policy = put_backup_policy_response  # type: ignore[attr-defined]
+    EFSResponse.put_backup_policy = put_backup_policy_response  # type: ignore[attr-defined]  # new method: moto has none

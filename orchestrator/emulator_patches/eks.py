@@ -33,7 +33,7 @@ import base64
 import binascii
 import json
 import re
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 # ------------------------------------------------------------------------------------------
 # Catalogue: access policies and add-on versions
@@ -766,7 +766,7 @@ def _patch_clusters_and_updates() -> None:
             _raise("InvalidParameterException", f"Unsupported support type: {support}")
         result = original_create(self)
         backend = self.eks_backend
-        cluster = backend.clusters[self._get_param("name")]
+        cluster: Any = backend.clusters[self._get_param("name")]  # gets attributes moto's Cluster lacks
         cluster.access_config = {"authenticationMode": mode}
         cluster.orch_bootstrap_admin = bootstrap_admin
         cluster.upgrade_policy = {"supportType": support}
@@ -928,11 +928,11 @@ def _patch_clusters_and_updates() -> None:
         page, token = _page(ids, _query(self, "maxResults"), _query(self, "nextToken"))
         return ActionResult({"updateIds": page, "nextToken": token})
 
-    EKSResponse.create_cluster = create_cluster  # type: ignore[method-assign]
-    EKSResponse.update_cluster_config = update_cluster_config  # type: ignore[method-assign]
-    EKSResponse.update_cluster_version = update_cluster_version  # type: ignore[attr-defined]
-    EKSResponse.describe_update = describe_update  # type: ignore[attr-defined]
-    EKSResponse.list_updates = list_updates  # type: ignore[attr-defined]
+    EKSResponse.create_cluster = create_cluster  # type: ignore[method-assign]  # replaces moto's method
+    EKSResponse.update_cluster_config = update_cluster_config  # type: ignore[method-assign]  # replaces moto's method
+    EKSResponse.update_cluster_version = update_cluster_version  # type: ignore[attr-defined]  # new method: moto has none
+    EKSResponse.describe_update = describe_update  # type: ignore[attr-defined]  # new method: moto has none
+    EKSResponse.list_updates = list_updates  # type: ignore[attr-defined]  # new method: moto has none
 
 
 def _snake(name: str) -> str:
@@ -978,7 +978,7 @@ def release_version(kubernetes_version: str) -> str:
     """An EKS AMI release version for a minor (its kube-proxy patch level and a release date)."""
     minor = kubernetes_minor(kubernetes_version)
     builds = [v for v, minors in ADDONS["kube-proxy"]["versions"] if minors == (minor,)]
-    patch = _VERSION_RE.match(builds[0]).group(3) if builds else "0"  # type: ignore[union-attr]
+    patch = _VERSION_RE.match(builds[0]).group(3) if builds else "0"  # type: ignore[union-attr]  # every version in the table matches _VERSION_RE
     return f"{minor}.{patch}-20260115"
 
 
@@ -1001,7 +1001,7 @@ def _patch_nodegroups() -> None:
         if not self._get_param("remoteAccess"):
             # moto invents an SSH key (eksKeypair) where AWS has no remote access; the provider
             # would plan to replace the node group to remove it.
-            nodegroup.remote_access = None
+            nodegroup.remote_access = None  # type: ignore[assignment]  # moto types it as a dict; None is AWS's answer
             nodegroup.resources.pop("remoteAccessSecurityGroup", None)
         if not self._get_param("version"):
             nodegroup.version = cluster.version
@@ -1084,9 +1084,9 @@ def _patch_nodegroups() -> None:
             params.append(_param("LaunchTemplateVersion", str(nodegroup.launch_template.get("version", ""))))
         return ActionResult({"update": _record_update(nodegroup, "VersionUpdate", params)})
 
-    EKSResponse.create_nodegroup = create_nodegroup  # type: ignore[method-assign]
-    EKSResponse.update_nodegroup_config = update_nodegroup_config  # type: ignore[method-assign]
-    EKSResponse.update_nodegroup_version = update_nodegroup_version  # type: ignore[attr-defined]
+    EKSResponse.create_nodegroup = create_nodegroup  # type: ignore[method-assign]  # replaces moto's method
+    EKSResponse.update_nodegroup_config = update_nodegroup_config  # type: ignore[method-assign]  # replaces moto's method
+    EKSResponse.update_nodegroup_version = update_nodegroup_version  # type: ignore[attr-defined]  # new method: moto has none
 
 
 # ------------------------------------------------------------------------------------------
@@ -1353,7 +1353,7 @@ def _add_access_entries() -> None:
 
 def _addon(backend: Any, cluster_name: str, addon_name: str) -> dict[str, Any]:
     cluster = _cluster(backend, cluster_name)
-    addon = _store(cluster, "orch_addons").get(addon_name)
+    addon: dict[str, Any] | None = _store(cluster, "orch_addons").get(addon_name)
     if addon is None:
         _raise(
             "ResourceNotFoundException",
@@ -1364,7 +1364,7 @@ def _addon(backend: Any, cluster_name: str, addon_name: str) -> dict[str, Any]:
     return addon
 
 
-class _AddonRecord(dict):  # type: ignore[type-arg]
+class _AddonRecord(dict[str, Any]):
     """An add-on's fields, plus its updates (DescribeUpdate/ListUpdates with addonName)."""
 
 
@@ -1743,13 +1743,13 @@ def _patch_tagging() -> None:
     def taggable(backend: Any, arn: str) -> dict[str, str]:
         for cluster in backend.clusters.values():
             if cluster.arn == arn:
-                return cluster.tags
+                return cast("dict[str, str]", cluster.tags)
             for nodegroup in cluster.nodegroups.values():
                 if nodegroup.arn == arn:
-                    return nodegroup.tags
+                    return cast("dict[str, str]", nodegroup.tags)
             for profile in cluster.fargate_profiles.values():
                 if profile.fargate_profile_arn == arn:
-                    return profile.tags
+                    return cast("dict[str, str]", profile.tags)
             for store, key in (
                 ("orch_addons", "addonArn"),
                 ("orch_access_entries", "accessEntryArn"),
@@ -1757,7 +1757,7 @@ def _patch_tagging() -> None:
             ):
                 for item in _store(cluster, store).values():
                     if item[key] == arn:
-                        return item["tags"]
+                        return cast("dict[str, str]", item["tags"])
         _raise("NotFoundException", f"Resource was not found: {arn}")
 
     def tag_resource(self: Any, resource_arn: str, tags: dict[str, str]) -> None:
@@ -1776,7 +1776,7 @@ def _patch_tagging() -> None:
         self.eks_backend.untag_resource(self._extract_arn_from_path(), self.querystring.get("tagKeys") or [])
         return EmptyResult()
 
-    EKSResponse.untag_resource = untag_resource_response  # type: ignore[method-assign]
-    EKSBackend.tag_resource = tag_resource  # type: ignore[method-assign]
-    EKSBackend.untag_resource = untag_resource  # type: ignore[method-assign]
-    EKSBackend.list_tags_for_resource = list_tags_for_resource  # type: ignore[method-assign]
+    EKSResponse.untag_resource = untag_resource_response  # type: ignore[method-assign]  # replaces moto's method
+    EKSBackend.tag_resource = tag_resource  # type: ignore[method-assign]  # replaces moto's method
+    EKSBackend.untag_resource = untag_resource  # type: ignore[method-assign]  # replaces moto's method
+    EKSBackend.list_tags_for_resource = list_tags_for_resource  # type: ignore[method-assign]  # replaces moto's method

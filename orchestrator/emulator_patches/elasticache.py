@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 
 def install() -> None:
@@ -33,7 +33,7 @@ def _register_replication_group_members() -> None:
                 account_id=self.account_id,
                 region_name=self.region_name,
                 cache_cluster_id=member,
-                cache_node_type=getattr(group, "cache_node_type", None),
+                cache_node_type=group.cache_node_type,
                 replication_group_id=group.replication_group_id,
                 az_mode=None,
                 preferred_availability_zone=None,
@@ -66,15 +66,15 @@ def _register_replication_group_members() -> None:
                 cache_node_ids_to_reboot=None,
             )
             # What the provider reads from the first member (setFromCacheCluster) must match the group.
-            cluster.at_rest_encryption_enabled = getattr(group, "at_rest_encryption_enabled", False)
+            cluster.at_rest_encryption_enabled = getattr(group, "at_rest_encryption_enabled", False)  # type: ignore[attr-defined]  # serialized by moto; not a CacheCluster attribute
             cluster.auth_token_enabled = getattr(group, "auth_token_enabled", False)
-            cluster.transit_encryption_mode = getattr(group, "transit_encryption_mode", None)
+            cluster.transit_encryption_mode = getattr(group, "transit_encryption_mode", None)  # type: ignore[attr-defined]  # serialized by moto; not a CacheCluster attribute
             sg_ids = kwargs.get("security_group_ids") or getattr(group, "security_group_ids", None) or []
-            cluster.security_groups = [{"SecurityGroupId": sg, "Status": "active"} for sg in sg_ids]
+            cluster.security_groups = [{"SecurityGroupId": sg, "Status": "active"} for sg in sg_ids]  # type: ignore[attr-defined]  # serialized by moto; not a CacheCluster attribute
             self.cache_clusters[member] = cluster
         return group
 
-    ElastiCacheBackend.create_replication_group = create_replication_group  # type: ignore[method-assign]
+    ElastiCacheBackend.create_replication_group = create_replication_group  # type: ignore[method-assign]  # replaces moto's method
 
 
 def _add_user_groups_and_modify_user() -> None:
@@ -104,7 +104,7 @@ def _add_user_groups_and_modify_user() -> None:
     def groups(backend: Any) -> dict[str, dict[str, Any]]:
         if not hasattr(backend, "orch_user_groups"):
             backend.orch_user_groups = {}
-        return backend.orch_user_groups
+        return cast("dict[str, dict[str, Any]]", backend.orch_user_groups)
 
     def view(backend: Any, group: dict[str, Any]) -> dict[str, Any]:
         using = [
@@ -211,12 +211,12 @@ def _add_user_groups_and_modify_user() -> None:
             return self.tagging_service.list_tags_for_resource(arn)
         return original_list_tags(self, arn)
 
-    ElastiCacheResponse.create_user_group = create_user_group  # type: ignore[attr-defined]
-    ElastiCacheResponse.describe_user_groups = describe_user_groups  # type: ignore[attr-defined]
-    ElastiCacheResponse.modify_user_group = modify_user_group  # type: ignore[attr-defined]
-    ElastiCacheResponse.delete_user_group = delete_user_group  # type: ignore[attr-defined]
-    ElastiCacheResponse.modify_user = modify_user  # type: ignore[attr-defined]
-    ElastiCacheBackend.list_tags_for_resource = list_tags_for_resource  # type: ignore[method-assign]
+    ElastiCacheResponse.create_user_group = create_user_group  # type: ignore[attr-defined]  # new method: moto has none
+    ElastiCacheResponse.describe_user_groups = describe_user_groups  # type: ignore[attr-defined]  # new method: moto has none
+    ElastiCacheResponse.modify_user_group = modify_user_group  # type: ignore[attr-defined]  # new method: moto has none
+    ElastiCacheResponse.delete_user_group = delete_user_group  # type: ignore[attr-defined]  # new method: moto has none
+    ElastiCacheResponse.modify_user = modify_user  # type: ignore[attr-defined]  # new method: moto has none
+    ElastiCacheBackend.list_tags_for_resource = list_tags_for_resource  # type: ignore[method-assign]  # replaces moto's method
 
 
 def _add_cache_parameter_groups() -> None:
@@ -271,7 +271,7 @@ def _add_cache_parameter_groups() -> None:
                         f"Customized default parameter group for {family} with cluster mode on",
                     )
                     group["Values"]["cluster-enabled"] = "yes"  # the group's own default, not a user change
-        return backend.orch_cache_parameter_groups
+        return cast("dict[str, dict[str, Any]]", backend.orch_cache_parameter_groups)
 
     def new_group(backend: Any, name: str, family: str, description: str) -> dict[str, Any]:
         group = {
@@ -502,7 +502,7 @@ def _add_cache_parameter_groups() -> None:
         if not name:
             enabled = (cluster_mode or "").lower() == "enabled"
             return (
-                f"default.{family}.cluster.on" if enabled and family_has_cluster_mode(family) else f"default.{family}"
+                f"default.{family}.cluster.on" if enabled and family_has_cluster_mode(family) else f"default.{family}"  # type: ignore[arg-type]  # family None (engine version not known here): KeyError, unhandled
             )
         group = find(backend, name)
         if family and group["CacheParameterGroupFamily"] != family:
@@ -585,17 +585,17 @@ def _add_cache_parameter_groups() -> None:
             "CacheNodeIdsToReboot": ["0001"] if status == "pending-reboot" else [],
         }
 
-    ElastiCacheResponse.create_cache_parameter_group = create_cache_parameter_group  # type: ignore[attr-defined]
-    ElastiCacheResponse.describe_cache_parameter_groups = describe_cache_parameter_groups  # type: ignore[attr-defined]
-    ElastiCacheResponse.describe_cache_parameters = describe_cache_parameters  # type: ignore[attr-defined]
-    ElastiCacheResponse.describe_engine_default_parameters = describe_engine_default_parameters  # type: ignore[attr-defined]
-    ElastiCacheResponse.modify_cache_parameter_group = modify_cache_parameter_group  # type: ignore[attr-defined]
-    ElastiCacheResponse.reset_cache_parameter_group = reset_cache_parameter_group  # type: ignore[attr-defined]
-    ElastiCacheResponse.delete_cache_parameter_group = delete_cache_parameter_group  # type: ignore[attr-defined]
-    ElastiCacheResponse.modify_replication_group = modify_replication_group  # type: ignore[method-assign]
-    ElastiCacheBackend.create_replication_group = create_replication_group  # type: ignore[method-assign]
-    ElastiCacheBackend.create_cache_cluster = create_cache_cluster  # type: ignore[method-assign]
-    CacheCluster.cache_parameter_group = property(cache_parameter_group)  # type: ignore[attr-defined]
+    ElastiCacheResponse.create_cache_parameter_group = create_cache_parameter_group  # type: ignore[attr-defined]  # new method: moto has none
+    ElastiCacheResponse.describe_cache_parameter_groups = describe_cache_parameter_groups  # type: ignore[attr-defined]  # new method: moto has none
+    ElastiCacheResponse.describe_cache_parameters = describe_cache_parameters  # type: ignore[attr-defined]  # new method: moto has none
+    ElastiCacheResponse.describe_engine_default_parameters = describe_engine_default_parameters  # type: ignore[attr-defined]  # new method: moto has none
+    ElastiCacheResponse.modify_cache_parameter_group = modify_cache_parameter_group  # type: ignore[attr-defined]  # new method: moto has none
+    ElastiCacheResponse.reset_cache_parameter_group = reset_cache_parameter_group  # type: ignore[attr-defined]  # new method: moto has none
+    ElastiCacheResponse.delete_cache_parameter_group = delete_cache_parameter_group  # type: ignore[attr-defined]  # new method: moto has none
+    ElastiCacheResponse.modify_replication_group = modify_replication_group  # type: ignore[method-assign]  # replaces moto's method
+    ElastiCacheBackend.create_replication_group = create_replication_group  # type: ignore[method-assign]  # replaces moto's method
+    ElastiCacheBackend.create_cache_cluster = create_cache_cluster  # type: ignore[method-assign]  # replaces moto's method
+    CacheCluster.cache_parameter_group = property(cache_parameter_group)  # type: ignore[attr-defined]  # new property: moto's model has none
 
 
 # ------------------------------------------------------------------------------------ parameter data
@@ -732,7 +732,7 @@ def _parse_table(table: str) -> tuple[Param, ...]:
     for line in table.strip().splitlines():
         name, default, data_type, allowed, flags, scope, description = (c.strip() for c in line.split("|"))
         if scope == "memcached":
-            families = MEMCACHED_FAMILIES
+            families: tuple[str, ...] = MEMCACHED_FAMILIES
         elif scope.startswith("-"):
             families = REDIS_FAMILIES[: REDIS_FAMILIES.index(scope[1:]) + 1]
         else:

@@ -15,7 +15,7 @@ again is accepted, another one is refused until the first is disabled.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 
 def _bad_request(message: str) -> Exception:
@@ -36,7 +36,7 @@ def _organization(account_id: str) -> dict[str, Any]:
     from moto.organizations.models import organizations_backends
 
     try:
-        return organizations_backends[account_id]["aws"].describe_organization()["Organization"]
+        return cast("dict[str, Any]", organizations_backends[account_id]["aws"].describe_organization()["Organization"])
     except AWSOrganizationsNotInUseException:
         raise _bad_request(
             "The request is rejected because the current account is not a member of an organization."
@@ -87,8 +87,8 @@ def install() -> None:
             )
         self.admin_account_ids = [a for a in self.admin_account_ids if a != admin_account_id]
 
-    GuardDutyBackend.enable_organization_admin_account = enable_organization_admin_account  # type: ignore[method-assign]
-    GuardDutyBackend.disable_organization_admin_account = disable_organization_admin_account  # type: ignore[attr-defined]
+    GuardDutyBackend.enable_organization_admin_account = enable_organization_admin_account  # type: ignore[method-assign]  # replaces moto's method
+    GuardDutyBackend.disable_organization_admin_account = disable_organization_admin_account  # type: ignore[attr-defined]  # new method: moto has none
 
     def disable_response(self: Any) -> str:
         admin_account = self._get_param("adminAccountId")
@@ -97,4 +97,4 @@ def install() -> None:
         self.guardduty_backend.disable_organization_admin_account(admin_account)
         return json.dumps({})
 
-    GuardDutyResponse.disable_organization_admin_account = disable_response  # type: ignore[attr-defined]
+    GuardDutyResponse.disable_organization_admin_account = disable_response  # type: ignore[attr-defined]  # new method: moto has none

@@ -46,4 +46,4 @@ def install() -> None:
             return [body]
         return original_call(self, environ, start_response)
 
-    DomainDispatcherApplication.__call__ = call  # type: ignore[method-assign]
+    DomainDispatcherApplication.__call__ = call  # type: ignore[method-assign]  # replaces moto's method

@@ -39,4 +39,4 @@ def install() -> None:
             raise InvalidParameterException(f"Destination {destination_arn} does not exist or is not accessible.")
         log_group.put_subscription_filter(filter_name, filter_pattern, destination_arn, role_arn)
 
-    LogsBackend.put_subscription_filter = put_subscription_filter  # type: ignore[method-assign]
+    LogsBackend.put_subscription_filter = put_subscription_filter  # type: ignore[method-assign]  # replaces moto's method

@@ -47,8 +47,8 @@ def _keep_performance_insights() -> None:
         if pi:
             _apply(self, {"enable_performance_insights": self.performance_insights_enabled, **pi})
 
-    DBInstance.__init__ = init  # type: ignore[method-assign]
-    DBInstance.update = update  # type: ignore[method-assign]
+    DBInstance.__init__ = init  # type: ignore[method-assign]  # replaces moto's method
+    DBInstance.update = update  # type: ignore[method-assign]  # replaces moto's method
 
 
 def _apply(instance: Any, kwargs: dict[str, Any]) -> None:
@@ -101,4 +101,4 @@ def _check_cluster_engine_versions() -> None:
                 )
         return original(self, kwargs)
 
-    RDSBackend.modify_db_cluster = modify_db_cluster  # type: ignore[method-assign]
+    RDSBackend.modify_db_cluster = modify_db_cluster  # type: ignore[method-assign]  # replaces moto's method

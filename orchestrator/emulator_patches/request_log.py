@@ -39,7 +39,7 @@ def install() -> None:
 
         return original_call(self, environ, respond)
 
-    DomainDispatcherApplication.__call__ = call  # type: ignore[method-assign]
+    DomainDispatcherApplication.__call__ = call  # type: ignore[method-assign]  # replaces moto's method
 
 
 def describe(environ: dict[str, Any]) -> str:
@@ -47,7 +47,7 @@ def describe(environ: dict[str, Any]) -> str:
     target = environ.get("HTTP_X_AMZ_TARGET")
     if target:
         return str(target)
-    query = parse_qs(environ.get("QUERY_STRING", ""))
+    query: dict[str, list[str]] = parse_qs(environ.get("QUERY_STRING", ""))
     if "Action" in query:
         return query["Action"][0]
     if str(environ.get("CONTENT_TYPE", "")).startswith("application/x-www-form-urlencoded"):
@@ -60,7 +60,7 @@ def describe(environ: dict[str, Any]) -> str:
         if 0 < length <= 1_000_000:
             body = environ["wsgi.input"].read(length)
             environ["wsgi.input"] = io.BytesIO(body)
-            action = parse_qs(body.decode("utf-8", "replace")).get("Action")
+            action: list[str] | None = parse_qs(body.decode("utf-8", "replace")).get("Action")
             if action:
                 return action[0]
     auth = environ.get("HTTP_AUTHORIZATION", "")

@@ -80,4 +80,4 @@ def install() -> None:
                     _answers.popitem(last=False)
         return [body]
 
-    DomainDispatcherApplication.__call__ = call  # type: ignore[method-assign]
+    DomainDispatcherApplication.__call__ = call  # type: ignore[method-assign]  # replaces moto's method

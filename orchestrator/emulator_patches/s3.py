@@ -60,7 +60,7 @@ def _tags_on_create() -> None:
                 self.backend.put_bucket_tagging(bucket_name, tags)
         return result
 
-    S3Response._bucket_response_put = bucket_response_put  # type: ignore[method-assign]
+    S3Response._bucket_response_put = bucket_response_put  # type: ignore[method-assign]  # replaces moto's method
 
 
 def policy_grants_log_delivery(policy: bytes | str | None, bucket_arn: str, target_prefix: str | None) -> bool:
@@ -101,4 +101,4 @@ def _logging_grants_by_pattern() -> None:
             return True
         return bool(original(target_bucket=target_bucket, target_prefix=target_prefix))
 
-    FakeBucket._log_permissions_enabled_policy = staticmethod(log_permissions_enabled_policy)  # type: ignore[method-assign,assignment]
+    FakeBucket._log_permissions_enabled_policy = staticmethod(log_permissions_enabled_policy)  # type: ignore[method-assign]  # replaces moto's method

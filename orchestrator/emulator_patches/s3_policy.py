@@ -104,5 +104,5 @@ def install() -> None:
                 return original_permitted(IAMPolicyStatement(bare), action, resource, principal, None)
         return original_permitted(self, action, resource, principal, incoming_condition_values)
 
-    DomainDispatcherApplication.__call__ = call  # type: ignore[method-assign]
-    IAMPolicyStatement.is_action_permitted = is_action_permitted  # type: ignore[method-assign]
+    DomainDispatcherApplication.__call__ = call  # type: ignore[method-assign]  # replaces moto's method
+    IAMPolicyStatement.is_action_permitted = is_action_permitted  # type: ignore[method-assign]  # replaces moto's method

@@ -17,7 +17,7 @@ administrator.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 
 def _error(kind: str, message: str) -> Exception:
@@ -44,7 +44,7 @@ def _org_config(backend: Any) -> dict[str, Any]:
             "The request was rejected because you don't have sufficient permissions to perform this"
             " operation: only the organization management account can manage the delegated administrator.",
         )
-    return backend._get_org_config()
+    return cast("dict[str, Any]", backend._get_org_config())
 
 
 def install() -> None:
@@ -69,8 +69,8 @@ def install() -> None:
             )
         config["admin_account_id"] = None
 
-    SecurityHubBackend.list_organization_admin_accounts = list_organization_admin_accounts  # type: ignore[attr-defined]
-    SecurityHubBackend.disable_organization_admin_account = disable_organization_admin_account  # type: ignore[attr-defined]
+    SecurityHubBackend.list_organization_admin_accounts = list_organization_admin_accounts  # type: ignore[attr-defined]  # new method: moto has none
+    SecurityHubBackend.disable_organization_admin_account = disable_organization_admin_account  # type: ignore[attr-defined]  # new method: moto has none
 
     original_enable = SecurityHubResponse.enable_organization_admin_account
 
@@ -98,6 +98,6 @@ def install() -> None:
         self.securityhub_backend.disable_organization_admin_account(admin)
         return json.dumps({})
 
-    SecurityHubResponse.enable_organization_admin_account = enable_response  # type: ignore[method-assign]
-    SecurityHubResponse.list_organization_admin_accounts = list_response  # type: ignore[attr-defined]
-    SecurityHubResponse.disable_organization_admin_account = disable_response  # type: ignore[attr-defined]
+    SecurityHubResponse.enable_organization_admin_account = enable_response  # type: ignore[method-assign]  # replaces moto's method
+    SecurityHubResponse.list_organization_admin_accounts = list_response  # type: ignore[attr-defined]  # new method: moto has none
+    SecurityHubResponse.disable_organization_admin_account = disable_response  # type: ignore[attr-defined]  # new method: moto has none

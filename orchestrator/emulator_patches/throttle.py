@@ -94,7 +94,7 @@ def operation_name(environ: dict[str, Any], service: str) -> str | None:
     path = environ.get("PATH_INFO", "")
     if environ.get("HTTP_SMITHY_PROTOCOL") == "rpc-v2-cbor" and "/operation/" in path:
         return str(path.rsplit("/", 1)[-1])
-    action = parse_qs(environ.get("QUERY_STRING", "")).get("Action")
+    action: list[str] | None = parse_qs(environ.get("QUERY_STRING", "")).get("Action")
     if action:
         return action[0]
     if str(environ.get("CONTENT_TYPE", "")).startswith("application/x-www-form-urlencoded"):
@@ -123,7 +123,7 @@ def _rest_operation(environ: dict[str, Any], service: str) -> str | None:
             return str(raw).split("?", 1)[0] if raw else quote(self.environ.get("PATH_INFO", ""))
 
     try:
-        operation, _ = get_service_router(service).match(_Request(dict(environ)))
+        operation, _ = get_service_router(service).match(_Request(dict(environ)))  # type: ignore[arg-type]  # werkzeug Request + raw_path: all the router reads
     except Exception:  # an unknown service or a path no operation has: never throttled
         return None
     return str(operation.name)
@@ -168,7 +168,7 @@ def throttle_answer(environ: dict[str, Any], service: str) -> tuple[str, list[tu
         headers = [("Content-Type", "application/xml"), ("x-amz-request-id", request_id)]
         return "503 Slow Down", headers, b"" if head else body.encode()
     if environ.get("HTTP_SMITHY_PROTOCOL") == "rpc-v2-cbor":
-        body = (
+        cbor = (
             b"\xa2"
             + _cbor_text("__type")
             + _cbor_text("ThrottlingException")
@@ -181,7 +181,7 @@ def throttle_answer(environ: dict[str, Any], service: str) -> tuple[str, list[tu
             ("x-amzn-query-error", "Throttling;Sender"),
             ("x-amzn-RequestId", request_id),
         ]
-        return "400 Bad Request", headers, body
+        return "400 Bad Request", headers, cbor
     if environ.get("HTTP_X_AMZ_TARGET"):
         content_type = str(environ.get("CONTENT_TYPE") or "application/x-amz-json-1.1")
         body = json.dumps({"__type": "ThrottlingException", "message": "Rate exceeded"})
@@ -255,4 +255,4 @@ def install() -> None:
                     return [body]
         return original_call(self, environ, start_response)
 
-    DomainDispatcherApplication.__call__ = call  # type: ignore[method-assign]
+    DomainDispatcherApplication.__call__ = call  # type: ignore[method-assign]  # replaces moto's method
