@@ -500,10 +500,12 @@ def _add_cache_parameter_groups() -> None:
         """The group a new cluster gets: the one given (checked like AWS), else its family's default."""
         family = family_of(engine, version)
         if not name:
+            if family is None:
+                # AWS's answer to an engine version it does not offer (e.g. valkey 9.0).
+                raise InvalidParameterValueException(f"Cannot find version {version} for {(engine or 'redis').lower()}")
             enabled = (cluster_mode or "").lower() == "enabled"
-            return (
-                f"default.{family}.cluster.on" if enabled and family_has_cluster_mode(family) else f"default.{family}"  # type: ignore[arg-type]  # family None (engine version not known here): KeyError, unhandled
-            )
+            clustered = enabled and family_has_cluster_mode(family)
+            return f"default.{family}.cluster.on" if clustered else f"default.{family}"
         group = find(backend, name)
         if family and group["CacheParameterGroupFamily"] != family:
             raise InvalidParameterCombinationException(

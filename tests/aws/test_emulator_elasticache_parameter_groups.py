@@ -315,6 +315,16 @@ def test_replication_groups_use_and_hold_their_group(fresh_emu: Emu) -> None:
     )
     with pytest.raises(ClientError):
         ec.describe_replication_groups(ReplicationGroupId="lost")
+    # An engine version AWS does not offer: its 400, not the server's 500.
+    unknown = error_of(
+        ec.create_replication_group,
+        ReplicationGroupId="future",
+        ReplicationGroupDescription="future",
+        Engine="valkey",
+        EngineVersion="9.0",
+        CacheNodeType="cache.t4g.micro",
+    )
+    assert unknown[:2] == ("InvalidParameterValue", 400) and "Cannot find version 9.0 for valkey" in unknown[2]
 
     # Switching the group of a replication group; the old one is free to go then.
     ec.create_cache_parameter_group(CacheParameterGroupName="app2", CacheParameterGroupFamily="redis7", Description="b")
