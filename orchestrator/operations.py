@@ -949,13 +949,47 @@ def _cli_selection(ws: Workspace, command: str) -> str:
 # ---------------------------------------------------------------- commands
 
 
-def plan(ws: Workspace, opts: RunOptions | None = None, *, run_id: str | None = None) -> RunReport:
-    """Plan every selected unit (dependencies first); keep plan file, plan JSON and log per unit."""
+def plan(
+    ws: Workspace, opts: RunOptions | None = None, *, run_id: str | None = None, defer_dependents: bool = False
+) -> RunReport:
+    """Plan every selected unit (dependencies first); keep plan file, plan JSON and log per unit.
+
+    `defer_dependents` (the plan of `apply --auto-approve`): a unit whose dependency's outputs change
+    is not planned now but right before its own apply, when those outputs exist; planning it now
+    would only be thrown away (apply re-plans it anyway). On a new environment that is every unit
+    but the first: the plan phase shrinks to the units whose inputs are already known.
+    """
     opts = opts or RunOptions()
+    waits_for = ws.waits_for()
+    moving: set[str] = set()  # units whose outputs this apply changes (or may: deferred ones)
+    moving_lock = threading.Lock()
+
+    def work(path: str) -> UnitResult:
+        if defer_dependents:
+            with moving_lock:
+                changing = sorted(d for d in waits_for.get(path, ()) if d in moving)
+            if changing:
+                with moving_lock:
+                    moving.add(path)
+                return UnitResult(
+                    path=path,
+                    result=Result.CHANGES,
+                    deferred=True,
+                    started_at=now(),
+                    finished_at=now(),
+                    reason=f"planned right before its apply: outputs of {', '.join(changing)} change first",
+                )
+        result = _finish(run.make_plan(path))
+        summary = result.summary
+        if defer_dependents and (result.used_mocks or (summary is not None and summary.output_changes)):
+            with moving_lock:
+                moving.add(path)
+        return result
+
     # The fingerprint of the files as they were when planning started, computed alongside.
     with ThreadPoolExecutor(max_workers=1) as side, _Run(ws, "plan", opts, ws.selected, run_id=run_id) as run:
         hashes = side.submit(ws.file_hashes)
-        results = run.schedule(lambda p: _finish(run.make_plan(p)), ws.waits_for(), delegate="plan")
+        results = run.schedule(work, waits_for, delegate="plan")
         run.report.fingerprint = runs.fingerprint_of(hashes.result())
         # Which files a later apply must find unchanged (so a refusal can name the one that changed).
         (run.run_dir / PLANNED_FILES).write_text(json.dumps(hashes.result(), indent=0, sort_keys=True))
@@ -1169,7 +1203,9 @@ def _apply_locked(
 ) -> RunReport:
     source = plan_report or plan_run_for_apply(ws, run_id)
     if source is None:
-        source = plan(ws, opts, run_id=plan_run_id)
+        # Nobody reviews this plan before the apply when it is auto-approved: plan each unit once,
+        # with real dependency outputs (deferred units are planned during the apply and shown then).
+        source = plan(ws, opts, run_id=plan_run_id, defer_dependents=auto_approve)
         if source.exit_code not in (0, 2):  # failed or interrupted: its report says which
             return source
     unfinished = [u for u in source.units if u.failed or u.result in (Result.SKIPPED, Result.NOT_RUN)]
@@ -1178,7 +1214,7 @@ def _apply_locked(
     destructive = destructive_units(source)
     if destructive and not allow_destroy:
         raise RefusedError(destroy_refusal(destructive), hint="review the plan; add --allow-destroy to apply it")
-    pending = [u for u in source.units if u.result == Result.CHANGES or u.used_mocks]
+    pending = [u for u in source.units if u.result == Result.CHANGES or u.used_mocks or u.deferred]
     if pending and not auto_approve and (confirm is None or not confirm(source)):
         raise RefusedError("apply not confirmed; nothing applied", hint="use --auto-approve in CI")
     source_dir = ws.runs_root / source.run_id
@@ -1193,16 +1229,18 @@ def _apply_locked(
         planned_unit = planned[path]
         started = now()
         deps_changed = [d for d in graph_deps.get(path, ()) if d in changed_outputs]
-        if planned_unit.used_mocks or deps_changed:
-            # Mock (or outdated) dependency outputs: plan again now that the dependencies applied.
+        if planned_unit.used_mocks or planned_unit.deferred or deps_changed:
+            # Mock (or outdated) dependency outputs, or not planned yet: plan now that the
+            # dependencies applied.
             fresh = run.make_plan(path, name="replan.tfplan")
             fresh.replanned = True
             fresh.started_at = started
-            fresh.reason = (
-                "re-planned: the saved plan used mock dependency outputs"
-                if planned_unit.used_mocks
-                else f"re-planned: outputs of {', '.join(sorted(deps_changed))} changed"
-            )
+            if planned_unit.deferred:
+                fresh.reason = "planned right before its apply, once its dependencies had applied"
+            elif planned_unit.used_mocks:
+                fresh.reason = "re-planned: the saved plan used mock dependency outputs"
+            else:
+                fresh.reason = f"re-planned: outputs of {', '.join(sorted(deps_changed))} changed"
             if fresh.result not in (Result.CHANGES, Result.NO_CHANGES):
                 return _finish(fresh)
             if fresh.used_mocks:
@@ -1273,9 +1311,10 @@ def engine_units(source: RunReport, waits_for: dict[str, set[str]]) -> set[str]:
     for unit in source.units:  # dependency order
         summary = unit.summary
         deps_may_change = any(d in may_change for d in waits_for.get(unit.path, ()))
-        if unit.used_mocks or deps_may_change or (summary is not None and summary.has_changes):
+        unknown = unit.used_mocks or unit.deferred or deps_may_change
+        if unknown or (summary is not None and summary.has_changes):
             needed.add(unit.path)
-            if unit.used_mocks or deps_may_change or (summary is not None and summary.output_changes):
+            if unknown or (summary is not None and summary.output_changes):
                 may_change.add(unit.path)
     return {p for p in needed if p in planned}
 

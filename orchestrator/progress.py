@@ -26,6 +26,8 @@ def _line(path: str, result: UnitResult) -> str:
         text += f" {result.summary.counts()}"
     if result.used_mocks:
         text += " (mock dependency outputs)"
+    if result.deferred:
+        text += " (planned before its apply)"
     if result.reason and result.result in (Result.SKIPPED, Result.NOT_RUN, Result.REFUSED):
         text += f" ({result.reason.splitlines()[0]})"
     if result.error:

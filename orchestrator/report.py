@@ -54,6 +54,9 @@ class UnitResult(BaseModel):
     #: sha256 of the saved plan file: apply refuses a plan file that is not the one planned and shown.
     plan_sha256: str | None = None
     used_mocks: bool = False
+    #: apply --auto-approve: not planned up front because a dependency's outputs change in this
+    #: apply (that plan would be thrown away); planned right before the unit applies.
+    deferred: bool = False
     replanned: bool = False
     diagnostics: list[dict[str, Any]] = Field(default_factory=list)
 

@@ -102,6 +102,44 @@ def test_apply_runs_the_saved_plans_and_never_mock_outputs(dag_stack: Path) -> N
 
 
 @pytest.mark.parametrize("delegate", [True, False], ids=["run-all", "per-unit"])
+def test_auto_approved_apply_plans_each_unit_once_with_real_outputs(dag_stack: Path, delegate: bool) -> None:
+    """`apply --auto-approve` on a new stack: units whose dependencies' outputs change are not planned
+    up front with mocks (a plan apply would throw away) but right before their own apply."""
+    opts = RunOptions(quiet=True, parallelism=4, delegate=delegate)
+    applied = ops.apply(ws(dag_stack), opts, auto_approve=True)
+    assert applied.exit_code == 0, applied.to_json()
+    planned = runs_report(dag_stack, applied.from_run)
+    roots = {"10-a", "10-b"}
+    assert {u.path for u in planned.units if not u.deferred} == roots
+    for unit in planned.units:
+        if unit.deferred:
+            assert unit.result == Result.CHANGES and unit.plan_file is None and unit.summary is None
+            assert unit.reason.startswith("planned right before its apply: outputs of ")
+            assert not list((run_dir(dag_stack, planned) / unit.path).glob("*tfplan*"))  # no plan was made
+    assert [u.result for u in applied.units] == [Result.APPLIED] * 10
+    for unit in applied.units:
+        assert unit.replanned == (unit.path not in roots)
+        if unit.path not in roots:
+            assert unit.reason == "planned right before its apply, once its dependencies had applied"
+            log = (run_dir(dag_stack, applied) / unit.log).read_text()
+            plans = [line for line in log.splitlines() if line.startswith("$ ") and " plan " in line and "-out" in line]
+            assert len(plans) == 1, log  # planned once, in this run
+    assert state_outputs(dag_stack / "50-j")["value"].startswith("v1,")
+    for state in dag_stack.rglob("terraform.tfstate"):
+        assert '"mock' not in state.read_text()
+    # Without --auto-approve the whole plan is made up front, for the person confirming it.
+    (dag_stack / "10-a" / "value.txt").write_text("v2\n")
+    shown: list[RunReport] = []
+    confirmed = ops.apply(ws(dag_stack), opts, confirm=lambda report: shown.append(report) or True)
+    assert confirmed.exit_code == 0 and not any(u.deferred for u in shown[0].units)
+
+
+def runs_report(stack: Path, run_id: str | None) -> RunReport:
+    assert run_id is not None
+    return RunReport.model_validate_json((stack / ".orch" / "runs" / run_id / "report.json").read_text())
+
+
+@pytest.mark.parametrize("delegate", [True, False], ids=["run-all", "per-unit"])
 def test_a_saved_plan_is_applied_exactly_or_refused_never_replanned(dag_stack: Path, delegate: bool) -> None:
     """Applying a plan run applies exactly its saved plans: when the state changed between plan
     and apply, the engine refuses the stale plan and orch reports the failure; it never plans again."""
