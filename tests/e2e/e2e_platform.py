@@ -69,20 +69,26 @@ def orch(args: list[str], env: dict[str, str], timeout: int = 3000) -> subproces
     )
 
 
+_ENVIRON = threading.Lock()
+
+
 def _unit_outputs(env: dict[str, str], env_name: str = ENV_NAME) -> dict[str, dict[str, Any]]:
     """Every unit's outputs, read with Terragrunt in the environment orch gives its engines."""
     from orchestrator.config import load_env
     from orchestrator.operations import build_env
     from orchestrator.session import open_session
 
-    saved = dict(os.environ)
-    os.environ.update({k: env[k] for k in ("ORCH_STATE_DIR", "ORCH_RUNS_DIR")})
-    try:
-        session = open_session(load_env(env_name), local=True, profile=None, guard=True)
-        engine_env = build_env(session)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    # The library reads its emulator from os.environ: one environment at a time (the fixtures of
+    # test_environments_local.py run in threads).
+    with _ENVIRON:
+        saved = dict(os.environ)
+        os.environ.update({k: env[k] for k in ("ORCH_STATE_DIR", "ORCH_RUNS_DIR")})
+        try:
+            session = open_session(load_env(env_name), local=True, profile=None, guard=True)
+            engine_env = build_env(session)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
     outputs: dict[str, dict[str, Any]] = {}
     for unit in sorted(p.parent for p in (ENV_DIR.parent / env_name).glob("*/terragrunt.hcl")):
         proc = subprocess.run(
