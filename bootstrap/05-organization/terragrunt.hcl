@@ -26,4 +26,6 @@ inputs = {
   object_lock_mode        = try(local.org.object_lock_mode, "GOVERNANCE")
   object_lock_days        = try(local.org.object_lock_days, 365)
   allowed_regions         = try(local.org.allowed_regions, ["ap-northeast-2"])
+  # Only the payer account can activate cost allocation tags (the environments' 95-cost cannot).
+  cost_allocation_tag_keys = try(local.org.cost_allocation_tags, ["Project", "Environment", "Layer", "CostCenter"])
 }

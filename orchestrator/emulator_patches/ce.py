@@ -4,21 +4,38 @@ Why: moto 5.2's Cost Explorer serves cost categories, GetCostAndUsage and tags o
 anomaly monitors (CreateAnomalyMonitor, GetAnomalyMonitors, UpdateAnomalyMonitor,
 DeleteAnomalyMonitor), no anomaly subscriptions (Create/Get/Update/DeleteAnomalySubscription) and
 no cost allocation tags (UpdateCostAllocationTagsStatus, ListCostAllocationTags), so 95-cost's
-aws_ce_anomaly_monitor, aws_ce_anomaly_subscription and aws_ce_cost_allocation_tag retried until
-their timeouts.
+aws_ce_anomaly_monitor, aws_ce_anomaly_subscription and 05-organization's aws_ce_cost_allocation_tag
+retried until their timeouts.
 
 Shapes follow botocore's ce model (awsJson1_1): ARNs as AWS names them
 (arn:aws:ce::<account>:anomalymonitor/<uuid>, .../anomalysubscription/<uuid>), ResourceTags kept in
 moto's own tagger (so ListTagsForResource/TagResource answer for them), the modeled errors
 UnknownMonitorException / UnknownSubscriptionException (HTTP 400). What AWS decides by itself is
 fixed here: a monitor is never evaluated (no LastEvaluatedDate), a DIMENSIONAL monitor reports a
-DimensionalValueCount of 0, and every tag key the account ever used is "UserDefined" and Inactive
-until activated (AWS lists a key only after it appeared in a bill; here every key that was
-activated or deactivated, so a new account's keys can be activated at once).
+DimensionalValueCount of 0.
+
+Cost allocation tags, as AWS answers them: only the payer may change them, so
+UpdateCostAllocationTagsStatus from a member account of an organization is refused with AWS's
+AccessDeniedException ("Linked account doesn't have access to cost allocation tags"); a standalone or
+management account may. Up to 20 keys per call; a status other than Active/Inactive, an empty or
+over-long key, or more keys than the model allows is a ValidationException for the whole request;
+setting the status a key already has changes nothing (not even LastUpdatedDate). A key is
+UserDefined, or AWSGenerated when it starts with `aws:`. ListCostAllocationTags filters by Status,
+TagKeys and Type and pages with MaxResults (1-1000, default 100) and an opaque NextToken
+(InvalidNextTokenException for any other).
+
+One difference on purpose: AWS lists and activates only keys that have appeared in billing data (up to
+a day after the first tagged resource is billed; before, activation fails with "Tag keys not found").
+The emulator has no billing: no bill ever closes, so a key could never be "seen", and 05-organization
+could never be applied locally. Here every key counts as seen, and a key is listed once its status has
+been set (a new account lists none); the waiting is a fact of real accounts, documented where it bites
+(docs/accounts.md, the organization module).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -27,6 +44,7 @@ MONITOR_TYPES = ("DIMENSIONAL", "CUSTOM")
 FREQUENCIES = ("DAILY", "IMMEDIATE", "WEEKLY")
 SUBSCRIBER_TYPES = ("EMAIL", "SNS")
 TAG_STATUSES = ("Active", "Inactive")
+TAG_TYPES = ("AWSGenerated", "UserDefined")
 
 
 def _now() -> str:
@@ -136,25 +154,78 @@ def update_anomaly_subscription(backend: Any, changes: dict[str, Any]) -> str:
     return arn
 
 
-def list_cost_allocation_tags(backend: Any, status: str | None, keys: list[str] | None) -> list[dict[str, Any]]:
-    tags = _store(backend)["tags"]
-    return [
+LINKED_ACCOUNT = "Failed to update Cost Allocation Tag: Linked account doesn't have access to cost allocation tags."
+
+
+def _linked_account(account_id: str) -> bool:
+    """A member account of an organization (moto records each member's management account)."""
+    from moto.organizations.models import organizations_backends
+
+    master = organizations_backends.master_accounts.get(account_id)
+    return master is not None and master[0] != account_id
+
+
+def _token(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"orch-ce:{offset}".encode()).decode()
+
+
+def _offset(token: str) -> int:
+    try:
+        kind, _, offset = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
+        if kind == "orch-ce" and offset.isdigit():
+            return int(offset)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        pass
+    raise _error("InvalidNextTokenException", "The pagination token is invalid.")
+
+
+def list_cost_allocation_tags(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
+    status, keys, kind = params.get("Status"), params.get("TagKeys"), params.get("Type")
+    if status is not None and status not in TAG_STATUSES:
+        raise _error("ValidationException", f"Status must be one of {', '.join(TAG_STATUSES)}")
+    if kind is not None and kind not in TAG_TYPES:
+        raise _error("ValidationException", f"Type must be one of {', '.join(TAG_TYPES)}")
+    if keys is not None and not 1 <= len(keys) <= 100:
+        raise _error("ValidationException", "TagKeys must hold 1 to 100 keys")
+    limit = params.get("MaxResults", 100)
+    if not isinstance(limit, int) or not 1 <= limit <= 1000:
+        raise _error("ValidationException", "MaxResults must be between 1 and 1000")
+    tags = [
         tag
-        for key, tag in sorted(tags.items())
-        if (status is None or tag["Status"] == status) and (not keys or key in keys)
+        for key, tag in sorted(_store(backend)["tags"].items())
+        if (status is None or tag["Status"] == status)
+        and (kind is None or tag["Type"] == kind)
+        and (not keys or key in keys)
     ]
+    start = _offset(params["NextToken"]) if params.get("NextToken") else 0
+    result: dict[str, Any] = {"CostAllocationTags": tags[start : start + limit]}
+    if start + limit < len(tags):
+        result["NextToken"] = _token(start + limit)
+    return result
 
 
-def update_cost_allocation_tags_status(backend: Any, changes: list[dict[str, str]]) -> list[dict[str, str]]:
-    errors = []
+def update_cost_allocation_tags_status(backend: Any, account_id: str, changes: Any) -> None:
+    if _linked_account(account_id):
+        raise _error("AccessDeniedException", LINKED_ACCOUNT)
+    if not isinstance(changes, list) or not 1 <= len(changes) <= 20:
+        raise _error("ValidationException", "CostAllocationTagsStatus must hold 1 to 20 entries")
+    for change in changes:
+        key, status = change.get("TagKey"), change.get("Status")
+        if status not in TAG_STATUSES:
+            raise _error(
+                "ValidationException",
+                f"Value '{status}' at 'costAllocationTagsStatus.member.status' failed to satisfy constraint: "
+                f"Member must satisfy enum value set: [{', '.join(TAG_STATUSES)}]",
+            )
+        if not isinstance(key, str) or not 1 <= len(key) <= 1024:
+            raise _error("ValidationException", "TagKey must be 1 to 1024 characters")
     tags = _store(backend)["tags"]
     for change in changes:
-        key, status = change.get("TagKey", ""), change.get("Status", "")
-        if status not in TAG_STATUSES or not key or len(key) > 1024:
-            errors.append({"TagKey": key, "Code": "ValidationException", "Message": f"Invalid status {status!r}"})
+        key, status = change["TagKey"], change["Status"]
+        if tags.get(key, {}).get("Status") == status:
             continue
-        tags[key] = {"TagKey": key, "Type": "UserDefined", "Status": status, "LastUpdatedDate": _now()}
-    return errors
+        kind = "AWSGenerated" if key.startswith("aws:") else "UserDefined"
+        tags[key] = {"TagKey": key, "Type": kind, "Status": status, "LastUpdatedDate": _now()}
 
 
 def install() -> None:
@@ -215,13 +286,13 @@ def install() -> None:
         return "{}"
 
     def list_cost_allocation_tags_response(self: Any) -> str:
-        p = params(self)
-        tags = list_cost_allocation_tags(backend(self), p.get("Status"), p.get("TagKeys"))
-        return json.dumps({"CostAllocationTags": tags})
+        return json.dumps(list_cost_allocation_tags(backend(self), params(self)))
 
     def update_cost_allocation_tags_status_response(self: Any) -> str:
-        errors = update_cost_allocation_tags_status(backend(self), params(self).get("CostAllocationTagsStatus", []))
-        return json.dumps({"Errors": errors})
+        update_cost_allocation_tags_status(
+            backend(self), self.current_account, params(self).get("CostAllocationTagsStatus")
+        )
+        return json.dumps({"Errors": []})  # the refusals modelled here refuse the whole request, as AWS does
 
     handlers = {
         "create_anomaly_monitor": create_anomaly_monitor_response,

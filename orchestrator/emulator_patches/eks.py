@@ -902,6 +902,16 @@ def _patch_clusters_and_updates() -> None:
                 f"Unsupported Kubernetes minor version update from {cluster.version} to {version}",
                 clusterName=name,
             )
+        # AWS: every managed node group must be at the cluster's version before the next minor
+        # (docs/runbooks/eks-upgrade.md's order: 40-nodegroups follow before the next 30 upgrade).
+        behind = sorted(n for n, g in cluster.nodegroups.items() if _minor_key(g.version) != current)
+        if behind:
+            _raise(
+                "InvalidParameterException",
+                f"Nodegroups {', '.join(behind)} must be updated to match cluster version {cluster.version} "
+                "before updating cluster version",
+                clusterName=name,
+            )
         cluster.version = kubernetes_minor(version)
         params = [_param("Version", cluster.version), _param("PlatformVersion", cluster.platformVersion)]
         return ActionResult({"update": _record_update(cluster, "VersionUpdate", params)})

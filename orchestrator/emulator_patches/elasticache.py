@@ -1,4 +1,5 @@
-"""ElastiCache: what moto leaves out of replication groups, RBAC user groups and parameter groups."""
+"""ElastiCache: what moto leaves out of replication groups, RBAC user groups, parameter groups and
+failover tests (TestFailover, DescribeEvents)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ def install() -> None:
     _register_replication_group_members()
     _add_user_groups_and_modify_user()
     _add_cache_parameter_groups()  # after the member registration: it wraps what that installed
+    _add_test_failover_and_events()
 
 
 def _register_replication_group_members() -> None:
@@ -598,6 +600,210 @@ def _add_cache_parameter_groups() -> None:
     ElastiCacheBackend.create_replication_group = create_replication_group  # type: ignore[method-assign]  # replaces moto's method
     ElastiCacheBackend.create_cache_cluster = create_cache_cluster  # type: ignore[method-assign]  # replaces moto's method
     CacheCluster.cache_parameter_group = property(cache_parameter_group)  # type: ignore[attr-defined]  # new property: moto's model has none
+
+
+def _add_test_failover_and_events() -> None:
+    """TestFailover and DescribeEvents, which moto lacks, and the replicas of NumCacheClusters.
+
+    docs/runbooks/redis-failover.md tests Multi-AZ failover one shard at a time with TestFailover and
+    reads its outcome from DescribeEvents; for a cluster-mode-enabled group (70-cache's) the events are
+    the only place AWS shows which node is primary. As on AWS (botocore's model and the TestFailover
+    documentation): the node group's primary and its first replica swap roles, and the five events AWS
+    documents for a test failover are recorded, in its order (the group's "Test Failover API called",
+    the cache cluster's and the group's "Failover from primary node ... completed", the former
+    primary's "Recovering cache nodes" and "Finished recovery"). NodeGroupMembers show CurrentRole
+    only where AWS does, in cluster-mode-disabled groups; a cluster-mode-enabled group keeps its
+    primaries internally. Refused as AWS does: an unknown group (ReplicationGroupNotFoundFault) or node
+    group (NodeGroupNotFoundFault), a NodeGroupId that is not 1-4 digits (InvalidParameterValue), a
+    group or member cluster that is not `available` (InvalidReplicationGroupState,
+    InvalidCacheClusterState), a group without automatic failover or a node group without a replica
+    (TestFailoverNotAvailableFault), more than 15 node groups in a rolling 24 hours
+    (APICallRateForCustomerExceeded).
+
+    What AWS does over minutes happens at once here: the call answers the group with the roles
+    already swapped. DescribeEvents lists only the events recorded here (no creation, modification
+    or snapshot events: nothing here reads them), newest first, in its window (the last hour, or
+    StartTime/EndTime/Duration), filtered by SourceType/SourceIdentifier, MaxRecords 20-100 per page
+    with a Marker.
+
+    moto also ignores NumCacheClusters when ReplicasPerNodeGroup is not given: a cluster-mode-disabled
+    group asked for 2 clusters got 1, so it had no replica to fail over to. It gets its replicas here.
+    """
+    import base64
+    from datetime import datetime, timedelta
+
+    from moto.core.responses import ActionResult
+    from moto.core.utils import utcnow
+    from moto.elasticache.exceptions import (
+        ElastiCacheException,
+        InvalidParameterValueException,
+        ReplicationGroupNotFound,
+    )
+    from moto.elasticache.models import ReplicationGroup
+    from moto.elasticache.responses import ElastiCacheResponse
+
+    class NodeGroupNotFound(ElastiCacheException):
+        code = "NodeGroupNotFoundFault"
+
+    class TestFailoverNotAvailable(ElastiCacheException):
+        code = "TestFailoverNotAvailableFault"
+
+    class InvalidReplicationGroupState(ElastiCacheException):
+        code = "InvalidReplicationGroupState"
+
+    class InvalidCacheClusterState(ElastiCacheException):
+        code = "InvalidCacheClusterState"
+
+    class APICallRateForCustomerExceeded(ElastiCacheException):
+        code = "APICallRateForCustomerExceeded"
+
+    failovers_per_day = 15
+    source_types = (
+        "cache-cluster",
+        "cache-parameter-group",
+        "cache-security-group",
+        "cache-subnet-group",
+        "replication-group",
+        "serverless-cache",
+        "serverless-cache-snapshot",
+        "user",
+        "user-group",
+    )
+
+    original_members = ReplicationGroup._set_node_members_clusters_disabled
+
+    def set_node_members_clusters_disabled(self: Any, **kwargs: Any) -> None:
+        if not kwargs.get("replicas_per_node_group") and (kwargs.get("num_cache_clusters") or 1) > 1:
+            kwargs["replicas_per_node_group"] = kwargs["num_cache_clusters"] - 1
+        original_members(self, **kwargs)
+
+    def events(backend: Any) -> list[dict[str, Any]]:
+        if not hasattr(backend, "orch_events"):
+            backend.orch_events = []
+        return cast("list[dict[str, Any]]", backend.orch_events)
+
+    def record(backend: Any, source_type: str, source: str, message: str) -> None:
+        # Strictly increasing dates: several events of one call keep their order when sorted.
+        now = utcnow()
+        previous = events(backend)[-1]["Date"] if events(backend) else None
+        date = max(now, previous + timedelta(milliseconds=1)) if previous else now
+        event = {"SourceIdentifier": source, "SourceType": source_type, "Message": message, "Date": date}
+        events(backend).append(event)
+
+    def primary_of(group: Any, node_group: dict[str, Any]) -> str:
+        members = node_group["node_group_members"]
+        for member in members:
+            if member.get("current_role") == "primary":
+                return str(member["cache_cluster_id"])
+        primaries = getattr(group, "orch_primaries", {})
+        return str(primaries.get(node_group["node_group_id"], members[0]["cache_cluster_id"]))
+
+    def test_failover(self: ElastiCacheResponse) -> ActionResult:
+        backend = self.elasticache_backend
+        group_id = str(self._get_param("ReplicationGroupId") or "")
+        node_group_id = str(self._get_param("NodeGroupId") or "")
+        if group_id not in backend.replication_groups:
+            raise ReplicationGroupNotFound(group_id)
+        if not node_group_id.isdigit() or not 1 <= len(node_group_id) <= 4:
+            raise InvalidParameterValueException(
+                f"The parameter NodeGroupId must be 1 to 4 digits; {node_group_id!r} is not valid."
+            )
+        group = backend.replication_groups[group_id]
+        node_group = next((g for g in group.node_groups if g["node_group_id"] == node_group_id), None)
+        if node_group is None:
+            raise NodeGroupNotFound(f"Node group {node_group_id} not found in replication group {group_id}.")
+        if group.status != "available":
+            raise InvalidReplicationGroupState(
+                f"Replication group {group_id} must be available to test a failover; it is {group.status}."
+            )
+        if group.automatic_failover != "enabled":
+            raise TestFailoverNotAvailable(
+                f"Test failover is not available for replication group {group_id}: automatic failover is disabled."
+            )
+        members = [str(m["cache_cluster_id"]) for m in node_group["node_group_members"]]
+        if len(members) < 2:
+            raise TestFailoverNotAvailable(
+                f"Test failover is not available for node group {node_group_id} of replication group {group_id}: "
+                "it has no replica."
+            )
+        for member in members:
+            cluster = backend.cache_clusters.get(member)
+            if cluster is not None and cluster.cache_cluster_status != "available":
+                raise InvalidCacheClusterState(
+                    f"Cache cluster {member} must be available to test a failover; it is "
+                    f"{cluster.cache_cluster_status}."
+                )
+        now = utcnow()
+        calls = [t for t in getattr(backend, "orch_failover_calls", []) if now - t < timedelta(hours=24)]
+        if len(calls) >= failovers_per_day:
+            raise APICallRateForCustomerExceeded(
+                f"TestFailover can test at most {failovers_per_day} node groups in any rolling 24-hour period."
+            )
+        backend.orch_failover_calls = [*calls, now]  # type: ignore[attr-defined]  # orch's own record on moto's backend
+
+        old = primary_of(group, node_group)
+        new = next(m for m in members if m != old)
+        for member in node_group["node_group_members"]:
+            if "current_role" in member:
+                member["current_role"] = "primary" if member["cache_cluster_id"] == new else "replica"
+        group.orch_primaries = {**getattr(group, "orch_primaries", {}), node_group_id: new}  # type: ignore[attr-defined]  # moto models no primary in cluster mode
+        completed = f"Failover from primary node {old} to replica node {new} completed"
+        record(backend, "replication-group", group_id, f"Test Failover API called for node group {node_group_id}")
+        record(backend, "cache-cluster", old, completed)
+        record(backend, "replication-group", group_id, completed)
+        # A member cluster of a replication group has one cache node, 0001.
+        record(backend, "cache-cluster", old, "Recovering cache nodes 0001")
+        record(backend, "cache-cluster", old, "Finished recovery for cache nodes 0001")
+        return ActionResult({"ReplicationGroup": group})
+
+    def when(value: Any, name: str) -> datetime | None:
+        if value is None or value == "":
+            return None
+        try:
+            parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidParameterValueException(f"Invalid value for {name}: {value}") from None
+        return parsed.replace(tzinfo=None) if parsed.tzinfo else parsed
+
+    def describe_events(self: ElastiCacheResponse) -> ActionResult:
+        params = self._get_params()
+        source_type = params.get("SourceType")
+        source = params.get("SourceIdentifier")
+        if source_type is not None and source_type not in source_types:
+            raise InvalidParameterValueException(
+                f"Invalid value for SourceType: {source_type}. Valid values are: {', '.join(source_types)}."
+            )
+        limit = params.get("MaxRecords")
+        if limit is not None and not 20 <= int(limit) <= 100:
+            raise InvalidParameterValueException(f"Invalid value {limit} for MaxRecords. Must be between 20 and 100.")
+        start, end = when(params.get("StartTime"), "StartTime"), when(params.get("EndTime"), "EndTime")
+        duration = params.get("Duration")
+        minutes = timedelta(minutes=int(duration) if duration is not None else 60)
+        if start and not end:
+            end = start + minutes if duration is not None else utcnow()
+        end = end or utcnow()
+        start = start or end - minutes
+        found = [
+            e
+            for e in reversed(events(self.elasticache_backend))
+            if start <= e["Date"] <= end
+            and (source_type is None or e["SourceType"] == source_type)
+            and (not source or e["SourceIdentifier"] == source)
+        ]
+        try:
+            offset = int(base64.urlsafe_b64decode(params["Marker"]).decode()) if params.get("Marker") else 0
+        except ValueError:
+            raise InvalidParameterValueException(f"Invalid marker: {params['Marker']}") from None
+        size = int(limit or 100)
+        page = found[offset : offset + size]
+        result: dict[str, Any] = {"Events": page}
+        if offset + size < len(found):
+            result["Marker"] = base64.urlsafe_b64encode(str(offset + size).encode()).decode()
+        return ActionResult(result)
+
+    ReplicationGroup._set_node_members_clusters_disabled = set_node_members_clusters_disabled  # type: ignore[method-assign,assignment]  # keyword-only wrapper of moto's method
+    ElastiCacheResponse.test_failover = test_failover  # type: ignore[attr-defined]
+    ElastiCacheResponse.describe_events = describe_events  # type: ignore[attr-defined]
 
 
 # ------------------------------------------------------------------------------------ parameter data

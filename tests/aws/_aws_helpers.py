@@ -106,9 +106,11 @@ def tofu_runner(work: Path, env: dict[str, str], ca_bundle: str | None) -> Any:
     run_env = {**env, "AWS_CA_BUNDLE": str(ca_bundle)} if ca_bundle else dict(env)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
+        # show and output take no -input.
+        flags = ["-no-color"] if args[0] in ("show", "output") else ["-input=false", "-no-color"]
         return subprocess.run(
             # Flags right after the subcommand: a saved plan file must stay the last argument.
-            [tofu, args[0], "-input=false", "-no-color", *args[1:]],
+            [tofu, args[0], *flags, *args[1:]],
             cwd=work,
             env=run_env,
             capture_output=True,

@@ -230,6 +230,27 @@ def test_update_cluster_version_goes_one_minor_at_a_time(eks: Any, iam: Any) -> 
     assert error(exc)[0] == "ResourceNotFoundException"
 
 
+def test_update_cluster_version_waits_for_the_node_groups(eks: Any, iam: Any) -> None:
+    cluster(eks, iam, version="1.33")
+    nodegroup(eks, iam, name="system")
+    nodegroup(eks, iam, name="apps")
+    eks.update_cluster_version(name="c", version="1.34")
+    with pytest.raises(ClientError) as exc:  # the node groups are still at 1.33
+        eks.update_cluster_version(name="c", version="1.35")
+    assert error(exc) == (
+        "InvalidParameterException",
+        400,
+        "Nodegroups apps, system must be updated to match cluster version 1.34 before updating cluster version",
+    )
+    assert exc.value.response["clusterName"] == "c"
+    eks.update_nodegroup_version(clusterName="c", nodegroupName="system", version="1.34")
+    with pytest.raises(ClientError) as exc:
+        eks.update_cluster_version(name="c", version="1.35")
+    assert "Nodegroups apps must" in error(exc)[2]
+    eks.update_nodegroup_version(clusterName="c", nodegroupName="apps", version="1.34")
+    assert eks.update_cluster_version(name="c", version="1.35")["update"]["status"] == "InProgress"
+
+
 def test_describe_update_finds_updates_in_their_scope(eks: Any, iam: Any) -> None:
     cluster(eks, iam, version="1.34")
     update = eks.update_cluster_version(name="c", version="1.35")["update"]

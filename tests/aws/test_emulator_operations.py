@@ -299,6 +299,7 @@ def test_anomaly_monitors_and_subscriptions(fresh_emu: Emu) -> None:
 
 def test_cost_allocation_tags(fresh_emu: Emu) -> None:
     ce = fresh_emu.client("ce")
+    assert ce.list_cost_allocation_tags()["CostAllocationTags"] == []  # a new account has set none
     answer = ce.update_cost_allocation_tags_status(
         CostAllocationTagsStatus=[{"TagKey": "Project", "Status": "Active"}, {"TagKey": "Layer", "Status": "Inactive"}]
     )
@@ -307,8 +308,59 @@ def test_cost_allocation_tags(fresh_emu: Emu) -> None:
     assert tags == {"Project": ("UserDefined", "Active"), "Layer": ("UserDefined", "Inactive")}
     active = ce.list_cost_allocation_tags(Status="Active", TagKeys=["Project", "Layer"])["CostAllocationTags"]
     assert [t["TagKey"] for t in active] == ["Project"]
-    wrong = ce.update_cost_allocation_tags_status(CostAllocationTagsStatus=[{"TagKey": "X", "Status": "On"}])
-    assert [e["TagKey"] for e in wrong["Errors"]] == ["X"]
+
+    # The same status again changes nothing, not even the date; aws: keys are AWS's.
+    (before,) = ce.list_cost_allocation_tags(TagKeys=["Project"])["CostAllocationTags"]
+    ce.update_cost_allocation_tags_status(CostAllocationTagsStatus=[{"TagKey": "Project", "Status": "Active"}])
+    assert ce.list_cost_allocation_tags(TagKeys=["Project"])["CostAllocationTags"] == [before]
+    ce.update_cost_allocation_tags_status(CostAllocationTagsStatus=[{"TagKey": "aws:createdBy", "Status": "Active"}])
+    generated = ce.list_cost_allocation_tags(Type="AWSGenerated")["CostAllocationTags"]
+    assert [(t["TagKey"], t["Status"]) for t in generated] == [("aws:createdBy", "Active")]
+
+    # Pages: MaxResults and an opaque NextToken.
+    ce.update_cost_allocation_tags_status(
+        CostAllocationTagsStatus=[{"TagKey": f"Key{i:02}", "Status": "Active"} for i in range(20)]
+    )
+    first = ce.list_cost_allocation_tags(Status="Active", MaxResults=15)
+    assert len(first["CostAllocationTags"]) == 15 and first["NextToken"]
+    rest = ce.list_cost_allocation_tags(Status="Active", MaxResults=15, NextToken=first["NextToken"])
+    keys = [t["TagKey"] for t in first["CostAllocationTags"] + rest["CostAllocationTags"]]
+    assert "NextToken" not in rest and keys == sorted(keys) and len(keys) == 22
+    with pytest.raises(ClientError) as exc:
+        ce.list_cost_allocation_tags(NextToken="not-a-token")
+    assert code(exc) == ("InvalidNextTokenException", 400)
+
+    # Refused whole: an unknown status, more than 20 keys.
+    for changes in (
+        [{"TagKey": "X", "Status": "On"}],
+        [{"TagKey": f"K{i}", "Status": "Active"} for i in range(21)],
+    ):
+        with pytest.raises(ClientError) as exc:
+            ce.update_cost_allocation_tags_status(CostAllocationTagsStatus=changes)
+        assert code(exc) == ("ValidationException", 400)
+    assert ce.list_cost_allocation_tags(TagKeys=["X", "K0"])["CostAllocationTags"] == []
+
+
+def test_only_the_payer_activates_cost_allocation_tags(fresh_emu: Emu) -> None:
+    org = fresh_emu.client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    created = org.create_account(AccountName="production", Email="aws+production@example.com")
+    member = org.describe_create_account_status(CreateAccountRequestId=created["CreateAccountStatus"]["Id"])[
+        "CreateAccountStatus"
+    ]["AccountId"]
+    tag = [{"TagKey": "Project", "Status": "Active"}]
+
+    member_ce = fresh_emu.client("ce", **fresh_emu.as_account(member))
+    with pytest.raises(ClientError) as exc:
+        member_ce.update_cost_allocation_tags_status(CostAllocationTagsStatus=tag)
+    assert code(exc) == ("AccessDeniedException", 400)
+    assert "Linked account doesn't have access to cost allocation tags" in exc.value.response["Error"]["Message"]
+
+    # The management account activates them for the organization.
+    assert fresh_emu.client("ce").update_cost_allocation_tags_status(CostAllocationTagsStatus=tag)["Errors"] == []
+    assert [t["TagKey"] for t in fresh_emu.client("ce").list_cost_allocation_tags()["CostAllocationTags"]] == [
+        "Project"
+    ]
 
 
 # ------------------------------------------------------------------ AWS Chatbot

@@ -1,8 +1,9 @@
 """bootstrap/05-organization on the emulator (issue 19): `orch --local apply --dir bootstrap --layer
 05-organization` creates the Organization that bootstrap/accounts.yaml describes, read back with boto3:
 the OUs, every member account in its OU, the SCPs on their targets, the organization trail to its
-KMS-encrypted, versioned, Object-Locked log archive (TLS-only, CloudTrail-only writes), and GuardDuty
-and Security Hub administered from the security account. A second plan shows no changes.
+KMS-encrypted, versioned, Object-Locked log archive (TLS-only, CloudTrail-only writes), GuardDuty
+and Security Hub administered from the security account, and the cost allocation tags activated by the
+management account (which member accounts cannot do). A second plan shows no changes.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pytest
 import yaml
 from _aws_helpers import REPO, Emu, run_orch
 from _engines import engines_missing_reason
+from botocore.exceptions import ClientError
 
 pytestmark = [pytest.mark.emulator, pytest.mark.engines, pytest.mark.slow]
 
@@ -151,3 +153,20 @@ def test_delegated_administrators_are_the_security_account(applied: Emu) -> None
     assert guardduty == [{"AdminAccountId": security, "AdminStatus": "ENABLED"}]
     hub = applied.client("securityhub").list_organization_admin_accounts()["AdminAccounts"]
     assert hub == [{"AccountId": security, "Status": "ENABLED"}]
+
+
+def test_cost_allocation_tags_are_activated_by_the_payer(applied: Emu) -> None:
+    keys = ORG["cost_allocation_tags"]
+    assert set(keys) == {"Project", "Environment", "Layer", "CostCenter"}
+    ce = applied.client("ce")
+    active = ce.list_cost_allocation_tags(Status="Active", TagKeys=keys)["CostAllocationTags"]
+    assert sorted((t["TagKey"], t["Type"]) for t in active) == sorted((k, "UserDefined") for k in keys)
+
+    # Why here: the member accounts (eks-prod's Production among them) may not activate them.
+    accounts = {a["Name"]: a["Id"] for a in _all(applied.client("organizations"), "list_accounts", "Accounts")}
+    member_ce = applied.client("ce", **applied.as_account(accounts["production"]))
+    with pytest.raises(ClientError) as refused:
+        member_ce.update_cost_allocation_tags_status(
+            CostAllocationTagsStatus=[{"TagKey": "Layer", "Status": "Inactive"}]
+        )
+    assert refused.value.response["Error"]["Code"] == "AccessDeniedException"

@@ -143,6 +143,7 @@ def test_organization_layer_runs_in_the_management_account(engine_env: dict[str,
     assert inputs["organizational_units"]["Production"] == {"parent": "Workloads"}
     assert inputs["organizational_units"]["Security"] == {"parent": None}
     assert inputs["tags"]["Environment"] == "management"
+    assert inputs["cost_allocation_tag_keys"] == accounts["organization"]["cost_allocation_tags"]
 
     local = render(unit, engine_env, **LOCAL)
     text = provider(local)

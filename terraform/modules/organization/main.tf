@@ -578,3 +578,17 @@ resource "aws_securityhub_organization_admin_account" "this" {
   admin_account_id = local.security_account
   depends_on       = [aws_organizations_organization.this]
 }
+
+# --- Cost allocation tags ------------------------------------------------------------------------------------------
+
+# Activation is an organization-wide billing setting that only the payer (management) account may change:
+# a member account's UpdateCostAllocationTagsStatus is refused ("Linked account doesn't have access to cost
+# allocation tags"), so environments leave the cost module's activate_cost_allocation_tags false and the keys
+# are activated here. AWS activates a key only once it has appeared in billing data (up to a day after the
+# first tagged resource is billed): on a new organization the first apply fails with "Tag keys not found"
+# until then (docs/accounts.md).
+resource "aws_ce_cost_allocation_tag" "this" {
+  for_each = toset(var.cost_allocation_tag_keys)
+  tag_key  = each.value
+  status   = "Active"
+}

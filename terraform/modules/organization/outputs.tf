@@ -62,3 +62,8 @@ output "security_account_id" {
   description = "The delegated administrator of GuardDuty and Security Hub."
   value       = local.security_account
 }
+
+output "cost_allocation_tag_keys" {
+  description = "Tag keys activated as cost allocation tags for the organization, sorted."
+  value       = sort(keys(aws_ce_cost_allocation_tag.this))
+}

@@ -232,6 +232,16 @@ variable "cloudwatch_logs_retention_days" {
   }
 }
 
+variable "cost_allocation_tag_keys" {
+  type        = list(string)
+  default     = ["Project", "Environment", "Layer", "CostCenter"]
+  description = "Tag keys activated as cost allocation tags for the whole organization (Cost Explorer, budgets and the cost and usage report can then group by them). The platform's standard tags; [] activates none."
+  validation {
+    condition     = alltrue([for k in var.cost_allocation_tag_keys : can(regex("^[\\p{L}\\p{N}\\s_.:/=+@-]{1,128}$", k))])
+    error_message = "cost_allocation_tag_keys must be tag keys (1-128 letters, digits, spaces or _ . : / = + @ -)."
+  }
+}
+
 variable "tags" {
   type        = map(string)
   default     = {}

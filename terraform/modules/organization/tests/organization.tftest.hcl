@@ -174,3 +174,27 @@ run "compliance_mode" {
     error_message = "COMPLIANCE mode and its days reach the Object Lock configuration."
   }
 }
+
+run "cost_allocation_tags_activated_by_the_payer" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(aws_ce_cost_allocation_tag.this)) == toset(["Project", "Environment", "Layer", "CostCenter"])
+    error_message = "The management account activates the platform's standard tags for the organization."
+  }
+  assert {
+    condition     = alltrue([for t in aws_ce_cost_allocation_tag.this : t.status == "Active" && t.tag_key != ""])
+    error_message = "Every listed key is activated."
+  }
+}
+
+run "no_cost_allocation_tags" {
+  command = plan
+  variables {
+    cost_allocation_tag_keys = []
+  }
+  assert {
+    condition     = length(aws_ce_cost_allocation_tag.this) == 0
+    error_message = "An empty list activates nothing."
+  }
+}

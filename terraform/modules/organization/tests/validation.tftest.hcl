@@ -67,6 +67,10 @@ run "outputs_name_every_account_and_its_access_role" {
     condition     = aws_guardduty_organization_admin_account.this.admin_account_id == "222222222222" && aws_securityhub_organization_admin_account.this.admin_account_id == "222222222222"
     error_message = "GuardDuty and Security Hub are administered from the security account."
   }
+  assert {
+    condition     = join(",", output.cost_allocation_tag_keys) == "CostCenter,Environment,Layer,Project"
+    error_message = "cost_allocation_tag_keys lists the activated keys, sorted."
+  }
 }
 
 run "unknown_ou" {
@@ -148,4 +152,12 @@ run "bad_region" {
     allowed_regions = ["Seoul"]
   }
   expect_failures = [var.allowed_regions]
+}
+
+run "bad_cost_allocation_tag_key" {
+  command = plan
+  variables {
+    cost_allocation_tag_keys = ["Project", "Cost<Center>"]
+  }
+  expect_failures = [var.cost_allocation_tag_keys]
 }
