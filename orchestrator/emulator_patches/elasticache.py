@@ -802,8 +802,8 @@ def _add_test_failover_and_events() -> None:
         return ActionResult(result)
 
     ReplicationGroup._set_node_members_clusters_disabled = set_node_members_clusters_disabled  # type: ignore[method-assign,assignment]  # keyword-only wrapper of moto's method
-    ElastiCacheResponse.test_failover = test_failover  # type: ignore[attr-defined]
-    ElastiCacheResponse.describe_events = describe_events  # type: ignore[attr-defined]
+    ElastiCacheResponse.test_failover = test_failover  # type: ignore[attr-defined]  # an action moto lacks
+    ElastiCacheResponse.describe_events = describe_events  # type: ignore[attr-defined]  # an action moto lacks
 
 
 # ------------------------------------------------------------------------------------ parameter data
