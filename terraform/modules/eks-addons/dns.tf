@@ -24,5 +24,6 @@ resource "helm_release" "cluster_issuer" {
     dnsZones     = var.external_dns_domain_filters
   })]
 
-  depends_on = [helm_release.cert_manager]
+  # After cert-manager (its CRDs; depends_on names the controllers' resource as a whole).
+  depends_on = [helm_release.controller]
 }

@@ -1,5 +1,9 @@
-# Controllers installed with Helm (pinned chart versions). Each service account carries
-# its IRSA role; controllers get region/VPC explicitly so they never need IMDS.
+# Controllers installed with Helm from their public charts (pinned versions), one row each in
+# local.controllers and one helm_release for all of them. Each service account carries its IRSA
+# role (local.irsa_roles in main.tf, policies in iam.tf); controllers get region/VPC explicitly so
+# they never need IMDS. The local charts (charts/platform-issuers in dns.tf, charts/platform-secrets
+# in secrets.tf) are separate releases: they hold the platform's own objects, installed after the
+# controller whose CRDs they use.
 locals {
   helm_enabled = var.enable_kubernetes_resources
 
@@ -20,138 +24,166 @@ locals {
   cluster_autoscaler_image_tag = coalesce(var.cluster_autoscaler_image_tag, "v${var.kubernetes_version}.0")
 }
 
-resource "helm_release" "aws_load_balancer_controller" {
-  count = local.helm_enabled ? 1 : 0
 
-  name       = "aws-load-balancer-controller"
-  namespace  = "kube-system"
-  repository = "https://aws.github.io/eks-charts"
-  chart      = "aws-load-balancer-controller"
-  version    = var.chart_versions.aws_load_balancer_controller
-  atomic     = true
-  timeout    = 600
-
-  values = [yamlencode(merge(local.placement, {
-    clusterName  = var.cluster_name
-    region       = var.region
-    vpcId        = var.vpc_id
-    replicaCount = 2
-    defaultTags  = local.controller_tags
-    serviceAccount = {
+locals {
+  # The service account block a chart's values take, from the IRSA role of that key: the account
+  # the role trusts (its one subject, "namespace:name"), annotated with the role's ARN.
+  irsa_service_accounts = {
+    for k, r in local.irsa_roles : k => {
       create      = true
-      name        = "aws-load-balancer-controller"
-      annotations = { (local.irsa_annotation) = module.irsa["load-balancer-controller"].arn }
-    }
-  }))]
+      name        = element(split(":", r.subjects[0]), 1)
+      annotations = { (local.irsa_annotation) = module.irsa[k].arn }
+    } if length(r.subjects) == 1
+  }
 
-  depends_on = [aws_eks_addon.this]
-}
-
-resource "helm_release" "cluster_autoscaler" {
-  count = local.helm_enabled ? 1 : 0
-
-  name       = "cluster-autoscaler"
-  namespace  = "kube-system"
-  repository = "https://kubernetes.github.io/autoscaler"
-  chart      = "cluster-autoscaler"
-  version    = var.chart_versions.cluster_autoscaler
-  atomic     = true
-  timeout    = 600
-
-  values = [yamlencode(merge(local.placement, {
-    cloudProvider = "aws"
-    awsRegion     = var.region
-    image         = { tag = local.cluster_autoscaler_image_tag }
-    autoDiscovery = { clusterName = var.cluster_name }
-    extraArgs = {
-      balance-similar-node-groups = "true"
-      expander                    = "least-waste"
-      skip-nodes-with-system-pods = "false"
-    }
-    rbac = {
-      serviceAccount = {
-        create      = true
-        name        = "cluster-autoscaler"
-        annotations = { (local.irsa_annotation) = module.irsa["cluster-autoscaler"].arn }
+  # Release name (= key) -> whether it is installed, chart, repository, pinned version, namespace
+  # (created with the release unless kube-system) and values besides the placement on the system
+  # nodes (local.placement, merged first). A controller that calls AWS has its IRSA role's service
+  # account in its values, where its chart expects it; Metrics Server calls no AWS API and has none.
+  controllers = {
+    aws-load-balancer-controller = {
+      enabled    = local.helm_enabled
+      chart      = "aws-load-balancer-controller"
+      repository = "https://aws.github.io/eks-charts"
+      version    = var.chart_versions.aws_load_balancer_controller
+      namespace  = "kube-system"
+      values = {
+        clusterName    = var.cluster_name
+        region         = var.region
+        vpcId          = var.vpc_id
+        replicaCount   = 2
+        defaultTags    = local.controller_tags
+        serviceAccount = local.irsa_service_accounts["load-balancer-controller"]
       }
     }
-  }))]
 
-  depends_on = [aws_eks_addon.this]
+    cluster-autoscaler = {
+      enabled    = local.helm_enabled
+      chart      = "cluster-autoscaler"
+      repository = "https://kubernetes.github.io/autoscaler"
+      version    = var.chart_versions.cluster_autoscaler
+      namespace  = "kube-system"
+      values = {
+        cloudProvider = "aws"
+        awsRegion     = var.region
+        image         = { tag = local.cluster_autoscaler_image_tag }
+        autoDiscovery = { clusterName = var.cluster_name }
+        extraArgs = {
+          balance-similar-node-groups = "true"
+          expander                    = "least-waste"
+          skip-nodes-with-system-pods = "false"
+        }
+        rbac = { serviceAccount = local.irsa_service_accounts["cluster-autoscaler"] }
+      }
+    }
+
+    metrics-server = {
+      enabled    = local.helm_enabled
+      chart      = "metrics-server"
+      repository = "https://kubernetes-sigs.github.io/metrics-server/"
+      version    = var.chart_versions.metrics_server
+      namespace  = "kube-system"
+      values = {
+        replicas = 2
+      }
+    }
+
+    # Only with hosted zones (dns.tf), and only those zones, even where IAM would let it list others.
+    external-dns = {
+      enabled    = local.dns_enabled
+      chart      = "external-dns"
+      repository = "https://kubernetes-sigs.github.io/external-dns/"
+      version    = var.chart_versions.external_dns
+      namespace  = "external-dns"
+      values = {
+        provider       = { name = "aws" }
+        env            = [{ name = "AWS_DEFAULT_REGION", value = var.region }]
+        policy         = "upsert-only"
+        txtOwnerId     = var.cluster_name
+        domainFilters  = var.external_dns_domain_filters
+        extraArgs      = [for id in local.hosted_zone_ids : "--zone-id-filter=${id}"]
+        serviceAccount = local.irsa_service_accounts["external-dns"]
+      }
+    }
+
+    cert-manager = {
+      enabled    = local.helm_enabled
+      chart      = "cert-manager"
+      repository = "https://charts.jetstack.io"
+      version    = var.chart_versions.cert_manager
+      namespace  = "cert-manager"
+      values = {
+        crds            = { enabled = true }
+        serviceAccount  = local.irsa_service_accounts["cert-manager"]
+        webhook         = local.placement
+        cainjector      = local.placement
+        startupapicheck = local.placement
+      }
+    }
+
+    # The External Secrets Operator; its store and example ExternalSecret are in secrets.tf.
+    external-secrets = {
+      enabled    = local.external_secrets_enabled
+      chart      = "external-secrets"
+      repository = "https://charts.external-secrets.io"
+      version    = var.chart_versions.external_secrets
+      namespace  = local.external_secrets_namespace
+      values = {
+        installCRDs    = true
+        replicaCount   = 2
+        leaderElect    = true
+        serviceAccount = try(local.irsa_service_accounts["external-secrets"], null)
+        webhook        = merge(local.placement, { replicaCount = 2 })
+        certController = local.placement
+      }
+    }
+  }
 }
 
-# Metrics Server calls no AWS API, so it has no IAM role at all (the least privilege).
-resource "helm_release" "metrics_server" {
-  count = local.helm_enabled ? 1 : 0
+resource "helm_release" "controller" {
+  for_each = { for k, c in local.controllers : k => c if c.enabled }
 
-  name       = "metrics-server"
-  namespace  = "kube-system"
-  repository = "https://kubernetes-sigs.github.io/metrics-server/"
-  chart      = "metrics-server"
-  version    = var.chart_versions.metrics_server
-  atomic     = true
-  timeout    = 600
-
-  values = [yamlencode(merge(local.placement, {
-    replicas = 2
-  }))]
-
-  depends_on = [aws_eks_addon.this]
-}
-
-resource "helm_release" "external_dns" {
-  count = local.dns_enabled ? 1 : 0
-
-  name             = "external-dns"
-  namespace        = "external-dns"
-  create_namespace = true
-  repository       = "https://kubernetes-sigs.github.io/external-dns/"
-  chart            = "external-dns"
-  version          = var.chart_versions.external_dns
+  name             = each.key
+  namespace        = each.value.namespace
+  create_namespace = each.value.namespace != "kube-system"
+  repository       = each.value.repository
+  chart            = each.value.chart
+  version          = each.value.version
   atomic           = true
   timeout          = 600
 
-  values = [yamlencode(merge(local.placement, {
-    provider      = { name = "aws" }
-    env           = [{ name = "AWS_DEFAULT_REGION", value = var.region }]
-    policy        = "upsert-only"
-    txtOwnerId    = var.cluster_name
-    domainFilters = var.external_dns_domain_filters
-    # Only these zones, even where IAM would let it list others.
-    extraArgs = [for id in local.hosted_zone_ids : "--zone-id-filter=${id}"]
-    serviceAccount = {
-      create      = true
-      name        = "external-dns"
-      annotations = { (local.irsa_annotation) = module.irsa["external-dns"].arn }
-    }
-  }))]
+  values = [yamlencode(merge(local.placement, each.value.values))]
 
   depends_on = [aws_eks_addon.this]
 }
 
-resource "helm_release" "cert_manager" {
-  count = local.helm_enabled ? 1 : 0
+# The releases were one resource each before; moved, not reinstalled.
+moved {
+  from = helm_release.aws_load_balancer_controller[0]
+  to   = helm_release.controller["aws-load-balancer-controller"]
+}
 
-  name             = "cert-manager"
-  namespace        = "cert-manager"
-  create_namespace = true
-  repository       = "https://charts.jetstack.io"
-  chart            = "cert-manager"
-  version          = var.chart_versions.cert_manager
-  atomic           = true
-  timeout          = 600
+moved {
+  from = helm_release.cluster_autoscaler[0]
+  to   = helm_release.controller["cluster-autoscaler"]
+}
 
-  values = [yamlencode(merge(local.placement, {
-    crds = { enabled = true }
-    serviceAccount = {
-      create      = true
-      name        = "cert-manager"
-      annotations = { (local.irsa_annotation) = module.irsa["cert-manager"].arn }
-    }
-    webhook         = local.placement
-    cainjector      = local.placement
-    startupapicheck = local.placement
-  }))]
+moved {
+  from = helm_release.metrics_server[0]
+  to   = helm_release.controller["metrics-server"]
+}
 
-  depends_on = [aws_eks_addon.this]
+moved {
+  from = helm_release.external_dns[0]
+  to   = helm_release.controller["external-dns"]
+}
+
+moved {
+  from = helm_release.cert_manager[0]
+  to   = helm_release.controller["cert-manager"]
+}
+
+moved {
+  from = helm_release.external_secrets[0]
+  to   = helm_release.controller["external-secrets"]
 }

@@ -10,12 +10,7 @@ output "addon_versions" {
 
 output "helm_releases" {
   description = "Map release name -> chart version of the installed Helm releases."
-  value = {
-    for r in concat(
-      helm_release.aws_load_balancer_controller, helm_release.cluster_autoscaler, helm_release.metrics_server,
-      helm_release.external_dns, helm_release.cert_manager, helm_release.external_secrets,
-    ) : r.name => r.version
-  }
+  value       = { for r in helm_release.controller : r.name => r.version }
 }
 
 output "external_secrets_role_arn" {

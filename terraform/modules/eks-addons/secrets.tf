@@ -1,4 +1,5 @@
-# External Secrets Operator (Helm, its own IRSA role in main.tf/iam.tf) and what makes it usable:
+# External Secrets Operator (Helm: its row in helm.tf's controllers; its own IRSA role in
+# main.tf/iam.tf) and what makes it usable:
 # a ClusterSecretStore for this environment's Secrets Manager, open only to the application
 # namespaces, and an example ExternalSecret syncing 60-database's master user secret into an
 # application namespace. Store and ExternalSecret come from the local chart charts/platform-secrets:
@@ -18,34 +19,6 @@ locals {
   }]
 }
 
-resource "helm_release" "external_secrets" {
-  count = local.external_secrets_enabled ? 1 : 0
-
-  name             = "external-secrets"
-  namespace        = local.external_secrets_namespace
-  create_namespace = true
-  repository       = "https://charts.external-secrets.io"
-  chart            = "external-secrets"
-  version          = var.chart_versions.external_secrets
-  atomic           = true
-  timeout          = 600
-
-  values = [yamlencode(merge(local.placement, {
-    installCRDs  = true
-    replicaCount = 2
-    leaderElect  = true
-    serviceAccount = {
-      create      = true
-      name        = "external-secrets"
-      annotations = { (local.irsa_annotation) = module.irsa["external-secrets"].arn }
-    }
-    webhook        = merge(local.placement, { replicaCount = 2 })
-    certController = local.placement
-  }))]
-
-  depends_on = [aws_eks_addon.this]
-}
-
 resource "helm_release" "platform_secrets" {
   count = local.external_secrets_enabled ? 1 : 0
 
@@ -62,6 +35,7 @@ resource "helm_release" "platform_secrets" {
     externalSecrets = local.example_external_secrets
   })]
 
-  # The ExternalSecret lands in an application namespace this module creates.
-  depends_on = [helm_release.external_secrets, kubernetes_namespace_v1.this]
+  # After the operator (its CRDs; depends_on names the controllers' resource as a whole). The
+  # ExternalSecret lands in an application namespace this module creates.
+  depends_on = [helm_release.controller, kubernetes_namespace_v1.this]
 }

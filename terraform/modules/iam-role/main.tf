@@ -10,12 +10,22 @@ data "aws_iam_policy_document" "assume" {
   dynamic "statement" {
     for_each = length(var.trusted_services) > 0 ? [1] : []
     content {
-      sid     = "TrustServices"
+      sid     = var.trust_statement_sids.services
       effect  = "Allow"
       actions = ["sts:AssumeRole"]
       principals {
         type        = "Service"
         identifiers = var.trusted_services
+      }
+      # Confused deputy: e.g. aws:SourceAccount / aws:SourceArn limit which of the service's
+      # requests may assume the role.
+      dynamic "condition" {
+        for_each = var.trusted_services_conditions
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
       }
     }
   }
@@ -23,7 +33,7 @@ data "aws_iam_policy_document" "assume" {
   dynamic "statement" {
     for_each = length(var.trusted_role_arns) > 0 ? [1] : []
     content {
-      sid     = "TrustRoles"
+      sid     = var.trust_statement_sids.roles
       effect  = "Allow"
       actions = ["sts:AssumeRole"]
       principals {
@@ -36,7 +46,7 @@ data "aws_iam_policy_document" "assume" {
   dynamic "statement" {
     for_each = local.irsa ? [1] : []
     content {
-      sid     = "TrustServiceAccounts"
+      sid     = var.trust_statement_sids.service_accounts
       effect  = "Allow"
       actions = ["sts:AssumeRoleWithWebIdentity"]
       principals {
@@ -71,6 +81,10 @@ resource "aws_iam_role" "this" {
     precondition {
       condition     = length(var.trusted_services) + length(var.trusted_role_arns) > 0 || local.irsa
       error_message = "Give at least one trust: trusted_services, trusted_role_arns, or oidc_provider_arn with oidc_subjects."
+    }
+    precondition {
+      condition     = length(var.trusted_services_conditions) == 0 || length(var.trusted_services) > 0
+      error_message = "trusted_services_conditions apply to the trusted_services statement: give trusted_services too."
     }
   }
 }

@@ -108,3 +108,37 @@ variable "tags" {
   description = "Tags for the role."
   default     = {}
 }
+
+variable "trusted_services_conditions" {
+  type = list(object({
+    test     = string
+    variable = string
+    values   = list(string)
+  }))
+  description = "Conditions on the trusted_services statement, all of which must hold, e.g. aws:SourceAccount and aws:SourceArn against the confused deputy problem."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition = alltrue([for c in var.trusted_services_conditions : (
+      can(regex("^(ForAllValues:|ForAnyValue:)?[A-Za-z]+$", c.test)) && length(c.variable) > 0 && length(c.values) > 0
+    )])
+    error_message = "Each of trusted_services_conditions needs an IAM condition operator as test (e.g. StringEquals, ArnLike), a condition key as variable and at least one value."
+  }
+}
+
+variable "trust_statement_sids" {
+  type = object({
+    services         = optional(string, "TrustServices")
+    roles            = optional(string, "TrustRoles")
+    service_accounts = optional(string, "TrustServiceAccounts")
+  })
+  description = "Sids of the trust policy's statements (AWS services, roles, Kubernetes service accounts). The defaults suit a new role; a role moved into this module from a hand-written one keeps its Sids, so its trust policy does not change."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for sid in [var.trust_statement_sids.services, var.trust_statement_sids.roles, var.trust_statement_sids.service_accounts] : can(regex("^[A-Za-z0-9]+$", sid))])
+    error_message = "trust_statement_sids must be letters and digits only (IAM Sid)."
+  }
+}

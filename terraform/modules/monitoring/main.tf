@@ -3,8 +3,7 @@ data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  account_id  = data.aws_caller_identity.current.account_id
-  oidc_issuer = replace(var.oidc_issuer_url, "https://", "")
+  account_id = data.aws_caller_identity.current.account_id
 
   # Groups the CloudWatch agent and Fluent Bit of the observability add-on write to; created
   # here first so they are encrypted and expire instead of being created plain and kept forever.
@@ -108,54 +107,17 @@ resource "aws_cloudwatch_log_group" "container_insights" {
   tags = merge(var.tags, { Name = "/aws/containerinsights/${var.cluster_name}/${each.value}" })
 }
 
-data "aws_iam_policy_document" "cloudwatch_agent_assume" {
-  statement {
-    sid     = "CloudWatchAgentIrsa"
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-
-    principals {
-      type        = "Federated"
-      identifiers = [var.oidc_provider_arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_issuer}:sub"
-      values   = ["system:serviceaccount:amazon-cloudwatch:cloudwatch-agent"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_issuer}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "cloudwatch_agent" {
-  name               = "${var.name_prefix}-cloudwatch-agent"
-  description        = "IRSA role of the CloudWatch agent and Fluent Bit (amazon-cloudwatch-observability add-on)"
-  assume_role_policy = data.aws_iam_policy_document.cloudwatch_agent_assume.json
-
-  tags = merge(var.tags, { Name = "${var.name_prefix}-cloudwatch-agent" })
-}
-
-resource "aws_iam_role_policy_attachment" "cloudwatch_agent" {
-  role       = aws_iam_role.cloudwatch_agent.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/CloudWatchAgentServerPolicy"
-}
-
 resource "aws_eks_addon" "cloudwatch_observability" {
   cluster_name                = var.cluster_name
   addon_name                  = "amazon-cloudwatch-observability"
   addon_version               = var.cloudwatch_observability_addon_version
-  service_account_role_arn    = aws_iam_role.cloudwatch_agent.arn
+  service_account_role_arn    = module.irsa["cloudwatch-agent"].arn
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "PRESERVE"
 
   tags = merge(var.tags, { Name = "${var.cluster_name}-amazon-cloudwatch-observability" })
 
-  depends_on = [aws_cloudwatch_log_group.container_insights, aws_iam_role_policy_attachment.cloudwatch_agent]
+  depends_on = [aws_cloudwatch_log_group.container_insights, module.irsa]
 }
 
 # ---------------------------------------------------------------- alarms

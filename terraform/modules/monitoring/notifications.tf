@@ -11,42 +11,11 @@
 #   which is encrypted with the state KMS key.
 
 # ---------------------------------------------------------------- Slack (AWS Chatbot)
-data "aws_iam_policy_document" "chatbot_assume" {
-  count = var.slack_channel == null ? 0 : 1
-
-  statement {
-    sid     = "ChatbotAssumes"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["chatbot.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "chatbot" {
-  count = var.slack_channel == null ? 0 : 1
-
-  name               = "${var.name_prefix}-chatbot"
-  description        = "AWS Chatbot channel role of ${var.name_prefix}: reads the alarms it posts (CloudWatch read-only)"
-  assume_role_policy = data.aws_iam_policy_document.chatbot_assume[0].json
-
-  tags = merge(var.tags, { Name = "${var.name_prefix}-chatbot" })
-}
-
-resource "aws_iam_role_policy_attachment" "chatbot" {
-  count = var.slack_channel == null ? 0 : 1
-
-  role       = aws_iam_role.chatbot[0].name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/CloudWatchReadOnlyAccess"
-}
-
 resource "aws_chatbot_slack_channel_configuration" "alarms" {
   count = var.slack_channel == null ? 0 : 1
 
   configuration_name = "${var.name_prefix}-alarms"
-  iam_role_arn       = aws_iam_role.chatbot[0].arn
+  iam_role_arn       = module.chatbot_role[0].arn
   slack_team_id      = var.slack_channel.team_id
   slack_channel_id   = var.slack_channel.channel_id
   sns_topic_arns     = [aws_sns_topic.alarms.arn]

@@ -10,7 +10,7 @@ output "container_insights_log_group_names" {
 
 output "cloudwatch_agent_role_arn" {
   description = "IRSA role ARN of the CloudWatch agent."
-  value       = aws_iam_role.cloudwatch_agent.arn
+  value       = module.irsa["cloudwatch-agent"].arn
 }
 
 output "alarm_names" {
@@ -43,12 +43,12 @@ output "prometheus_remote_write_url" {
 
 output "prometheus_collector_role_arn" {
   description = "IRSA role of the Prometheus collector (aps:RemoteWrite on this workspace only)."
-  value       = aws_iam_role.collector.arn
+  value       = module.irsa["prometheus-collector"].arn
 }
 
 output "grafana_role_arn" {
   description = "IRSA role of Grafana (queries the workspace, reads CloudWatch metrics)."
-  value       = aws_iam_role.grafana.arn
+  value       = module.irsa["grafana"].arn
 }
 
 output "dashboard_names" {

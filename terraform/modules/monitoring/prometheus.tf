@@ -95,36 +95,7 @@ resource "aws_prometheus_workspace" "this" {
   tags = merge(var.tags, { Name = var.name_prefix })
 }
 
-# ---------------------------------------------------------------- IRSA roles
-data "aws_iam_policy_document" "irsa_assume" {
-  for_each = {
-    collector = "system:serviceaccount:${var.prometheus_namespace}:${local.prometheus_service_account}"
-    grafana   = "system:serviceaccount:${var.prometheus_namespace}:${local.grafana_service_account}"
-  }
-
-  statement {
-    sid     = "Irsa"
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-
-    principals {
-      type        = "Federated"
-      identifiers = [var.oidc_provider_arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_issuer}:sub"
-      values   = [each.value]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_issuer}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-  }
-}
-
+# ---------------------------------------------------------------- IRSA roles' policies (roles: iam.tf)
 data "aws_iam_policy_document" "collector" {
   statement {
     sid       = "RemoteWriteThisWorkspace"
@@ -154,34 +125,6 @@ data "aws_iam_policy_document" "grafana" {
   }
 }
 
-resource "aws_iam_role" "collector" {
-  name               = "${var.name_prefix}-prometheus-collector"
-  description        = "IRSA role of the Prometheus collector: remote write to workspace ${var.name_prefix} only"
-  assume_role_policy = data.aws_iam_policy_document.irsa_assume["collector"].json
-
-  tags = merge(var.tags, { Name = "${var.name_prefix}-prometheus-collector" })
-}
-
-resource "aws_iam_role_policy" "collector" {
-  name   = "remote-write"
-  role   = aws_iam_role.collector.id
-  policy = data.aws_iam_policy_document.collector.json
-}
-
-resource "aws_iam_role" "grafana" {
-  name               = "${var.name_prefix}-grafana"
-  description        = "IRSA role of Grafana: queries workspace ${var.name_prefix} and reads CloudWatch metrics"
-  assume_role_policy = data.aws_iam_policy_document.irsa_assume["grafana"].json
-
-  tags = merge(var.tags, { Name = "${var.name_prefix}-grafana" })
-}
-
-resource "aws_iam_role_policy" "grafana" {
-  name   = "query"
-  role   = aws_iam_role.grafana.id
-  policy = data.aws_iam_policy_document.grafana.json
-}
-
 # ---------------------------------------------------------------- Helm releases
 resource "helm_release" "prometheus" {
   count = local.helm_enabled ? 1 : 0
@@ -208,7 +151,7 @@ resource "helm_release" "prometheus" {
       server = {
         create      = true
         name        = local.prometheus_service_account
-        annotations = { "eks.amazonaws.com/role-arn" = aws_iam_role.collector.arn }
+        annotations = { "eks.amazonaws.com/role-arn" = module.irsa["prometheus-collector"].arn }
       }
     }
     alertmanager             = { enabled = false }
@@ -260,7 +203,7 @@ resource "helm_release" "grafana" {
     serviceAccount = {
       create      = true
       name        = local.grafana_service_account
-      annotations = { "eks.amazonaws.com/role-arn" = aws_iam_role.grafana.arn }
+      annotations = { "eks.amazonaws.com/role-arn" = module.irsa["grafana"].arn }
     }
     # No public exposure: operators use `kubectl port-forward` (docs/runbooks/README.md).
     service     = { type = "ClusterIP" }

@@ -74,12 +74,12 @@ variable "cluster_name" {
 
 variable "oidc_provider_arn" {
   type        = string
-  description = "ARN of the cluster's IAM OIDC provider (IRSA role of the CloudWatch agent)."
+  description = "ARN of the cluster's IAM OIDC provider (IRSA roles of the CloudWatch agent, the Prometheus collector and Grafana)."
 }
 
 variable "oidc_issuer_url" {
   type        = string
-  description = "Issuer URL of the cluster's OIDC provider (https://oidc.eks...)."
+  description = "Issuer URL of the cluster's OIDC provider (https://oidc.eks...); must be the issuer oidc_provider_arn names (a check says so otherwise)."
 }
 
 variable "cloudwatch_observability_addon_version" {

@@ -98,32 +98,31 @@ resource "aws_cloudwatch_log_group" "this" {
   tags = merge(var.tags, { Name = "/aws/rds/cluster/${var.name}/${each.value}" })
 }
 
-data "aws_iam_policy_document" "monitoring_assume" {
-  statement {
-    sid     = "RdsEnhancedMonitoring"
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["monitoring.rds.amazonaws.com"]
-    }
+# Enhanced monitoring: RDS publishes the OS metrics through this role. Its trust policy's Sid is
+# the one the hand-written role had.
+module "monitoring_role" {
+  source = "../iam-role"
+  count  = var.monitoring_interval > 0 ? 1 : 0
+
+  name                 = "${var.name}-rds-monitoring"
+  description          = "Lets RDS publish enhanced monitoring metrics of ${var.name}"
+  trusted_services     = ["monitoring.rds.amazonaws.com"]
+  trust_statement_sids = { services = "RdsEnhancedMonitoring" }
+  managed_policy_arns = {
+    enhanced-monitoring = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
   }
+  tags = var.tags
 }
 
-resource "aws_iam_role" "monitoring" {
-  count = var.monitoring_interval > 0 ? 1 : 0
-
-  name               = "${var.name}-rds-monitoring"
-  description        = "Lets RDS publish enhanced monitoring metrics of ${var.name}"
-  assume_role_policy = data.aws_iam_policy_document.monitoring_assume.json
-
-  tags = merge(var.tags, { Name = "${var.name}-rds-monitoring" })
+# The role and its attachment were hand-written here before; moved, not replaced.
+moved {
+  from = aws_iam_role.monitoring[0]
+  to   = module.monitoring_role[0].aws_iam_role.this
 }
 
-resource "aws_iam_role_policy_attachment" "monitoring" {
-  count = var.monitoring_interval > 0 ? 1 : 0
-
-  role       = aws_iam_role.monitoring[0].name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+moved {
+  from = aws_iam_role_policy_attachment.monitoring[0]
+  to   = module.monitoring_role[0].aws_iam_role_policy_attachment.managed["enhanced-monitoring"]
 }
 
 resource "aws_rds_cluster" "this" {
@@ -197,7 +196,7 @@ resource "aws_rds_cluster_instance" "this" {
   publicly_accessible     = false
 
   monitoring_interval = var.monitoring_interval
-  monitoring_role_arn = var.monitoring_interval > 0 ? aws_iam_role.monitoring[0].arn : null
+  monitoring_role_arn = var.monitoring_interval > 0 ? module.monitoring_role[0].arn : null
 
   performance_insights_enabled          = var.enable_performance_insights
   performance_insights_kms_key_id       = var.enable_performance_insights ? var.kms_key_arn : null
@@ -211,7 +210,7 @@ resource "aws_rds_cluster_instance" "this" {
 
   tags = merge(var.tags, { Name = "${var.name}-${each.key}" })
 
-  depends_on = [aws_iam_role_policy_attachment.monitoring]
+  depends_on = [module.monitoring_role]
 }
 
 # engine_version is the lowest acceptable version; raising it does not upgrade an existing cluster

@@ -296,28 +296,6 @@ resource "aws_cloudwatch_log_group" "flow_logs" {
   tags = merge(var.tags, { Name = module.naming.names.flow_log_group })
 }
 
-data "aws_iam_policy_document" "flow_logs_assume" {
-  statement {
-    sid     = "VpcFlowLogsDelivery"
-    effect  = "Allow"
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["vpc-flow-logs.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = ["arn:${data.aws_partition.current.partition}:ec2:${var.region}:${data.aws_caller_identity.current.account_id}:vpc-flow-log/*"]
-    }
-  }
-}
-
 # The AWS documentation for flow logs to CloudWatch Logs ("IAM role for publishing flow logs to
 # CloudWatch Logs") lists CreateLogGroup, CreateLogStream, PutLogEvents, DescribeLogGroups and
 # DescribeLogStreams. All but CreateLogGroup are granted: the group is created here beforehand
@@ -348,19 +326,32 @@ data "aws_iam_policy_document" "flow_logs_write" {
   }
 }
 
-resource "aws_iam_role" "flow_logs" {
-  name                 = module.naming.names.flow_log_role
-  description          = "VPC flow logs delivery to ${module.naming.names.flow_log_group}"
-  assume_role_policy   = data.aws_iam_policy_document.flow_logs_assume.json
-  max_session_duration = 3600
+# The delivery role, trusted by the flow logs service only for this account's flow logs in this
+# region (the confused deputy). Its trust policy's Sid is the one the hand-written role had.
+module "flow_logs_role" {
+  source = "../iam-role"
 
-  tags = merge(var.tags, { Name = module.naming.names.flow_log_role })
+  name             = module.naming.names.flow_log_role
+  description      = "VPC flow logs delivery to ${module.naming.names.flow_log_group}"
+  trusted_services = ["vpc-flow-logs.amazonaws.com"]
+  trusted_services_conditions = [
+    { test = "StringEquals", variable = "aws:SourceAccount", values = [data.aws_caller_identity.current.account_id] },
+    { test = "ArnLike", variable = "aws:SourceArn", values = ["arn:${data.aws_partition.current.partition}:ec2:${var.region}:${data.aws_caller_identity.current.account_id}:vpc-flow-log/*"] },
+  ]
+  trust_statement_sids = { services = "VpcFlowLogsDelivery" }
+  inline_policies      = { write-flow-log-group = data.aws_iam_policy_document.flow_logs_write.json }
+  tags                 = var.tags
 }
 
-resource "aws_iam_role_policy" "flow_logs" {
-  name   = "write-flow-log-group"
-  role   = aws_iam_role.flow_logs.id
-  policy = data.aws_iam_policy_document.flow_logs_write.json
+# The role and its policy were hand-written here before; moved, not replaced.
+moved {
+  from = aws_iam_role.flow_logs
+  to   = module.flow_logs_role.aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.flow_logs
+  to   = module.flow_logs_role.aws_iam_role_policy.inline["write-flow-log-group"]
 }
 
 resource "aws_flow_log" "this" {
@@ -368,10 +359,10 @@ resource "aws_flow_log" "this" {
   traffic_type             = var.flow_log_traffic_type
   log_destination_type     = "cloud-watch-logs"
   log_destination          = aws_cloudwatch_log_group.flow_logs.arn
-  iam_role_arn             = aws_iam_role.flow_logs.arn
+  iam_role_arn             = module.flow_logs_role.arn
   max_aggregation_interval = var.flow_log_max_aggregation_interval
 
   tags = merge(var.tags, { Name = module.naming.names.flow_log })
 
-  depends_on = [aws_iam_role_policy.flow_logs]
+  depends_on = [module.flow_logs_role]
 }

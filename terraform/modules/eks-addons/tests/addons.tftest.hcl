@@ -28,7 +28,7 @@ run "production" {
   command = plan
 
   assert {
-    condition     = keys(aws_eks_addon.this) == ["aws-ebs-csi-driver", "aws-efs-csi-driver", "coredns"] && length(helm_release.cert_manager) == 1
+    condition     = keys(aws_eks_addon.this) == ["aws-ebs-csi-driver", "aws-efs-csi-driver", "coredns"] && contains(keys(helm_release.controller), "cert-manager")
     error_message = "The add-ons that need nodes and the releases must be planned; vpc-cni and kube-proxy belong to eks-cluster (before compute)."
   }
 }
@@ -41,7 +41,7 @@ run "emulator" {
   }
 
   assert {
-    condition     = length(aws_eks_addon.this) == 3 && length(helm_release.aws_load_balancer_controller) == 0
+    condition     = length(aws_eks_addon.this) == 3 && length(helm_release.controller) == 0
     error_message = "Without a Kubernetes API the releases go; the managed add-ons (an AWS API) stay."
   }
   assert {
@@ -51,7 +51,7 @@ run "emulator" {
   assert {
     condition = (
       length(kubernetes_namespace_v1.this) == 0 && length(kubernetes_network_policy_v1.default_deny) == 0 &&
-      length(helm_release.external_secrets) == 0 && length(helm_release.platform_secrets) == 0 &&
+      length(helm_release.platform_secrets) == 0 &&
       length(kubernetes_cluster_role_v1.platform_resources_view) == 0
     )
     error_message = "Namespaces, network policies, RBAC and the operator are Kubernetes-side: none without a Kubernetes API."
@@ -65,7 +65,7 @@ run "image_follows_the_cluster_minor" {
   command = plan
 
   assert {
-    condition     = try(yamldecode(helm_release.cluster_autoscaler[0].values[0]).image.tag, null) == "v1.35.0"
+    condition     = try(yamldecode(helm_release.controller["cluster-autoscaler"].values[0]).image.tag, null) == "v1.35.0"
     error_message = "A 1.35 cluster must run Cluster Autoscaler v1.35.x (derived: v1.35.0), not the chart's default image."
   }
 }
@@ -78,7 +78,7 @@ run "image_follows_an_upgrade" {
   }
 
   assert {
-    condition     = try(yamldecode(helm_release.cluster_autoscaler[0].values[0]).image.tag, null) == "v1.34.0"
+    condition     = try(yamldecode(helm_release.controller["cluster-autoscaler"].values[0]).image.tag, null) == "v1.34.0"
     error_message = "The image tag must follow kubernetes_version."
   }
 }
@@ -91,7 +91,7 @@ run "patch_override" {
   }
 
   assert {
-    condition     = try(yamldecode(helm_release.cluster_autoscaler[0].values[0]).image.tag, null) == "v1.35.2"
+    condition     = try(yamldecode(helm_release.controller["cluster-autoscaler"].values[0]).image.tag, null) == "v1.35.2"
     error_message = "cluster_autoscaler_image_tag overrides the derived tag."
   }
 }
@@ -140,7 +140,7 @@ run "dns_from_the_hosted_zones" {
   }
 
   assert {
-    condition     = yamldecode(helm_release.external_dns[0].values[0]).extraArgs == ["--zone-id-filter=Z0123456789ABC"]
+    condition     = yamldecode(helm_release.controller["external-dns"].values[0]).extraArgs == ["--zone-id-filter=Z0123456789ABC"]
     error_message = "External DNS must be limited to the configured hosted zones."
   }
   assert {
@@ -160,7 +160,7 @@ run "no_zone_no_external_dns" {
   command = plan
 
   assert {
-    condition     = length(helm_release.external_dns) == 0 && length(helm_release.cluster_issuer) == 0 && length(helm_release.cert_manager) == 1
+    condition     = !contains(keys(helm_release.controller), "external-dns") && length(helm_release.cluster_issuer) == 0 && contains(keys(helm_release.controller), "cert-manager")
     error_message = "Without a hosted zone External DNS and the issuer must not be installed."
   }
 }

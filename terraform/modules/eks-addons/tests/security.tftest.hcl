@@ -174,14 +174,14 @@ run "external_secrets_operator" {
 
   assert {
     condition = (
-      helm_release.external_secrets[0].chart == "external-secrets" && helm_release.external_secrets[0].version == "2.3.0" &&
-      yamldecode(helm_release.external_secrets[0].values[0]).serviceAccount.name == "external-secrets" &&
-      helm_release.external_secrets[0].namespace == "external-secrets"
+      helm_release.controller["external-secrets"].chart == "external-secrets" && helm_release.controller["external-secrets"].version == "2.3.0" &&
+      yamldecode(helm_release.controller["external-secrets"].values[0]).serviceAccount.name == "external-secrets" &&
+      helm_release.controller["external-secrets"].namespace == "external-secrets"
     )
     error_message = "The operator is installed from its pinned chart, with its own service account."
   }
   assert {
-    condition     = contains(keys(module.irsa), "external-secrets") && yamldecode(helm_release.external_secrets[0].values[0]).serviceAccount.annotations["eks.amazonaws.com/role-arn"] == module.irsa["external-secrets"].arn
+    condition     = contains(keys(module.irsa), "external-secrets") && yamldecode(helm_release.controller["external-secrets"].values[0]).serviceAccount.annotations["eks.amazonaws.com/role-arn"] == module.irsa["external-secrets"].arn
     error_message = "The operator's service account uses its own IRSA role."
   }
   assert {
@@ -264,7 +264,7 @@ run "operator_off" {
   }
 
   assert {
-    condition     = length(helm_release.external_secrets) == 0 && length(helm_release.platform_secrets) == 0 && !contains(keys(module.irsa), "external-secrets") && output.external_secrets_role_arn == null
+    condition     = !contains(keys(helm_release.controller), "external-secrets") && length(helm_release.platform_secrets) == 0 && !contains(keys(module.irsa), "external-secrets") && output.external_secrets_role_arn == null
     error_message = "external_secrets.enabled = false removes the operator, its objects and its role."
   }
 }
