@@ -141,3 +141,63 @@ def scan_for_secrets(roots: list[Path], secrets: list[str]) -> list[str]:
             data = path.read_bytes()
             hits.extend(f"{path}: {n.decode()[:6]}..." for n in needles if n in data)
     return hits
+
+
+def redis_module_config(endpoint: str, name: str, cidr_octet: int, extra: str = "") -> str:
+    """A root configuration applying terraform/modules/elasticache-redis on the emulator, with the
+    VPC, subnets, security group and KMS key it needs; `extra` goes inside the module block."""
+    return f"""
+terraform {{
+  required_providers {{
+    aws = {{ source = "hashicorp/aws" }}
+  }}
+}}
+
+provider "aws" {{
+  region                      = "{REGION}"
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  endpoints {{
+    ec2            = "{endpoint}"
+    elasticache    = "{endpoint}"
+    kms            = "{endpoint}"
+    logs           = "{endpoint}"
+    secretsmanager = "{endpoint}"
+    sts            = "{endpoint}"
+  }}
+}}
+
+resource "aws_vpc" "this" {{
+  cidr_block = "10.{cidr_octet}.0.0/16"
+}}
+
+resource "aws_subnet" "this" {{
+  for_each          = {{ a = "10.{cidr_octet}.1.0/24", c = "10.{cidr_octet}.2.0/24" }}
+  vpc_id            = aws_vpc.this.id
+  cidr_block        = each.value
+  availability_zone = "{REGION}${{each.key}}"
+}}
+
+resource "aws_security_group" "this" {{
+  name   = "{name}-test"
+  vpc_id = aws_vpc.this.id
+}}
+
+resource "aws_kms_key" "this" {{
+  description = "{name} test"
+}}
+
+module "redis" {{
+  source = "{REPO / "terraform/modules/elasticache-redis"}"
+
+  name                           = "{name}"
+  subnet_ids                     = [for s in aws_subnet.this : s.id]
+  security_group_ids             = [aws_security_group.this.id]
+  kms_key_arn                    = aws_kms_key.this.arn
+  cloudwatch_logs_kms_key_arn    = aws_kms_key.this.arn
+  secret_recovery_window_in_days = 0
+{extra}}}
+"""

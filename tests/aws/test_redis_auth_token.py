@@ -12,74 +12,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from _aws_helpers import REGION, Emu, scan_for_secrets
+from _aws_helpers import Emu, redis_module_config, scan_for_secrets
 
 from orchestrator import tools
 
 pytestmark = [pytest.mark.emulator, pytest.mark.engines]
-
-MODULE = Path(__file__).resolve().parents[2] / "terraform/modules/elasticache-redis"
-
-CONFIG = """
-terraform {{
-  required_providers {{
-    aws = {{ source = "hashicorp/aws" }}
-  }}
-}}
-
-provider "aws" {{
-  region                      = "{region}"
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  endpoints {{
-    ec2            = "{endpoint}"
-    elasticache    = "{endpoint}"
-    kms            = "{endpoint}"
-    logs           = "{endpoint}"
-    secretsmanager = "{endpoint}"
-    sts            = "{endpoint}"
-  }}
-}}
-
-resource "aws_vpc" "this" {{
-  cidr_block = "10.43.0.0/16"
-}}
-
-resource "aws_subnet" "this" {{
-  for_each          = {{ a = "10.43.1.0/24", c = "10.43.2.0/24" }}
-  vpc_id            = aws_vpc.this.id
-  cidr_block        = each.value
-  availability_zone = "{region}${{each.key}}"
-}}
-
-resource "aws_security_group" "this" {{
-  name   = "redis-token-test"
-  vpc_id = aws_vpc.this.id
-}}
-
-resource "aws_kms_key" "this" {{
-  description = "redis token test"
-}}
-
-module "redis" {{
-  source = "{module}"
-
-  name                           = "tok-redis"
-  subnet_ids                     = [for s in aws_subnet.this : s.id]
-  security_group_ids             = [aws_security_group.this.id]
-  kms_key_arn                    = aws_kms_key.this.arn
-  cloudwatch_logs_kms_key_arn    = aws_kms_key.this.arn
-  secret_recovery_window_in_days = 0
-  auth_token_version             = {version}
-}}
-
-output "secret_arn" {{
-  value = module.redis.auth_token_secret_arn
-}}
-"""
 
 
 def test_auth_token_is_in_no_state_and_no_plan(fresh_emu: Emu, engine_env: dict[str, str], tmp_path: Path) -> None:
@@ -102,7 +39,8 @@ def test_auth_token_is_in_no_state_and_no_plan(fresh_emu: Emu, engine_env: dict[
 
     def configure(version: int) -> None:
         (tmp_path / "main.tf").write_text(
-            CONFIG.format(region=REGION, endpoint=fresh_emu.endpoint, module=MODULE, version=version)
+            redis_module_config(fresh_emu.endpoint, "tok-redis", 43, f"  auth_token_version = {version}\n")
+            + 'output "secret_arn" {\n  value = module.redis.auth_token_secret_arn\n}\n'
         )
 
     def show_plan(name: str) -> str:

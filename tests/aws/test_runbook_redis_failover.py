@@ -13,69 +13,12 @@ from typing import Any
 
 import jmespath
 import pytest
-from _aws_helpers import REGION, REPO, Emu, tofu_runner
+from _aws_helpers import REPO, Emu, redis_module_config, tofu_runner
 
 pytestmark = [pytest.mark.emulator, pytest.mark.engines]
 
 RUNBOOK = (REPO / "docs/runbooks/redis-failover.md").read_text()
-MODULE = REPO / "terraform/modules/elasticache-redis"
 RG = "orch-eks-prod-redis"
-
-CONFIG = """
-terraform {{
-  required_providers {{
-    aws = {{ source = "hashicorp/aws" }}
-  }}
-}}
-
-provider "aws" {{
-  region                      = "{region}"
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  endpoints {{
-    ec2            = "{endpoint}"
-    elasticache    = "{endpoint}"
-    kms            = "{endpoint}"
-    logs           = "{endpoint}"
-    secretsmanager = "{endpoint}"
-    sts            = "{endpoint}"
-  }}
-}}
-
-resource "aws_vpc" "this" {{
-  cidr_block = "10.42.0.0/16"
-}}
-
-resource "aws_subnet" "this" {{
-  for_each          = {{ a = "10.42.1.0/24", c = "10.42.2.0/24" }}
-  vpc_id            = aws_vpc.this.id
-  cidr_block        = each.value
-  availability_zone = "{region}${{each.key}}"
-}}
-
-resource "aws_security_group" "this" {{
-  name   = "redis-failover-test"
-  vpc_id = aws_vpc.this.id
-}}
-
-resource "aws_kms_key" "this" {{
-  description = "redis failover test"
-}}
-
-module "redis" {{
-  source = "{module}"
-
-  name                           = "{name}"
-  subnet_ids                     = [for s in aws_subnet.this : s.id]
-  security_group_ids             = [aws_security_group.this.id]
-  kms_key_arn                    = aws_kms_key.this.arn
-  cloudwatch_logs_kms_key_arn    = aws_kms_key.this.arn
-  secret_recovery_window_in_days = 0
-}}
-"""
 
 
 def runbook_queries() -> dict[str, str]:
@@ -102,7 +45,7 @@ def test_the_runbook_commands_are_the_ones_tested() -> None:
 def test_the_redis_failover_runbook_fails_over_each_shard(
     fresh_emu: Emu, engine_env: dict[str, str], tmp_path: Path
 ) -> None:
-    (tmp_path / "main.tf").write_text(CONFIG.format(region=REGION, endpoint=fresh_emu.endpoint, module=MODULE, name=RG))
+    (tmp_path / "main.tf").write_text(redis_module_config(fresh_emu.endpoint, RG, 42))
     run = tofu_runner(tmp_path, engine_env, fresh_emu.status.ca_bundle)
     assert (out := run("init")).returncode == 0, out.stdout + out.stderr
     assert (out := run("apply", "-auto-approve")).returncode == 0, out.stdout[-4000:] + out.stderr[-4000:]

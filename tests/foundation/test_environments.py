@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
+from test_root_config import render
 
 from orchestrator import tools
 from orchestrator.config import available_envs, load_env, load_env_file
@@ -62,22 +63,6 @@ def test_orch_graph_is_the_same_dag_for_every_environment() -> None:
         graphs[env] = json.loads(proc.stdout)
     assert graphs["eks-prod"]["units"], "a non-empty graph"
     assert graphs["eks-staging"] == graphs["eks-prod"] == graphs["eks-dev"]
-
-
-def render(unit: Path, env: dict[str, str]) -> dict[str, Any]:
-    run_env = {k: v for k, v in env.items() if not k.startswith(("ORCH_LOCAL", "ORCH_ROLE"))}
-    run_env.update(ORCH_OFFLINE="1")
-    proc = subprocess.run(
-        [str(tools.find_tool("terragrunt")), "render", "--json"],
-        cwd=unit,
-        env=run_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return dict(json.loads(proc.stdout))
 
 
 @pytest.mark.engines

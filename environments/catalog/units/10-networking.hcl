@@ -3,9 +3,7 @@
 # The VPC's CIDRs and NAT layout come from env.yaml `network:` (orch validates them and refuses
 # ranges that overlap another environment's); absent keys take the module defaults (the plan's table).
 locals {
-  # root.hcl's locals (env.yaml, module path, account mapping); an included file cannot read
-  # `include.root`, so it reads root.hcl itself, as seen from the unit that includes this file.
-  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
+  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals # docs/hcl-conventions.md: why
 }
 
 terraform {

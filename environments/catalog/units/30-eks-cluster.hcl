@@ -7,9 +7,7 @@ terraform {
 }
 
 locals {
-  # root.hcl's locals (env.yaml, module path, account mapping); an included file cannot read
-  # `include.root`, so it reads root.hcl itself, as seen from the unit that includes this file.
-  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
+  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals # docs/hcl-conventions.md: why
 
   # Optional environment settings (env.yaml `eks:`); absent keys fall back to safe values.
   eks = try(local.root.env.eks, {})

@@ -2,9 +2,7 @@
 # templates (IMDSv2 only, KMS-encrypted gp3) and the node IAM role. They come after
 # 30-eks-cluster, which creates the networking add-ons (vpc-cni, kube-proxy) nodes need.
 locals {
-  # root.hcl's locals (env.yaml, module path, account mapping); an included file cannot read
-  # `include.root`, so it reads root.hcl itself, as seen from the unit that includes this file.
-  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
+  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals # docs/hcl-conventions.md: why
 }
 
 terraform {

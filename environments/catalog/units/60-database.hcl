@@ -1,9 +1,7 @@
 # Aurora MySQL 8.0: a writer and readers (env.yaml database.instance_count) across the AZs on the
 # database subnets, KMS, managed master secret.
 locals {
-  # root.hcl's locals (env.yaml, module path, account mapping); an included file cannot read
-  # `include.root`, so it reads root.hcl itself, as seen from the unit that includes this file.
-  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
+  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals # docs/hcl-conventions.md: why
 }
 
 terraform {

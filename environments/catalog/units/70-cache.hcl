@@ -1,9 +1,7 @@
 # ElastiCache Redis 7 in cluster mode (shards and replicas from env.yaml cache:), Multi-AZ, TLS +
 # AUTH token, KMS.
 locals {
-  # root.hcl's locals (env.yaml, module path, account mapping); an included file cannot read
-  # `include.root`, so it reads root.hcl itself, as seen from the unit that includes this file.
-  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
+  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals # docs/hcl-conventions.md: why
 }
 
 terraform {

@@ -1,9 +1,7 @@
 # EFS for the EFS CSI driver (mount target per AZ on the private subnets) and the platform's
 # S3 buckets (logs with SSE-S3 for ALB/S3 access logs, artifacts with SSE-KMS).
 locals {
-  # root.hcl's locals (env.yaml, module path, account mapping); an included file cannot read
-  # `include.root`, so it reads root.hcl itself, as seen from the unit that includes this file.
-  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
+  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals # docs/hcl-conventions.md: why
 }
 
 terraform {

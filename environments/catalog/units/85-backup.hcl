@@ -2,9 +2,7 @@
 # tier: Aurora and EFS by ARN, EBS volumes that carry the Backup=daily tag. Before 90-monitoring,
 # which alarms on the vault's failed jobs.
 locals {
-  # root.hcl's locals (env.yaml, module path, account mapping); an included file cannot read
-  # `include.root`, so it reads root.hcl itself, as seen from the unit that includes this file.
-  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
+  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals # docs/hcl-conventions.md: why
 }
 
 terraform {

@@ -3,9 +3,7 @@
 # subscriptions, and Prometheus: the managed workspace with the collector and Grafana (Helm, through
 # the cluster's API like 50-addons).
 locals {
-  # root.hcl's locals (env.yaml, module path, account mapping); an included file cannot read
-  # `include.root`, so it reads root.hcl itself, as seen from the unit that includes this file.
-  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
+  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals # docs/hcl-conventions.md: why
 
   # Read here, not in the generate block, so Terragrunt reports it among the files this unit reads
   # (`orch plan --changed-since` selects 50 and 90 when it changes).

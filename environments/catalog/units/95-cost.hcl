@@ -1,9 +1,7 @@
 # Cost monitoring: the monthly budget and Cost Anomaly Detection, both alerting 90-monitoring's
 # alarm topic, and the cost allocation tags (where this account may activate them).
 locals {
-  # root.hcl's locals (env.yaml, module path, account mapping); an included file cannot read
-  # `include.root`, so it reads root.hcl itself, as seen from the unit that includes this file.
-  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
+  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals # docs/hcl-conventions.md: why
 }
 
 terraform {
