@@ -11,6 +11,7 @@ the emulator's rds patch) refuses.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -112,7 +113,11 @@ def test_plan_stays_empty_after_an_aws_side_minor_upgrade(
 
     def configure(version: str) -> None:
         (tmp_path / "main.tf").write_text(
-            CONFIG.format(region=REGION, endpoint=fresh_emu.endpoint, module=MODULE, version=version)
+            # A relative (local) source: an absolute one is a package of its own, which the module's
+            # ../iam-role would escape.
+            CONFIG.format(
+                region=REGION, endpoint=fresh_emu.endpoint, module=os.path.relpath(MODULE, tmp_path), version=version
+            )
         )
 
     configure(CREATED_WITH)

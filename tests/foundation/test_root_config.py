@@ -75,9 +75,10 @@ def test_provider_assumes_the_role_only_when_orch_did_not(engine_env: dict[str, 
     # A copy of the environment whose env.yaml names an execution role with an external id.
     live = tmp_path / "environments/LIVE/eks-prod"
     shutil.copytree(
-        REPO / "environments/LIVE/eks-prod", live, ignore=shutil.ignore_patterns(".terragrunt-cache", ".terraform")
+        REPO / "environments",
+        tmp_path / "environments",
+        ignore=shutil.ignore_patterns(".terragrunt-cache", ".terraform", ".terraform.lock.hcl"),
     )
-    shutil.copy(REPO / "environments/local-mode.hcl", tmp_path / "environments/local-mode.hcl")
     (tmp_path / "terraform").symlink_to(REPO / "terraform")
     env_yaml = live / "env.yaml"
     text = env_yaml.read_text()
