@@ -138,6 +138,22 @@ def test_overlapping_cidrs_across_environments_name_both_files(tmp_path: Path) -
     assert "network.vpc_cidr 10.0.0.0/16 overlaps 10.0.0.0/16" in message
 
 
+def test_two_environments_may_not_manage_the_same_names_in_one_zone(tmp_path: Path) -> None:
+    """External DNS of both clusters would overwrite each other's records; a parent domain covers its
+    subdomains. Distinct zones (as eks-prod and eks-staging have) or disjoint domains are fine."""
+    live = copy_live(tmp_path, ["eks-prod", "eks-staging"])
+    staging = live / "eks-staging" / "env.yaml"
+    load_env_file(staging)
+    edit(staging, "hostedzone/Z0EXAMPLESTAGING", "hostedzone/Z0EXAMPLEPLATFORM")
+    with pytest.raises(ConfigError) as caught:
+        load_env_file(staging)
+    message = str(caught.value)
+    assert "\n" not in message and str(staging) in message and str(live / "eks-prod" / "env.yaml") in message
+    assert "staging.platform.example.com and platform.example.com" in message and "Z0EXAMPLEPLATFORM" in message
+    edit(staging, "[staging.platform.example.com]", "[staging.example.net]")
+    load_env_file(staging)  # the same zone, names the other cluster does not manage
+
+
 @pytest.mark.parametrize(
     ("old", "new", "culprit"),
     [
