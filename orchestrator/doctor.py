@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from orchestrator import tools
-from orchestrator.options import GlobalOptions
+from orchestrator.cli.options import GlobalOptions
 
 PYTHON_DEPS = ["typer", "rich", "networkx", "boto3", "pydantic", "pyyaml"]
 OPTIONAL_PYTHON_DEPS = ["moto", "pytest"]

@@ -92,7 +92,7 @@ def stale_entries(lock: Path, mirror: dict[str, dict[str, str]]) -> list[str]:
 
 def working_copy_locks(unit_dir: Path, download_dir: str | Path | None) -> list[Path]:
     """The lock files in the unit's Terragrunt working copies (not in provider caches)."""
-    from orchestrator.operations import terragrunt_copies_dir
+    from orchestrator.runs.operations import terragrunt_copies_dir
 
     found = []
     for root, dirs, files in os.walk(terragrunt_copies_dir(unit_dir, download_dir)):

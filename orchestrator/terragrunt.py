@@ -1,5 +1,5 @@
 """Running Terragrunt in one unit directory, or OpenTofu in a working directory Terragrunt
-prepared (delegated runs, orchestrator/delegate.py): captured, redacted, interruptible.
+prepared (delegated runs, orchestrator/runs/delegate.py): captured, redacted, interruptible.
 
 Each call runs `terragrunt <args> --non-interactive` in the unit's directory with the
 engine environment (orchestrator.tools.engine_env) plus the RunSession's variables. Output

@@ -9,10 +9,10 @@ import pytest
 from _aws_helpers import Emu, clean_env, read_json, run_orch
 from botocore.exceptions import ClientError
 
-from orchestrator import backend
+from orchestrator.aws import backend
+from orchestrator.aws.session import RunSession, open_session
 from orchestrator.config import EnvConfig, load_env, load_env_file
 from orchestrator.errors import ConfigError
-from orchestrator.session import RunSession, open_session
 
 pytestmark = pytest.mark.emulator
 
@@ -142,7 +142,7 @@ def test_cross_account_principals_get_bucket_and_key_access(fresh_emu: Emu, monk
 
 
 def test_policy_denies_unencrypted_uploads_and_accepts_the_backends(fresh_emu: Emu, tmp_path: Path) -> None:
-    """The emulator evaluates the bucket policy's conditions (see orchestrator.emulator_patches.s3_policy)."""
+    """The emulator evaluates the bucket policy's conditions (see orchestrator.emulator.patches.s3_policy)."""
     bootstrap_cli(fresh_emu, tmp_path)
     s3 = fresh_emu.client("s3")
     alias_arn = f"arn:aws:kms:ap-northeast-2:123456789012:{ENV.state.kms_alias}"  # what root.hcl sends
@@ -229,7 +229,7 @@ def test_a_state_bucket_of_another_account_is_refused_before_anything_is_created
     fresh_emu: Emu, tmp_path: Path
 ) -> None:
     """S3 bucket names are global: when another account holds the name in env.yaml, AWS answers
-    HeadBucket 403 and CreateBucket BucketAlreadyExists (the emulator too, emulator_patches.accounts).
+    HeadBucket 403 and CreateBucket BucketAlreadyExists (the emulator too, emulator.patches.accounts).
     orch refuses in one line naming the bucket and the field to change, and creates nothing (no key)."""
     other = fresh_emu.client("s3", **fresh_emu.as_account("222222222222"))
     other.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "ap-northeast-2"})

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from _aws_helpers import Emu, clean_env, run_orch, scan_for_secrets
 
-from orchestrator import credentials, emulator
+from orchestrator import emulator
+from orchestrator.aws import credentials
+from orchestrator.aws.credentials import AccountMismatchError
+from orchestrator.aws.session import open_session
 from orchestrator.config import EnvConfig, load_env
-from orchestrator.credentials import AccountMismatchError
-from orchestrator.session import open_session
 
 pytestmark = pytest.mark.emulator
 
@@ -46,7 +47,7 @@ def test_emulator_with_another_account_is_refused(tmp_path: Path) -> None:
 def test_real_mode_guard_compares_with_env_account(emu: Emu, monkeypatch: pytest.MonkeyPatch) -> None:
     """Not local: the identity Terragrunt will use (here from the emulator, through AWS_ENDPOINT_URL) must be
     env.account_id. Without an execution role that is the caller, the emulator's 123456789012; with one,
-    the assumed role, whose credentials are the role's account as on AWS (emulator_patches.accounts)."""
+    the assumed role, whose credentials are the role's account as on AWS (emulator.patches.accounts)."""
     for key, value in {
         "AWS_ENDPOINT_URL": emu.endpoint,
         "AWS_CA_BUNDLE": emu.status.ca_bundle,

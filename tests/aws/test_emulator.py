@@ -125,11 +125,11 @@ def test_an_emulator_gone_during_a_command_is_named_with_the_command_that_starts
     """The emulator stops after the command opened its session (killed, `orch local down` in another
     shell): bootstrap and the plan's state-backend check say so in one line naming the endpoint, with
     the command that starts one, instead of a traceback or a credentials error."""
-    from orchestrator import backend
+    from orchestrator.aws import backend
+    from orchestrator.aws.credentials import resolve_caller
+    from orchestrator.aws.session import open_session
     from orchestrator.config import load_env
-    from orchestrator.credentials import resolve_caller
     from orchestrator.errors import OrchError
-    from orchestrator.session import open_session
 
     env_cfg = load_env("eks-prod")
     state = tmp_path / ".orch"

@@ -1,4 +1,4 @@
-"""CloudWatch over smithy RPCv2 CBOR on the emulator (orchestrator.emulator_patches.cloudwatch).
+"""CloudWatch over smithy RPCv2 CBOR on the emulator (orchestrator.emulator.patches.cloudwatch).
 
 The AWS provider's aws-sdk-go-v2 client speaks only RPCv2 CBOR to CloudWatch. botocore 1.44 can
 speak it too, but still prefers awsJson1_0 (its protocol priority puts `json` before

@@ -1,4 +1,4 @@
-"""What orch adds to moto's EKS (orchestrator/emulator_patches/eks.py): access entries and access
+"""What orch adds to moto's EKS (orchestrator/emulator/patches/eks.py): access entries and access
 policies, managed add-ons, updates, node-group update configs and pod identity associations.
 
 Every operation is called with boto3 against a real emulator process (shapes and error codes as
@@ -16,7 +16,7 @@ import pytest
 from _aws_helpers import REGION, Emu, tofu_runner
 from botocore.exceptions import ClientError
 
-from orchestrator.emulator_patches.eks import (
+from orchestrator.emulator.patches.eks import (
     ACCESS_POLICY_NAMES,
     ADDONS,
     KUBERNETES_MINORS,

@@ -1,4 +1,4 @@
-"""ElastiCache TestFailover and DescribeEvents on the emulator (orchestrator.emulator_patches.elasticache).
+"""ElastiCache TestFailover and DescribeEvents on the emulator (orchestrator.emulator.patches.elasticache).
 
 moto has neither; the patch swaps the node group's primary and replica and records the events AWS
 documents for a test failover. Each case is a boto3 call against a real emulator process, with the

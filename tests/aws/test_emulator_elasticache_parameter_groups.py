@@ -1,4 +1,4 @@
-"""ElastiCache cache parameter groups on the emulator (orchestrator.emulator_patches.elasticache).
+"""ElastiCache cache parameter groups on the emulator (orchestrator.emulator.patches.elasticache).
 
 moto has no parameter group API; the patch adds Create/Describe/Modify/Reset/DeleteCacheParameterGroup,
 DescribeCacheParameters and DescribeEngineDefaultParameters, and makes replication groups and their

@@ -1,5 +1,5 @@
 """What orch adds to moto for the operations layers (85-backup, 90-monitoring, 95-cost):
-orchestrator/emulator_patches/{backup,budgets,ce,chatbot,amp,logs}.py.
+orchestrator/emulator/patches/{backup,budgets,ce,chatbot,amp,logs}.py.
 
 Every added operation is called with boto3 against a real emulator process (shapes and error codes
 as botocore's models declare them), then all of them once through OpenTofu and the AWS provider,
@@ -16,7 +16,7 @@ import pytest
 from _aws_helpers import REGION, Emu, tofu_runner
 from botocore.exceptions import ClientError
 
-from orchestrator.emulator_patches.budgets import notification_key
+from orchestrator.emulator.patches.budgets import notification_key
 
 pytestmark = pytest.mark.emulator
 

@@ -1,4 +1,4 @@
-"""What orch adds to moto's GuardDuty and Security Hub (orchestrator/emulator_patches/guardduty.py and
+"""What orch adds to moto's GuardDuty and Security Hub (orchestrator/emulator/patches/guardduty.py and
 securityhub.py): the organization's delegated administrator, enabled, listed and disabled.
 
 Each operation is called with boto3 against a real emulator process (shapes and error codes as

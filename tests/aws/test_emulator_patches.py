@@ -1,4 +1,4 @@
-"""What orch adds to moto for the data layers (orchestrator/emulator_patches/: s3, s3control_proxy,
+"""What orch adds to moto for the data layers (orchestrator/emulator/patches/: s3, s3control_proxy,
 efs, rds), checked against a real emulator process with real boto3 clients, and once with the real
 OpenTofu and AWS provider, the client the patches exist for.
 """
@@ -15,8 +15,8 @@ from _aws_helpers import REGION, Emu, tofu_runner
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from orchestrator.emulator_patches.s3 import policy_grants_log_delivery, tags_from_create_body
-from orchestrator.emulator_patches.s3control_proxy import parse_connect
+from orchestrator.emulator.patches.s3 import policy_grants_log_delivery, tags_from_create_body
+from orchestrator.emulator.patches.s3control_proxy import parse_connect
 
 pytestmark = pytest.mark.emulator
 

@@ -1,8 +1,8 @@
-"""The bucket-policy condition evaluation orch adds to moto (orchestrator.emulator_patches.s3_policy)."""
+"""The bucket-policy condition evaluation orch adds to moto (orchestrator.emulator.patches.s3_policy)."""
 
 from __future__ import annotations
 
-from orchestrator.emulator_patches.s3_policy import conditions_match, request_context
+from orchestrator.emulator.patches.s3_policy import conditions_match, request_context
 
 TLS_DENY = {"Bool": {"aws:SecureTransport": "false"}}
 SSE_DENY = {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}}

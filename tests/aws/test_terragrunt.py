@@ -16,9 +16,10 @@ import pytest
 import yaml
 from _aws_helpers import REPO, Emu, scan_for_secrets
 
-from orchestrator import backend, tools
+from orchestrator import tools
+from orchestrator.aws import backend
+from orchestrator.aws.session import RunSession, open_session
 from orchestrator.config import load_env_file
-from orchestrator.session import RunSession, open_session
 
 pytestmark = [pytest.mark.emulator, pytest.mark.engines]
 

@@ -1,4 +1,4 @@
-"""Throttling injected by the emulator (orchestrator/emulator_patches/throttle.py): orch's own boto3
+"""Throttling injected by the emulator (orchestrator/emulator/patches/throttle.py): orch's own boto3
 calls and the AWS provider ride it out with their retries."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from _aws_helpers import REGION, Emu, clean_env, run_orch, throttle_state, tofu_runner
 
-from orchestrator.emulator_patches import throttle
+from orchestrator.emulator.patches import throttle
 from orchestrator.errors import OrchError
 
 pytestmark = pytest.mark.emulator
@@ -30,7 +30,7 @@ def test_the_switch_names_operations_and_refuses_anything_else() -> None:
 def test_throttling_that_outlasts_the_retries_is_not_called_a_credentials_problem() -> None:
     from botocore.exceptions import ClientError
 
-    from orchestrator import credentials
+    from orchestrator.aws import credentials
 
     throttled = ClientError({"Error": {"Code": "Throttling", "Message": "Rate exceeded"}}, "GetCallerIdentity")
     error = credentials._credential_failure(throttled, "ci")

@@ -30,7 +30,7 @@ def test_drift_detects_changes_made_outside_terraform(
     """A real `resource_drift`: the SSM parameter is edited in the emulator behind Terraform's back."""
     import boto3
 
-    from orchestrator import operations as ops
+    from orchestrator.runs import operations as ops
     from orchestrator.selection import Selection
 
     stack = copy_stack("aws-drift", tmp_path)
@@ -65,7 +65,7 @@ def test_rules_the_configuration_made_are_not_drift_but_a_rule_added_by_hand_is(
     hand-edited tag are drift naming the attribute paths; the SG's own rules never are."""
     import boto3
 
-    from orchestrator import operations as ops
+    from orchestrator.runs import operations as ops
     from orchestrator.selection import Selection
 
     stack = copy_stack("aws-drift", tmp_path)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from _core_helpers import needs_engines, orch
 
-from orchestrator.cluster_access import require_cluster_access, role_key, talks_to_cluster
+from orchestrator.aws.cluster_access import require_cluster_access, role_key, talks_to_cluster
 from orchestrator.config import EnvConfig, load_env_file
 from orchestrator.errors import ConfigError
 

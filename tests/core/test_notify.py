@@ -8,10 +8,10 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from orchestrator import notify
 from orchestrator.errors import OrchError
 from orchestrator.planfile import AttributeChange, DriftFinding, PlanSummary
-from orchestrator.report import Result, RunReport, UnitResult, now
+from orchestrator.runs import notify
+from orchestrator.runs.report import Result, RunReport, UnitResult, now
 
 
 def drift_report() -> RunReport:

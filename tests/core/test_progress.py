@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 from orchestrator.planfile import PlanSummary
-from orchestrator.progress import Progress
-from orchestrator.report import Result, UnitResult
+from orchestrator.runs.progress import Progress
+from orchestrator.runs.report import Result, UnitResult
 
 
 def test_plain_lines_have_no_control_codes() -> None:

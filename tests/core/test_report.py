@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from orchestrator.planfile import AttributeChange, DriftFinding, PlanSummary
-from orchestrator.report import Result, RunReport, UnitResult, junit_xml, markdown, now, write_all
+from orchestrator.runs.report import Result, RunReport, UnitResult, junit_xml, markdown, now, write_all
 from orchestrator.terragrunt import redact
 
 
@@ -93,7 +93,7 @@ def test_terminal_drift_lines_are_not_hard_wrapped() -> None:
 
     from rich.console import Console
 
-    from orchestrator.report import render_table
+    from orchestrator.runs.report import render_table
 
     long_value = '"' + "v" * 150 + '"'
     r = report()

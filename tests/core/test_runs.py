@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from _core_helpers import needs_engines
 
-from orchestrator import operations as ops
 from orchestrator.errors import OrchError
-from orchestrator.operations import RefusedError, RunOptions
-from orchestrator.report import Result, RunReport
+from orchestrator.runs import operations as ops
+from orchestrator.runs.operations import RefusedError, RunOptions
+from orchestrator.runs.report import Result, RunReport
 from orchestrator.selection import Selection
 
 pytestmark = [pytest.mark.engines, needs_engines]
@@ -296,7 +296,7 @@ def test_changed_since_selects_changed_unit_and_dependents(dag_stack: Path) -> N
 
 
 def test_secrets_are_redacted_from_logs_plan_json_and_reports(dag_stack: Path) -> None:
-    from orchestrator.session import RunSession
+    from orchestrator.aws.session import RunSession
 
     secret = "hunter2-very-secret"
     (dag_stack / "10-a" / "value.txt").write_text(secret + "\n")
@@ -313,7 +313,7 @@ def test_secrets_are_redacted_from_logs_plan_json_and_reports(dag_stack: Path) -
 def test_delegated_run_hands_renewed_credentials_to_every_engine_step(dag_stack: Path, tmp_path: Path) -> None:
     """In one `terragrunt run --all`, each engine step still gets the session's current credentials
     (renewed between steps), and Terragrunt's own calls get them through --auth-provider-cmd."""
-    from orchestrator.session import RunSession
+    from orchestrator.aws.session import RunSession
     from orchestrator.tools import find_tool
 
     class RenewingSession(RunSession):
@@ -416,7 +416,7 @@ def test_every_unit_that_ran_is_journaled_in_both_run_modes(
 ) -> None:
     """journal.jsonl names each unit's start and finish as they happen, whichever way the run ran:
     in a delegated run too (units settled without an engine included), none left unfinished."""
-    from orchestrator.runs import read_journal
+    from orchestrator.runs.store import read_journal
 
     opts = RunOptions(quiet=True, parallelism=4, delegate=delegate)
     selection = {"layers": ["10-a", "20-c"]}
@@ -458,7 +458,7 @@ def test_hook_output_goes_to_the_log_of_the_unit_running_the_hook(tmp_path: Path
     """Terragrunt prints hooks' output without naming the unit: it goes to the unit whose
     `Executing hook` record came last, to each candidate's log (saying so) when several are
     running hooks, and to the run's log when no hook runs (Terragrunt's closing summary)."""
-    from orchestrator import delegate
+    from orchestrator.runs import delegate
 
     stack = tmp_path / "stack"
     dirs = {u: stack / u for u in ("a", "b")}

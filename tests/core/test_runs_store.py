@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from orchestrator import runs
+from orchestrator.runs import store as runs
 
 
 def test_run_ids_sort_by_time() -> None:
@@ -37,8 +37,8 @@ def test_fingerprint_follows_config_not_state_or_caches(tmp_path: Path) -> None:
 
 
 def test_engine_choice_reaches_terragrunt(monkeypatch) -> None:
-    from orchestrator.operations import build_env
-    from orchestrator.session import RunSession
+    from orchestrator.aws.session import RunSession
+    from orchestrator.runs.operations import build_env
 
     monkeypatch.setenv("TG_TF_PATH", "/somewhere/tofu")
     env = build_env(RunSession(env={"AWS_REGION": "eu-west-1"}), "/opt/tf/terraform")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
-from orchestrator.report import Result, UnitResult, now
-from orchestrator.scheduler import run_dag
+from orchestrator.runs.report import Result, UnitResult, now
+from orchestrator.runs.scheduler import run_dag
 
 ORDER = ["a", "b", "c", "d", "e"]
 WAITS = {"a": set(), "b": set(), "c": {"a"}, "d": {"c"}, "e": {"b"}}

@@ -16,7 +16,7 @@ from _core_helpers import needs_engines, orch
 from typer.testing import CliRunner
 
 from orchestrator.cli import app
-from orchestrator.operations import open_workspace
+from orchestrator.runs.operations import open_workspace
 from orchestrator.selection import Selection, SelectionError
 
 pytestmark = [pytest.mark.engines, needs_engines]

@@ -74,9 +74,9 @@ _ENVIRON = threading.Lock()
 
 def _unit_outputs(env: dict[str, str], env_name: str = ENV_NAME) -> dict[str, dict[str, Any]]:
     """Every unit's outputs, read with Terragrunt in the environment orch gives its engines."""
+    from orchestrator.aws.session import open_session
     from orchestrator.config import load_env
-    from orchestrator.operations import build_env
-    from orchestrator.session import open_session
+    from orchestrator.runs.operations import build_env
 
     # The library reads its emulator from os.environ: one environment at a time (the fixtures of
     # test_environments_local.py run in threads).

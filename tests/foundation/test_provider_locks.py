@@ -25,11 +25,11 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator import operations as ops
 from orchestrator import provider_locks, tools
 from orchestrator.errors import OrchError
-from orchestrator.operations import RunOptions
-from orchestrator.report import Result
+from orchestrator.runs import operations as ops
+from orchestrator.runs.operations import RunOptions
+from orchestrator.runs.report import Result
 from orchestrator.selection import Selection
 
 REPO = Path(__file__).resolve().parents[2]

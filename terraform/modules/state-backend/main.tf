@@ -1,5 +1,5 @@
 # The Terraform state backend of one environment: the same resources `orch bootstrap` creates with
-# boto3 (orchestrator/backend.py), so Terraform can own them after an import (see README.md).
+# boto3 (orchestrator/aws/backend/__init__.py), so Terraform can own them after an import (see README.md).
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}

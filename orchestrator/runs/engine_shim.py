@@ -1,4 +1,4 @@
-"""The engine Terragrunt runs during a delegated `terragrunt run --all` (see orchestrator/delegate.py).
+"""The engine Terragrunt runs during a delegated `terragrunt run --all` (see orchestrator/runs/delegate.py).
 
 Terragrunt calls this program (through the small `sh` wrapper delegate.py writes, given as
 `--tf-path`) instead of OpenTofu for a unit's main command (plan, apply) and for the

@@ -7,9 +7,9 @@ import os
 import urllib.request
 from typing import TYPE_CHECKING, Any
 
+from orchestrator.aws.session import RunSession
 from orchestrator.errors import OrchError
-from orchestrator.report import Result, RunReport
-from orchestrator.session import RunSession
+from orchestrator.runs.report import Result, RunReport
 
 if TYPE_CHECKING:
     from mypy_boto3_sns import SNSClient
@@ -74,7 +74,7 @@ def publish_sns(
         ):
             if env.get(name):
                 kwargs[key] = env[name]
-        from orchestrator.credentials import BOTO_CONFIG
+        from orchestrator.aws.credentials import BOTO_CONFIG
 
         client = boto3.client("sns", config=BOTO_CONFIG, **kwargs)
     response = client.publish(

@@ -40,10 +40,10 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, Field
 
+from orchestrator.aws.credentials import OFFLINE, endpoint_down
+from orchestrator.aws.session import RunSession
 from orchestrator.config import EnvConfig
-from orchestrator.credentials import OFFLINE, endpoint_down
 from orchestrator.errors import OrchError
-from orchestrator.session import RunSession
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

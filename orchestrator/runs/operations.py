@@ -26,19 +26,20 @@ from typing import Any, TextIO, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from orchestrator import provider_locks, runs
-from orchestrator.cluster_access import access_entry_hint
-from orchestrator.delegate import Delegation, Request, can_watch_units
+from orchestrator import provider_locks
+from orchestrator.aws.cluster_access import access_entry_hint
+from orchestrator.aws.session import RunSession
 from orchestrator.discovery import Discovered, discover
 from orchestrator.errors import OrchError
 from orchestrator.graph import Graph
 from orchestrator.planfile import PlanSummary, summarize
-from orchestrator.progress import Progress
-from orchestrator.report import Result, RunReport, UnitResult, now, write_all
-from orchestrator.runlock import LOCK_KEY, FileLockStore, RunLock, S3LockStore, holder_info
-from orchestrator.scheduler import run_dag, run_unit
+from orchestrator.runs import store as runs
+from orchestrator.runs.delegate import Delegation, Request, can_watch_units
+from orchestrator.runs.progress import Progress
+from orchestrator.runs.report import Result, RunReport, UnitResult, now, write_all
+from orchestrator.runs.runlock import LOCK_KEY, FileLockStore, RunLock, S3LockStore, holder_info
+from orchestrator.runs.scheduler import run_dag, run_unit
 from orchestrator.selection import Selection, changed_files, select_units, units_for_files
-from orchestrator.session import RunSession
 from orchestrator.terragrunt import CallResult, Interrupted, Terragrunt, redact
 from orchestrator.tools import REPO_ROOT, engine_env, find_tool, require_engine, require_tool
 
@@ -109,7 +110,7 @@ class RunOptions(BaseModel):
     #: apply/destroy: take the run lock even when another run holds it (a dead run on another host).
     force_unlock: bool = False
     # plan/drift/apply: one `terragrunt run --all` serving each unit's engine steps from orch
-    # (orchestrator/delegate.py); False: a Terragrunt process per unit. Default: on, unless
+    # (orchestrator/runs/delegate.py); False: a Terragrunt process per unit. Default: on, unless
     # ORCH_RUN_MODE=per-unit.
     delegate: bool | None = None
 
@@ -199,13 +200,13 @@ class Workspace(BaseModel):
 
 
 def _session_for(env_name: str | None, local: bool, profile: str | None, guard: bool = True) -> RunSession:
-    """The RunSession from orchestrator.session.open_session, or an empty one for --dir runs."""
+    """The RunSession from orchestrator.aws.session.open_session, or an empty one for --dir runs."""
     env_cfg = None
     if env_name is not None:
         from orchestrator.config import load_env
 
         env_cfg = load_env(env_name)
-    from orchestrator.session import open_session
+    from orchestrator.aws.session import open_session
 
     if env_cfg is None and not local:
         return RunSession()
@@ -286,13 +287,13 @@ def open_workspace(
     if session is None:
         session = _session_for(env_name, local, profile, guard)
         if env_name is not None and guard:
-            from orchestrator.backend import require_state_bucket
+            from orchestrator.aws.backend import require_state_bucket
             from orchestrator.config import load_env
 
             env_cfg = load_env(env_name)
             require_state_bucket(env_cfg, session, local=local)
             if _manages_a_cluster(ws):
-                from orchestrator.cluster_access import require_cluster_access
+                from orchestrator.aws.cluster_access import require_cluster_access
 
                 require_cluster_access(
                     env_cfg,
@@ -308,7 +309,7 @@ def open_workspace(
 
 def _manages_a_cluster(ws: Workspace) -> bool:
     """The stack has a unit that talks to the Kubernetes API (then env.yaml must grant access)."""
-    from orchestrator.cluster_access import talks_to_cluster
+    from orchestrator.aws.cluster_access import talks_to_cluster
 
     includes = _included_files(ws)
     return any(talks_to_cluster(ws.stack_dir / path, includes.get(ws.stack_dir / path, ())) for path in ws.graph.paths)
@@ -1475,7 +1476,7 @@ def unlock(ws: Workspace, units: list[str] | None = None, *, force: bool = False
     that does not wait for the lock prints the holder's lock ID) and released with
     `terragrunt force-unlock -force ID`, so every backend (S3 lockfile, DynamoDB, local) works.
     """
-    from orchestrator.runlock import LockHeldError, started_units
+    from orchestrator.runs.runlock import LockHeldError, started_units
 
     lock = ws.run_lock()
     holder = lock.store.read()

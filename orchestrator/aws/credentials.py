@@ -8,7 +8,7 @@
     redaction_values(...) -> list[str]                                  what logs and reports must hide
 
 Credentials are held in memory and handed to engine subprocesses through their environment
-only (see orchestrator.session); nothing here writes them to disk or prints them.
+only (see orchestrator.aws.session); nothing here writes them to disk or prints them.
 """
 
 from __future__ import annotations

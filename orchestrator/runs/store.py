@@ -19,7 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from orchestrator.errors import OrchError
-from orchestrator.report import RunReport
+from orchestrator.runs.report import RunReport
 
 #: Refuse to start a run with less free space than this where runs are kept (plans of a big
 #: stack take tens of MB; an engine that cannot write its plan fails half-way). ORCH_MIN_FREE_MB.

@@ -47,9 +47,9 @@ def bootstrap(
     Idempotent: a second run reports "changed": false. Drift is reported (exit 2) and fixed with --repair.
     Refuses (exit 1) when the credentials are not the environment's account.
     """
-    from orchestrator.backend import bootstrap as run_bootstrap
+    from orchestrator.aws.backend import bootstrap as run_bootstrap
+    from orchestrator.aws.session import open_session
     from orchestrator.config import load_env
-    from orchestrator.session import open_session
 
     opts = ctx.obj
     env = load_env(env_name or _default_env())

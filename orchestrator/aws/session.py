@@ -41,8 +41,8 @@ from pydantic import BaseModel, Field, PrivateAttr
 if TYPE_CHECKING:
     import boto3
 
+    from orchestrator.aws.credentials import RoleCredentials, ServiceName
     from orchestrator.config import EnvConfig
-    from orchestrator.credentials import RoleCredentials, ServiceName
 
 REFRESH_MARGIN_SECONDS = 600
 _ROLE_ACCOUNT = re.compile(r"(arn:aws[a-z-]*:iam::)(\d{12})(:)")
@@ -83,7 +83,7 @@ class RunSession(BaseModel):
         self.refresh()
 
     def refresh(self) -> None:
-        from orchestrator.credentials import assume_role
+        from orchestrator.aws.credentials import assume_role
 
         if self._role is None:
             return
@@ -119,7 +119,7 @@ class RunSession(BaseModel):
         return self._boto is not None or self._role is not None
 
     def client(self, service: ServiceName) -> Any:
-        from orchestrator.credentials import client
+        from orchestrator.aws.credentials import client
 
         return client(self.boto_session(), service, self.endpoint, self._ca_bundle)
 
@@ -132,7 +132,7 @@ def map_account(arn: str, account_id: str) -> str:
 def open_session(
     env: EnvConfig | None, *, local: bool, profile: str | None, guard: bool, session_name: str | None = None
 ) -> RunSession:
-    from orchestrator import credentials
+    from orchestrator.aws import credentials
 
     if env is None and not local:
         return RunSession()

@@ -14,7 +14,7 @@ stack's lock is a file created with O_EXCL under its `.orch/`.
 
 The lock names its holder: run id, command, host, pid (and the pid's start time, so a
 recycled pid is not mistaken for the holder), user and start time. The holder's run
-directory holds `journal.jsonl` (orchestrator.runs): which units started and finished, so a
+directory holds `journal.jsonl` (orchestrator.runs.store): which units started and finished, so a
 lock left by a killed run can name the units it was applying.
 """
 
@@ -288,7 +288,7 @@ def started_units(holder: LockInfo) -> list[str]:
     """Units the holder's run started and did not finish, from its journal (this machine only)."""
     if not holder.runs_root:
         return []
-    from orchestrator.runs import read_journal
+    from orchestrator.runs.store import read_journal
 
     unfinished: list[str] = []
     for run_id in [*holder.related_runs, holder.run_id]:

@@ -13,7 +13,7 @@ auto-start leaves it running for the next command; `orch local down` stops it.
 
 Account mapping: moto answers every call as one account (its default 123456789012, or
 MOTO_ACCOUNT_ID in the server's environment), except calls signed with credentials its STS
-issued for a role of another account, which are that account (emulator_patches.accounts).
+issued for a role of another account, which are that account (emulator.patches.accounts).
 `orch local up` starts it with the account
 given by `--account-id`, else ORCH_LOCAL_ACCOUNT_ID, else 123456789012, and records it in
 `state.json`. A running server found through `ORCH_LOCAL_ENDPOINT` (one orch did not start)
@@ -68,7 +68,7 @@ class EmulatorStatus(BaseModel):
     started_at: str | None = None
     log: str | None = None
     ca_bundle: str | None = None  # the self-signed certificate of an HTTPS emulator
-    # CONNECT proxy for account-prefixed S3 Control hosts (see emulator_patches.s3control_proxy).
+    # CONNECT proxy for account-prefixed S3 Control hosts (see emulator.patches.s3control_proxy).
     proxy: str | None = None
 
     def to_json(self) -> dict[str, object]:
@@ -143,7 +143,7 @@ def _moto_server() -> list[str]:
             raise EmulatorError(
                 "moto is not installed", hint="pip install 'moto[server]' (or ./scripts/setup.sh)"
             ) from None
-    return [sys.executable, "-m", "orchestrator.emulator_server"]
+    return [sys.executable, "-m", "orchestrator.emulator.server"]
 
 
 def ca_bundle(state_dir: Path | None = None) -> Path:

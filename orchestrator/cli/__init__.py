@@ -14,8 +14,8 @@ import typer
 from rich.console import Console
 
 from orchestrator import __version__
+from orchestrator.cli.options import GlobalOptions
 from orchestrator.errors import OrchError
-from orchestrator.options import GlobalOptions
 
 HELP = """\
 Plan, apply and watch the Terragrunt layers of an AWS EKS platform, in dependency order.
@@ -103,7 +103,8 @@ def doctor(
 
 def _register_optional() -> None:
     """Command groups live in their own modules; each adds itself to `app`."""
-    from orchestrator import cli_aws, cli_core
+    from orchestrator.cli import aws_commands as cli_aws
+    from orchestrator.cli import commands as cli_core
 
     cli_core.register(app)
     cli_aws.register(app)
@@ -200,8 +201,3 @@ def _write_crash_log(exc: BaseException) -> str | None:
     except OSError:
         return None
     return str(path)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    main()

@@ -1,4 +1,4 @@
-"""Run commands: graph, plan, apply, drift, destroy, validate (thin over orchestrator.operations).
+"""Run commands: graph, plan, apply, drift, destroy, validate (thin over orchestrator.runs.operations).
 
 Exit codes: 0 ok · 1 error · 2 changes or drift present (plan --detailed-exitcode, drift).
 """
@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, cast
 import typer
 from rich.console import Console
 
+from orchestrator.cli.options import GlobalOptions
 from orchestrator.errors import OrchError
-from orchestrator.options import GlobalOptions
-from orchestrator.report import RunReport, render_table
+from orchestrator.runs.report import RunReport, render_table
 
 if TYPE_CHECKING:
-    from orchestrator.operations import RunOptions, Workspace
+    from orchestrator.runs.operations import RunOptions, Workspace
     from orchestrator.selection import Selection
 
 EXIT_HELP = "Exit codes: 0 ok · 1 error · 2 changes or drift present · 130 interrupted."
@@ -119,7 +119,7 @@ def _workspace(
     select: bool = True,
     guard: bool = True,
 ) -> Workspace:
-    from orchestrator import operations
+    from orchestrator.runs import operations
 
     g = _opts(ctx)
     if stack_dir is not None and env is not None and _from_environment(ctx, "env"):
@@ -146,7 +146,7 @@ def _run_options(
     timeout: str | None = None,
     force_unlock: bool = False,
 ) -> RunOptions:
-    from orchestrator.operations import RunOptions
+    from orchestrator.runs.operations import RunOptions
 
     return RunOptions(
         parallelism=parallelism,
@@ -227,7 +227,7 @@ def plan_cmd(
     Keeps plan file, plan JSON and log per unit under .orch/runs/RUN_ID/. Exit 0 ok, 1 error,
     2 changes present (with --detailed-exitcode).
     """
-    from orchestrator import operations
+    from orchestrator.runs import operations
 
     ws = _workspace(ctx, stack_dir, env, _selection(all_, layer, with_deps, with_dependents, changed), engine, runs_dir)
     report = operations.plan(ws, _run_options(ctx, parallelism, fail_fast, engine, detailed, timeout))
@@ -259,7 +259,7 @@ def apply_cmd(
     Plans that delete or replace are refused without --allow-destroy. Units planned with mock
     dependency outputs are re-planned after their dependencies apply.
     """
-    from orchestrator import operations
+    from orchestrator.runs import operations
 
     selection = _selection(all_, layer, with_deps, with_dependents, changed)
     if run_id is not None and selection.empty():
@@ -311,7 +311,7 @@ def drift_cmd(
     in-sync / drifted (changed outside Terraform) / pending-changes (code differs) / failed.
     Exit 0 all in sync, 2 drift or pending changes, 1 errors.
     """
-    from orchestrator import notify, operations
+    from orchestrator.runs import notify, operations
 
     ws = _workspace(ctx, stack_dir, env, _selection(all_, layer, with_deps, with_dependents, changed), engine, runs_dir)
     report = operations.drift(ws, _run_options(ctx, parallelism, False, engine, timeout=timeout))
@@ -348,7 +348,7 @@ def destroy_cmd(
 
     Needs --allow-destroy, and the environment's name typed back unless --auto-approve.
     """
-    from orchestrator import operations
+    from orchestrator.runs import operations
 
     ws = _workspace(ctx, stack_dir, env, _selection(all_, layer, with_deps, with_dependents, None), engine, runs_dir)
 
@@ -383,7 +383,7 @@ def validate_cmd(
     runs_dir: Path | None = RunsDirOpt,
 ) -> None:
     """Validate each selected unit offline (no backend). Exit 0 all valid, 1 otherwise."""
-    from orchestrator import operations
+    from orchestrator.runs import operations
 
     selection = _selection(all_, layer, with_deps, with_dependents, changed)
     if selection.empty():
@@ -417,7 +417,7 @@ def unlock_cmd(
     Refuses while the lock holder's process is alive on this machine (stop it with Ctrl-C
     instead); a holder on another host needs --force.
     """
-    from orchestrator import operations
+    from orchestrator.runs import operations
 
     ws = _workspace(ctx, stack_dir, env, None, engine, runs_dir, select=False)
     result = operations.unlock(ws, unit, force=force)

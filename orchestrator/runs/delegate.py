@@ -8,7 +8,7 @@ need the engine, and keep per-unit control by being the engine Terragrunt runs:
 
 - `--tf-path` is a tiny `sh` wrapper. `version`, `init`, `output` and everything else go
   straight to OpenTofu; the unit's main command (`plan`, `apply`) runs
-  orchestrator/engine_shim.py, which hands the working directory Terragrunt prepared (source
+  orchestrator/runs/engine_shim.py, which hands the working directory Terragrunt prepared (source
   copy, generated files, init done) and the environment it computed (inputs as TF_VAR_*,
   dependency outputs already read) to this process over a unix socket;
 - orch then runs the unit's steps itself with OpenTofu in that directory (plan -out, show
@@ -107,7 +107,7 @@ def wrapper_script(engine: str, python: str = sys.executable) -> str:
     served = "|".join((*SERVED, CREDENTIALS))
     return (
         "#!/bin/sh\n"
-        "# Written by orch for one `terragrunt run --all` (orchestrator/delegate.py).\n"
+        "# Written by orch for one `terragrunt run --all` (orchestrator/runs/delegate.py).\n"
         f'case "$1" in\n  {served}) exec {q(python)} -S -E {q(str(SHIM))} "$@" ;;\nesac\n'
         f'exec {q(engine)} "$@"\n'
     )

@@ -1,0 +1,1 @@
+"""AWS: sessions and credentials, the state backend, the cluster-access pre-check."""

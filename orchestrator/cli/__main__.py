@@ -1,0 +1,9 @@
+"""`python -m orchestrator.cli`: what the `orch` command runs (tests and benchmarks start it this way)."""
+
+import os
+
+from orchestrator.cli import main
+
+# Child processes (the engines) inherit it, so their output reaches the unit logs as it is written.
+os.environ.setdefault("PYTHONUNBUFFERED", "1")
+main()
