@@ -127,37 +127,31 @@ resource "aws_backup_vault_lock_configuration" "copy" {
 }
 
 # ---------------------------------------------------------------- service role
-data "aws_iam_policy_document" "assume" {
-  statement {
-    sid     = "BackupAssumes"
-    actions = ["sts:AssumeRole"]
+# Trusted by AWS Backup only for this account's jobs (the confused deputy); the Sid is the one the
+# hand-written role had.
+module "service_role" {
+  source = "../iam-role"
 
-    principals {
-      type        = "Service"
-      identifiers = ["backup.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
+  name             = "${var.name_prefix}-backup"
+  description      = "AWS Backup service role of ${var.name_prefix} (backup and restore of the selected resources)"
+  trusted_services = ["backup.amazonaws.com"]
+  trusted_services_conditions = [
+    { test = "StringEquals", variable = "aws:SourceAccount", values = [local.account_id] },
+  ]
+  trust_statement_sids = { services = "BackupAssumes" }
+  managed_policy_arns  = local.managed_policies
+  tags                 = var.tags
 }
 
-resource "aws_iam_role" "backup" {
-  name               = "${var.name_prefix}-backup"
-  description        = "AWS Backup service role of ${var.name_prefix} (backup and restore of the selected resources)"
-  assume_role_policy = data.aws_iam_policy_document.assume.json
-
-  tags = merge(var.tags, { Name = "${var.name_prefix}-backup" })
+# The role and its attachments were hand-written here before; moved, not replaced.
+moved {
+  from = aws_iam_role.backup
+  to   = module.service_role.aws_iam_role.this
 }
 
-resource "aws_iam_role_policy_attachment" "backup" {
-  for_each = local.managed_policies
-
-  role       = aws_iam_role.backup.name
-  policy_arn = each.value
+moved {
+  from = aws_iam_role_policy_attachment.backup
+  to   = module.service_role.aws_iam_role_policy_attachment.managed
 }
 
 # ---------------------------------------------------------------- plan and selections
@@ -207,10 +201,10 @@ resource "aws_backup_selection" "resources" {
 
   name         = "${var.name_prefix}-data"
   plan_id      = aws_backup_plan.this.id
-  iam_role_arn = aws_iam_role.backup.arn
+  iam_role_arn = module.service_role.arn
   resources    = values(var.resource_arns)
 
-  depends_on = [aws_iam_role_policy_attachment.backup]
+  depends_on = [module.service_role]
 }
 
 # EBS volumes opt in by tag (a PersistentVolume's StorageClass or the EBS CSI driver's
@@ -220,7 +214,7 @@ resource "aws_backup_selection" "tagged_ebs" {
 
   name         = "${var.name_prefix}-tagged-ebs"
   plan_id      = aws_backup_plan.this.id
-  iam_role_arn = aws_iam_role.backup.arn
+  iam_role_arn = module.service_role.arn
   resources    = ["arn:${local.partition}:ec2:${local.region}:${local.account_id}:volume/*"]
 
   condition {
@@ -230,5 +224,5 @@ resource "aws_backup_selection" "tagged_ebs" {
     }
   }
 
-  depends_on = [aws_iam_role_policy_attachment.backup]
+  depends_on = [module.service_role]
 }

@@ -30,7 +30,7 @@ output "plan_arn" {
 
 output "service_role_arn" {
   description = "ARN of the AWS Backup service role (backup and restore policies)."
-  value       = aws_iam_role.backup.arn
+  value       = module.service_role.arn
 }
 
 output "selection_ids" {

@@ -62,7 +62,7 @@ run "plan_retention_lock_and_selections" {
     error_message = "EBS volumes are selected by their Backup tag."
   }
   assert {
-    condition = toset([for a in aws_iam_role_policy_attachment.backup : a.policy_arn]) == toset([
+    condition = module.service_role.managed_policy_arns == toset([
       "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
       "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
     ])
