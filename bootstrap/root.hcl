@@ -7,11 +7,13 @@
 #   cd bootstrap/10-iam-baseline  && terragrunt apply        (as an administrator of the account)
 # then set env.yaml execution_role.arn to the execution_role_arn output.
 # Local mode (ORCH_LOCAL_ENDPOINT set, as `orch --local` does) targets the emulator exactly like
-# environments/LIVE/root.hcl.
+# environments/LIVE/root.hcl. The remote state and the provider are
+# environments/backend-and-provider.hcl's, which each unit includes too and which reads these locals.
 locals {
   common = read_terragrunt_config("${get_parent_terragrunt_dir()}/common.hcl")
   env    = local.common.locals.env
-  layer  = basename(get_terragrunt_dir())
+  # get_original_terragrunt_dir(): the unit, also when ../environments/backend-and-provider.hcl reads this file.
+  layer  = basename(get_original_terragrunt_dir())
 
   modules = "${get_parent_terragrunt_dir()}/../terraform/modules"
 
@@ -36,59 +38,24 @@ locals {
   # environment's emulator bucket (`orch --local bootstrap --env NAME` creates it) under management/.
   env_state = {
     bucket     = local.env.state.bucket
-    key        = "${local.env.state.key_prefix}/bootstrap/${path_relative_to_include()}/terraform.tfstate"
+    key        = "${local.env.state.key_prefix}/bootstrap/${local.layer}/terraform.tfstate"
     kms_key_id = "arn:aws:kms:${local.region}:${local.account_id}:${local.env.state.kms_alias}"
   }
   state = !local.is_management ? local.env_state : (local.is_local ? merge(local.env_state, {
-    key = "management/bootstrap/${path_relative_to_include()}/terraform.tfstate"
+    key = "management/bootstrap/${local.layer}/terraform.tfstate"
     }) : {
     bucket     = local.management.state.bucket
-    key        = "${local.management.state.key_prefix}/bootstrap/${path_relative_to_include()}/terraform.tfstate"
+    key        = "${local.management.state.key_prefix}/bootstrap/${local.layer}/terraform.tfstate"
     kms_key_id = null # the bucket's default encryption (SSE-KMS) applies
   })
-}
-
-remote_state {
-  backend      = "s3"
-  disable_init = true
-  generate = {
-    path      = "backend.tf"
-    if_exists = "overwrite_terragrunt"
-  }
-  config = merge(
-    {
-      bucket       = local.state.bucket
-      key          = local.state.key
-      region       = local.region
-      encrypt      = true
-      use_lockfile = contains(["s3", "both"], local.lock_mode)
-    },
-    { for k, v in { kms_key_id = local.state.kms_key_id } : k => v if v != null },
-    # Terragrunt-only keys: how `terragrunt backend bootstrap` creates the management account's state
-    # bucket (once, docs/accounts.md): SSE-KMS; versioning, public access block and the TLS-only policy
-    # are its defaults.
-    { for k, v in { bucket_sse_algorithm = "aws:kms" } : k => v if local.is_management && !local.is_local },
-    # Optional settings as filtered for-expressions: a conditional `x ? {..} : {}` is a type error in HCL.
-    { for k, v in { dynamodb_table = local.env.state.lock_table } : k => v if contains(["dynamodb", "both"], local.lock_mode) },
-    { for k, v in local.local_mode.backend_config : k => v if local.is_local },
-  )
-}
-
-# No assume_role here: the bootstrap runs as an administrator of the account (orch exports the
-# caller's credentials, or the execution role once it exists and env.yaml names it).
-generate "provider" {
-  path      = "provider.tf"
-  if_exists = "overwrite_terragrunt"
-  contents  = <<-EOT
-    provider "aws" {
-      region              = "${local.region}"
-      allowed_account_ids = ["${local.account_id}"]
-      default_tags {
-        tags = ${jsonencode(local.tags)}
-      }
-      ${local.is_local ? indent(2, local.local_mode.provider_settings) : "# real AWS: default endpoints"}
-    }
-  EOT
+  lock_table = try(local.env.state.lock_table, null)
+  # Terragrunt-only keys: how `terragrunt backend bootstrap` creates the management account's state
+  # bucket (once, docs/accounts.md): SSE-KMS; versioning, public access block and the TLS-only policy
+  # are its defaults.
+  backend_extra = { for k, v in { bucket_sse_algorithm = "aws:kms" } : k => v if local.is_management && !local.is_local }
+  # No assume_role here: the bootstrap runs as an administrator of the account (orch exports the
+  # caller's credentials, or the execution role once it exists and env.yaml names it).
+  provider_credentials = "# credentials: an administrator's of the account (no role is assumed)"
 }
 
 inputs = {

@@ -6,6 +6,10 @@ include "root" {
   expose = true
 }
 
+include "backend_and_provider" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../environments/backend-and-provider.hcl"
+}
+
 terraform {
   source = "${include.root.locals.modules}//state-backend"
 }

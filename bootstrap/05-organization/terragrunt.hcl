@@ -8,6 +8,10 @@ include "root" {
   expose = true
 }
 
+include "backend_and_provider" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../environments/backend-and-provider.hcl"
+}
+
 locals {
   org      = include.root.locals.accounts.organization
   accounts = include.root.locals.accounts.accounts

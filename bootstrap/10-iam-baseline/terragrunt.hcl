@@ -8,6 +8,10 @@ include "root" {
   expose = true
 }
 
+include "backend_and_provider" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/../environments/backend-and-provider.hcl"
+}
+
 locals {
   iam = read_terragrunt_config("${get_parent_terragrunt_dir("root")}/common.hcl").locals.iam
 }

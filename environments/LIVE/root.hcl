@@ -1,6 +1,8 @@
-# Shared Terragrunt configuration for every unit of every environment: remote state and the
-# AWS provider are defined once here. A unit includes it and its catalog file
-# (environments/catalog/units/NN-name.hcl), which reads these locals with read_terragrunt_config.
+# Shared Terragrunt configuration for every unit of every environment: where its state goes, which
+# account and credentials its AWS provider uses, and the inputs every module receives. A unit
+# includes it, ../backend-and-provider.hcl (which turns these locals into the remote_state and the
+# provider, for the bootstrap units too) and its catalog file (environments/catalog/units/NN-name.hcl);
+# both read these locals with read_terragrunt_config.
 # get_original_terragrunt_dir() is the unit's directory in both cases (get_terragrunt_dir() is not
 # when this file is read from the catalog), so the environment is always the unit's parent folder.
 locals {
@@ -34,54 +36,22 @@ locals {
   account_arn_from = ":${local.env.account_id}:"
   account_arn_to   = ":${local.account_id}:"
 
-  lock_mode = try(local.env.state.lock_mode, "s3")
+  # Read by ../backend-and-provider.hcl.
+  state = {
+    bucket     = local.env.state.bucket
+    key        = "${local.env.state.key_prefix}/${local.layer}/terraform.tfstate"
+    kms_key_id = "arn:aws:kms:${local.region}:${local.account_id}:${local.env.state.kms_alias}"
+  }
+  lock_mode     = try(local.env.state.lock_mode, "s3")
+  lock_table    = try(local.env.state.lock_table, null)
+  backend_extra = {}
+  provider_credentials = local.provider_assume ? local.assume_role_block : "# credentials: the caller's, or the execution role orch assumed"
 
   # `orch validate` is offline: units then take their dependencies' typed mock outputs
   # instead of reading state (every dependency block sets skip_outputs from this).
   offline = get_env("ORCH_OFFLINE", "") != ""
 
   tags = merge(local.env.tags, { Layer = local.layer })
-
-}
-
-remote_state {
-  backend = "s3"
-  # orch bootstrap creates and hardens the bucket (KMS, TLS-only policy, versioning);
-  # Terragrunt's own bucket creation would skip those, so it is turned off.
-  disable_init = true
-  generate = {
-    path      = "backend.tf"
-    if_exists = "overwrite_terragrunt"
-  }
-  config = merge(
-    {
-      bucket       = local.env.state.bucket
-      key          = "${local.env.state.key_prefix}/${local.layer}/terraform.tfstate"
-      region       = local.region
-      encrypt      = true
-      kms_key_id   = "arn:aws:kms:${local.region}:${local.account_id}:${local.env.state.kms_alias}"
-      use_lockfile = contains(["s3", "both"], local.lock_mode)
-    },
-    # Optional settings as filtered for-expressions: a conditional `x ? {..} : {}` is a type error in HCL.
-    { for k, v in { dynamodb_table = local.env.state.lock_table } : k => v if contains(["dynamodb", "both"], local.lock_mode) },
-    { for k, v in local.local_mode.backend_config : k => v if local.is_local },
-  )
-}
-
-generate "provider" {
-  path      = "provider.tf"
-  if_exists = "overwrite_terragrunt"
-  contents  = <<-EOT
-    provider "aws" {
-      region              = "${local.region}"
-      allowed_account_ids = ["${local.account_id}"]
-      ${local.provider_assume ? indent(2, local.assume_role_block) : "# credentials: the caller's, or the execution role orch assumed"}
-      default_tags {
-        tags = ${jsonencode(local.tags)}
-      }
-      ${local.is_local ? indent(2, local.local_mode.provider_settings) : "# real AWS: default endpoints"}
-    }
-  EOT
 }
 
 # Every module receives these; modules declare the ones they use. In local mode the
