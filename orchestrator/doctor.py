@@ -12,7 +12,6 @@ from rich.console import Console
 from rich.table import Table
 
 from orchestrator import tools
-from orchestrator.cli.options import GlobalOptions
 
 PYTHON_DEPS = ["typer", "rich", "networkx", "boto3", "pydantic", "pyyaml"]
 OPTIONAL_PYTHON_DEPS = ["moto", "pytest"]
@@ -90,14 +89,14 @@ def _check_python(report: DoctorReport) -> None:
                 report.missing.append(f"python package {dist}")
 
 
-def _check_aws(report: DoctorReport, options: GlobalOptions) -> None:
+def _check_aws(report: DoctorReport, profile: str | None) -> None:
     """Who the AWS chain says we are; never fatal (the emulator needs no credentials)."""
     import boto3
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        session = boto3.Session(profile_name=options.profile) if options.profile else boto3.Session()
+        session = boto3.Session(profile_name=profile) if profile else boto3.Session()
         if session.get_credentials() is None:
             report.aws = {"identity": None, "status": "no credentials"}
             return
@@ -142,13 +141,13 @@ def _check_emulator(report: DoctorReport) -> None:
         report.emulator["running"] = False
 
 
-def run(options: GlobalOptions | None = None) -> DoctorReport:
-    options = options or GlobalOptions()
+def run(profile: str | None = None) -> DoctorReport:
+    """Every check; `profile` is the AWS profile whose identity to report (default: the standard chain)."""
     report = DoctorReport()
     _check_tools(report)
     _check_providers(report)
     _check_python(report)
-    _check_aws(report, options)
+    _check_aws(report, profile)
     _check_aws_cli(report)
     _check_emulator(report)
     return report

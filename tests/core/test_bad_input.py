@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from _core_helpers import FIXTURES, needs_engines, orch
 
-from orchestrator.cli import hoist_global_options
+from orchestrator.cli.options import hoist_global_options
 from orchestrator.config import load_env_file
 from orchestrator.errors import ConfigError
 
@@ -161,7 +161,7 @@ CLI_CASES = [
     ("parallelism 0", ["plan", "--env", "eks-prod", "--all", "--parallelism", "0"], "'--parallelism'"),
     ("unknown option", ["plan", "--env", "eks-prod", "--colour"], "No such option: --colour"),
     ("unknown command", ["plna", "--env", "eks-prod"], "No such command 'plna'"),
-    ("unknown format", ["graph", "--env", "eks-prod", "--format", "yaml"], "unknown format 'yaml'"),
+    ("unknown format", ["graph", "--env", "eks-prod", "--format", "yaml"], "'yaml' is not one of 'tree'"),
     (
         "profile given after the command, unknown",
         ["plan", "--env", "eks-prod", "--all", "--profile", "nope"],
