@@ -12,13 +12,25 @@ import typer
 
 from orchestrator.cli import options, output
 from orchestrator.cli.options import BootstrapEnv
-from orchestrator.errors import EXIT_CHANGES
+from orchestrator.errors import EXIT_CHANGES, ConfigError
 
 ResultAsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 Repair = Annotated[bool, typer.Option("--repair", help="Fix settings that drifted from the wanted state.")]
 SessionName = Annotated[
     str | None, typer.Option("--session-name", help="STS session name (default orch-$BUILD_TAG or orch-$USER).")
 ]
+
+
+def _env_or_the_only_one(env_name: str | None) -> str:
+    """`--env` (or ORCH_ENV), else the one environment there is; several and none given is an error."""
+    from orchestrator.config import available_envs
+
+    if env_name:
+        return env_name
+    envs = available_envs()
+    if len(envs) == 1:
+        return envs[0]
+    raise ConfigError(f"--env is required (environments: {', '.join(envs) or 'none'})")
 
 
 def bootstrap(
@@ -38,7 +50,7 @@ def bootstrap(
     from orchestrator.config import load_env
 
     given = options.global_options(ctx)
-    env = load_env(options.env_or_the_only_one(env_name))
+    env = load_env(_env_or_the_only_one(env_name))
     session = open_session(env, local=given.local, profile=given.profile, guard=True, session_name=session_name)
     result = run_bootstrap(env, session, repair=repair)
     if as_json:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from typer.core import TyperGroup
 
-from orchestrator.errors import ConfigError, OrchError
+from orchestrator.errors import OrchError
 
 if TYPE_CHECKING:
     from typer import _click
@@ -306,15 +306,3 @@ def run_options(
         unit_timeout=parse_duration(timeout),
         force_unlock=force_unlock,
     )
-
-
-def env_or_the_only_one(env_name: str | None) -> str:
-    """`--env` (or ORCH_ENV), else the one environment there is; several and none given is an error."""
-    from orchestrator.config import available_envs
-
-    if env_name:
-        return env_name
-    envs = available_envs()
-    if len(envs) == 1:
-        return envs[0]
-    raise ConfigError(f"--env is required (environments: {', '.join(envs) or 'none'})")
