@@ -1,6 +1,7 @@
 """The `orch` command: the app, its global options, one module per command, and `main()`.
 
-Exit codes: 0 ok; 1 error; 2 changes or drift present (plan --detailed-exitcode, drift).
+Exit codes: 0 ok; 1 error; 2 changes or drift present (plan --detailed-exitcode, drift); 3 a bug in orch
+(one line, traceback in a crash log; cli/error_handler.py); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -40,9 +41,10 @@ Plan, apply and watch the Terragrunt layers of an AWS EKS platform, in dependenc
   orch drift --env eks-prod --all      nightly drift job
   orch unlock --env eks-prod --unit U  after a killed apply: release what it left locked
 
-[bold]Exit codes[/bold]  0 ok · 1 error · 2 changes or drift present (plan --detailed-exitcode, drift) · 130 interrupted
+[bold]Exit codes[/bold]  0 ok · 1 error · 2 changes or drift present (plan --detailed-exitcode, drift)
+· 3 a bug in orch (crash log) · 130 interrupted
 """
-EXIT_HELP = "Exit codes: 0 ok · 1 error · 2 changes or drift present · 130 interrupted."
+EXIT_HELP = "Exit codes: 0 ok · 1 error · 2 changes or drift present · 3 bug in orch · 130 interrupted."
 UNLOCK_EXIT_HELP = "Exit codes: 0 released (or nothing held) · 1 refused or failed."
 
 app = typer.Typer(

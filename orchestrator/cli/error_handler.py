@@ -2,7 +2,8 @@
 
 An OrchError is a failure the user can act on: "error: <message>" (and its hint), its exit code. A usage
 error exits 1, not click's 2, because 2 means "changes present" to scripts that run orch. Ctrl-C exits
-130. Anything else is a bug: one line for the user, the traceback in a crash log for the bug report.
+130. Anything else is a bug: one line for the user, the traceback in a crash log for the bug report,
+exit 3.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from orchestrator.errors import EXIT_ERROR, EXIT_INTERRUPTED, OrchError
+from orchestrator.errors import EXIT_BUG, EXIT_ERROR, EXIT_INTERRUPTED, OrchError
 
 err_console = Console(stderr=True)
 
@@ -46,10 +47,11 @@ def error_handler() -> Iterator[None]:
     except Exception as exc:
         where = write_crash_log(exc)
         _error(
-            f"internal error: {type(exc).__name__}: {exc}"
+            f"unexpected error: {type(exc).__name__}: {exc}"
             + (f" (traceback in {where}; please attach it to a bug report)" if where else "")
         )
-        sys.exit(EXIT_ERROR)
+        # 3, not 1: a script can tell a bug in orch from a failure in the stack it runs.
+        sys.exit(EXIT_BUG)
 
 
 def write_crash_log(exc: BaseException) -> str | None:

@@ -33,10 +33,10 @@ def test_an_unexpected_exception_is_one_line_and_a_crash_log(
     monkeypatch.setenv("ORCH_STATE_DIR", str(tmp_path))
     with pytest.raises(SystemExit) as exit_info:
         cli.main()
-    assert exit_info.value.code == 1
+    assert exit_info.value.code == 3
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    assert "internal error: KeyError: 'unit-that-vanished'" in err
+    assert "unexpected error: KeyError: 'unit-that-vanished'" in err
     (log,) = tmp_path.glob("crash-*.log")
     assert str(log) in err.replace("\n", "")
     assert "Traceback" in log.read_text() and "unit-that-vanished" in log.read_text()
