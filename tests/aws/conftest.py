@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from _aws_helpers import Emu
 
 from orchestrator import emulator
+from tests.helpers import Emu
 
 
 @pytest.fixture(scope="session")

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
-from _aws_helpers import REGION, Emu
 from botocore.exceptions import ClientError
 
-from orchestrator import tools
 from orchestrator.planfile import summarize
+from tests.helpers import REGION, Emu, emulator_network, emulator_provider, tofu_runner
 
 pytestmark = [pytest.mark.emulator, pytest.mark.engines]
 
@@ -29,50 +27,6 @@ CREATED_WITH = "8.0.mysql_aurora.3.08.0"
 UPGRADED_TO = "8.0.mysql_aurora.3.09.0"
 
 CONFIG = """
-terraform {{
-  required_providers {{
-    aws = {{ source = "hashicorp/aws" }}
-  }}
-}}
-
-provider "aws" {{
-  region                      = "{region}"
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  endpoints {{
-    ec2            = "{endpoint}"
-    iam            = "{endpoint}"
-    kms            = "{endpoint}"
-    logs           = "{endpoint}"
-    rds            = "{endpoint}"
-    secretsmanager = "{endpoint}"
-    sts            = "{endpoint}"
-  }}
-}}
-
-resource "aws_vpc" "this" {{
-  cidr_block = "10.44.0.0/16"
-}}
-
-resource "aws_subnet" "this" {{
-  for_each          = {{ a = "10.44.1.0/24", c = "10.44.2.0/24" }}
-  vpc_id            = aws_vpc.this.id
-  cidr_block        = each.value
-  availability_zone = "{region}${{each.key}}"
-}}
-
-resource "aws_security_group" "this" {{
-  name   = "aurora-version-test"
-  vpc_id = aws_vpc.this.id
-}}
-
-resource "aws_kms_key" "this" {{
-  description = "aurora version test"
-}}
-
 module "aurora" {{
   source = "{module}"
 
@@ -96,26 +50,15 @@ output "engine_version_actual" {{
 def test_plan_stays_empty_after_an_aws_side_minor_upgrade(
     fresh_emu: Emu, engine_env: dict[str, str], tmp_path: Path
 ) -> None:
-    tofu = str(tools.find_tool("tofu"))
-    env = {**engine_env, "AWS_CA_BUNDLE": str(fresh_emu.status.ca_bundle)} if fresh_emu.status.ca_bundle else engine_env
-
-    def run(command: str, *args: str) -> subprocess.CompletedProcess[str]:
-        flags = [] if command in ("output", "show") else ["-input=false"]
-        return subprocess.run(
-            [tofu, command, *flags, "-no-color", *args],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+    run = tofu_runner(tmp_path, engine_env, fresh_emu.status.ca_bundle)
 
     def configure(version: str) -> None:
         (tmp_path / "main.tf").write_text(
             # A relative (local) source: an absolute one is a package of its own, which the module's
             # ../iam-role would escape.
-            CONFIG.format(
+            emulator_provider(fresh_emu.endpoint, "ec2", "iam", "kms", "logs", "rds", "secretsmanager", "sts")
+            + emulator_network("aurora-version", 44)
+            + CONFIG.format(
                 region=REGION, endpoint=fresh_emu.endpoint, module=os.path.relpath(MODULE, tmp_path), version=version
             )
         )

@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from _aws_helpers import Emu, clean_env, read_json, run_orch
 from botocore.exceptions import ClientError
 
 from orchestrator.aws import backend
 from orchestrator.aws.session import RunSession, open_session
 from orchestrator.config import EnvConfig, load_env, load_env_file
 from orchestrator.errors import ConfigError
+from tests.helpers import Emu, clean_env, run_orch, wait_until
 
 pytestmark = pytest.mark.emulator
 
@@ -21,9 +21,9 @@ BUCKET = ENV.state.bucket
 
 
 def bootstrap_cli(emu: Emu, home: Path, *extra: str) -> tuple[int, dict]:
-    out = run_orch(["--local", "bootstrap", "--env", "eks-prod", "--json", *extra], emu.orch_env(home))
+    out = run_orch("--local", "bootstrap", "--env", "eks-prod", "--json", *extra, env=emu.orch_env(home))
     assert out.returncode in (0, 2), out.stderr
-    return out.returncode, read_json(out.stdout)
+    return out.returncode, json.loads(out.stdout)
 
 
 def assert_backend_complete(emu: Emu, kms_key: str) -> None:
@@ -179,7 +179,6 @@ def test_plain_moto_gets_no_policy_and_says_so(tmp_path: Path) -> None:
     """An emulator orch did not start (ORCH_LOCAL_ENDPOINT, plain HTTP moto): no lock-out policy, reported."""
     import subprocess
     import sys
-    import time
 
     from orchestrator import emulator
 
@@ -191,11 +190,9 @@ def test_plain_moto_gets_no_policy_and_says_so(tmp_path: Path) -> None:
     )
     try:
         endpoint = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while not emulator.healthy(endpoint) and time.monotonic() < deadline:
-            time.sleep(0.2)
+        wait_until(lambda: emulator.healthy(endpoint), timeout=30)
         env = clean_env(tmp_path, ORCH_STATE_DIR=str(tmp_path / ".orch"), ORCH_LOCAL_ENDPOINT=endpoint)
-        out = run_orch(["--local", "bootstrap", "--env", "eks-prod", "--json"], env)
+        out = run_orch("--local", "bootstrap", "--env", "eks-prod", "--json", env=env)
         assert out.returncode == 0, out.stderr
         result = json.loads(out.stdout)
         assert any("bucket policy not applied" in u for u in result["unverifiable"])
@@ -211,8 +208,13 @@ def test_plan_before_bootstrap_says_to_bootstrap(fresh_emu: Emu, tmp_path: Path)
     """No state bucket yet: orch refuses before any engine runs and names the command that fixes it
     (Terragrunt alone would suggest --backend-bootstrap, a bucket without orch's hardening)."""
     out = run_orch(
-        ["--local", "plan", "--env", "eks-prod", "--layer", "00-foundation"],
-        fresh_emu.orch_env(tmp_path / "home", ORCH_RUNS_DIR=str(tmp_path / "runs")),
+        "--local",
+        "plan",
+        "--env",
+        "eks-prod",
+        "--layer",
+        "00-foundation",
+        env=fresh_emu.orch_env(tmp_path / "home", ORCH_RUNS_DIR=str(tmp_path / "runs")),
     )
     assert out.returncode == 1, out.stdout + out.stderr
     assert "state bucket orch-tfstate-eks-prod-111111111111 does not exist in the local emulator" in out.stderr
@@ -234,7 +236,7 @@ def test_a_state_bucket_of_another_account_is_refused_before_anything_is_created
     other = fresh_emu.client("s3", **fresh_emu.as_account("222222222222"))
     other.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "ap-northeast-2"})
 
-    out = run_orch(["--local", "bootstrap", "--env", "eks-prod"], fresh_emu.orch_env(tmp_path))
+    out = run_orch("--local", "bootstrap", "--env", "eks-prod", env=fresh_emu.orch_env(tmp_path))
     assert out.returncode == 1, out.stdout + out.stderr
     lines = error_lines(out.stderr)
     assert len(lines) == 2 and "Traceback" not in out.stderr, out.stderr
@@ -259,7 +261,7 @@ def test_a_disabled_or_deleted_state_key_is_refused_with_the_kms_command(fresh_e
     s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Suspended"})
 
     for extra in ([], ["--repair"]):
-        out = run_orch(["--local", "bootstrap", "--env", "eks-prod", *extra], fresh_emu.orch_env(tmp_path))
+        out = run_orch("--local", "bootstrap", "--env", "eks-prod", *extra, env=fresh_emu.orch_env(tmp_path))
         assert out.returncode == 1, out.stdout + out.stderr
         lines = error_lines(out.stderr)
         assert len(lines) == 2 and "Traceback" not in out.stderr, out.stderr
@@ -271,7 +273,7 @@ def test_a_disabled_or_deleted_state_key_is_refused_with_the_kms_command(fresh_e
 
     kms.enable_key(KeyId=key_id)
     kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
-    out = run_orch(["--local", "bootstrap", "--env", "eks-prod"], fresh_emu.orch_env(tmp_path))
+    out = run_orch("--local", "bootstrap", "--env", "eks-prod", env=fresh_emu.orch_env(tmp_path))
     assert out.returncode == 1, out.stdout + out.stderr
     assert f"points to key {key_id}, which is PendingDeletion, deletion scheduled for " in out.stderr
     assert (
@@ -297,7 +299,7 @@ def test_plan_refuses_a_broken_state_bucket_until_repaired(fresh_emu: Emu, tmp_p
     plan = ["--local", "plan", "--env", "eks-prod", "--layer", "00-foundation", "--json"]
 
     def refused() -> list[str]:
-        out = run_orch(plan, env)
+        out = run_orch(*plan, env=env)
         assert out.returncode == 1, out.stdout[-3000:] + out.stderr[-3000:]
         lines = error_lines(out.stderr)
         assert len(lines) == 2 and "Traceback" not in out.stderr, out.stderr
@@ -335,7 +337,7 @@ def test_plan_refuses_a_broken_state_bucket_until_repaired(fresh_emu: Emu, tmp_p
     assert hint.endswith(f"aws kms enable-key --key-id {key_id} --region ap-northeast-2"), hint
 
     kms.enable_key(KeyId=key_id)
-    out = run_orch(plan, env, timeout=600)
+    out = run_orch(*plan, env=env, timeout=600)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     assert json.loads(out.stdout)["units"][0]["result"] == "changes"
 

@@ -6,13 +6,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from _aws_helpers import Emu, clean_env, run_orch, scan_for_secrets
 
 from orchestrator import emulator
 from orchestrator.aws import credentials
 from orchestrator.aws.credentials import AccountMismatchError
 from orchestrator.aws.session import open_session
 from orchestrator.config import EnvConfig, load_env
+from tests.helpers import Emu, clean_env, run_orch, scan_for_secrets
 
 pytestmark = pytest.mark.emulator
 
@@ -34,8 +34,12 @@ def test_emulator_with_another_account_is_refused(tmp_path: Path) -> None:
     emulator.start(state / "local", account_id="999999999999")
     try:
         out = run_orch(
-            ["--local", "bootstrap", "--env", "eks-prod", "--json"],
-            clean_env(tmp_path, ORCH_STATE_DIR=str(state), ORCH_LOCAL_ACCOUNT_ID="123456789012"),
+            "--local",
+            "bootstrap",
+            "--env",
+            "eks-prod",
+            "--json",
+            env=clean_env(tmp_path, ORCH_STATE_DIR=str(state), ORCH_LOCAL_ACCOUNT_ID="123456789012"),
         )
     finally:
         emulator.stop(state / "local")
@@ -71,13 +75,13 @@ def test_real_mode_guard_compares_with_env_account(emu: Emu, monkeypatch: pytest
 
 
 def test_missing_credentials_is_one_clear_line(tmp_path: Path) -> None:
-    out = run_orch(["bootstrap", "--env", "eks-prod"], clean_env(tmp_path))
+    out = run_orch("bootstrap", "--env", "eks-prod", env=clean_env(tmp_path))
     assert out.returncode == 1
     lines = [line for line in out.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, out.stderr
     assert credentials.LOOKED_FOR in lines[0]
 
-    out = run_orch(["--profile", "nope", "bootstrap", "--env", "eks-prod"], clean_env(tmp_path))
+    out = run_orch("--profile", "nope", "bootstrap", "--env", "eks-prod", env=clean_env(tmp_path))
     assert out.returncode == 1 and "'nope'" in out.stderr and "Traceback" not in out.stderr
 
 

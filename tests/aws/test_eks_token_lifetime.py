@@ -32,13 +32,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _aws_helpers import REGION, Emu, clean_env, tofu_runner
 
 from orchestrator import emulator
+from tests.helpers import REGION, REPO, Emu, clean_env, tofu_runner
 
 pytestmark = [pytest.mark.emulator, pytest.mark.engines]
 
-REPO = Path(__file__).resolve().parents[2]
 PROVIDERS_FILE = REPO / "environments/catalog/kubernetes_providers.tf"
 CLUSTER = "token-test"
 

@@ -7,20 +7,19 @@ import os
 import shlex
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from _aws_helpers import clean_env, run_orch
 
 from orchestrator import emulator
+from tests.helpers import clean_env, run_orch, wait_until
 
 pytestmark = pytest.mark.emulator
 
 
 def test_up_status_down(tmp_path: Path) -> None:
     env = clean_env(tmp_path, ORCH_STATE_DIR=str(tmp_path / ".orch"))
-    up = run_orch(["local", "up", "--json"], env)
+    up = run_orch("local", "up", "--json", env=env)
     assert up.returncode == 0, up.stderr
     info = json.loads(up.stdout)
     try:
@@ -33,14 +32,14 @@ def test_up_status_down(tmp_path: Path) -> None:
         assert (local / "moto.log").exists() and (local / "tls" / "cert.pem").exists()
         assert emulator.healthy(info["endpoint"], cafile=local / "tls" / "cert.pem")
 
-        status = run_orch(["local", "status", "--json"], env)
+        status = run_orch("local", "status", "--json", env=env)
         assert status.returncode == 0 and json.loads(status.stdout) == info
-        again = run_orch(["local", "up", "--json"], env)  # already up: same server
+        again = run_orch("local", "up", "--json", env=env)  # already up: same server
         assert json.loads(again.stdout)["pid"] == info["pid"]
 
         # `eval "$(orch local env)"` then the AWS SDK reaches the emulator over verified TLS,
         # with no endpoint or certificate given in code.
-        exports = run_orch(["local", "env", "--region", "eu-west-1"], env)
+        exports = run_orch("local", "env", "--region", "eu-west-1", env=env)
         assert exports.returncode == 0, exports.stderr
         probe = (
             "import boto3; "
@@ -57,15 +56,13 @@ def test_up_status_down(tmp_path: Path) -> None:
         assert shell.returncode == 0, shell.stderr
         assert shell.stdout.split() == ["123456789012", "eu-west-1"]
     finally:
-        down = run_orch(["local", "down", "--json"], env)
+        down = run_orch("local", "down", "--json", env=env)
     assert down.returncode == 0 and json.loads(down.stdout) == {"stopped": True}
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and emulator._pid_alive(info["pid"]):
-        time.sleep(0.1)
+    wait_until(lambda: not emulator._pid_alive(info["pid"]), timeout=5, interval=0.1)
     assert not emulator._pid_alive(info["pid"])
-    status = run_orch(["local", "status", "--json"], env)
+    status = run_orch("local", "status", "--json", env=env)
     assert status.returncode == 1 and json.loads(status.stdout)["endpoint"] is None
-    none = run_orch(["local", "env"], env)
+    none = run_orch("local", "env", env=env)
     assert none.returncode == 1 and "no emulator is running" in none.stderr and "Traceback" not in none.stderr
 
 
@@ -73,7 +70,7 @@ def test_local_flag_starts_the_emulator_and_leaves_it_running(tmp_path: Path) ->
     state = tmp_path / ".orch"
     env = clean_env(tmp_path, ORCH_STATE_DIR=str(state), ORCH_LOCAL="1")
     try:
-        out = run_orch(["bootstrap", "--env", "eks-prod", "--json"], env)
+        out = run_orch("bootstrap", "--env", "eks-prod", "--json", env=env)
         assert out.returncode == 0, out.stderr
         assert json.loads(out.stdout)["changed"] is True
         running = emulator.status(state / "local")
@@ -103,20 +100,20 @@ def test_plans_keep_working_after_the_emulator_restarts(tmp_path: Path) -> None:
     env = clean_env(tmp_path, ORCH_STATE_DIR=str(tmp_path / ".orch"), ORCH_RUNS_DIR=str(tmp_path / "runs"))
     try:
         for _ in range(2):
-            assert (up := run_orch(["local", "up"], env)).returncode == 0, up.stderr
-            boot = run_orch(["--local", "bootstrap", "--env", "eks-prod"], env, timeout=300)
+            assert (up := run_orch("local", "up", env=env)).returncode == 0, up.stderr
+            boot = run_orch("--local", "bootstrap", "--env", "eks-prod", env=env, timeout=300)
             assert boot.returncode == 0, boot.stderr
             plan = run_orch(
-                ["--local", "plan", "--env", "eks-prod", "--layer", "00-foundation", "--json"], env, timeout=600
+                "--local", "plan", "--env", "eks-prod", "--layer", "00-foundation", "--json", env=env, timeout=600
             )
             assert plan.returncode == 0, plan.stdout[-3000:] + plan.stderr[-3000:]
             assert json.loads(plan.stdout)["units"][0]["result"] == "changes"
             port = json.loads((tmp_path / ".orch/local/state.json").read_text())["port"]
             assert list((tmp_path / ".orch/local/tg-cache" / str(port)).glob("*/*/.terragrunt-source-version"))
-            assert (down := run_orch(["local", "down"], env)).returncode == 0, down.stderr
+            assert (down := run_orch("local", "down", env=env)).returncode == 0, down.stderr
             assert not (tmp_path / ".orch/local/tg-cache").exists()
     finally:
-        run_orch(["local", "down"], env)
+        run_orch("local", "down", env=env)
 
 
 def test_an_emulator_gone_during_a_command_is_named_with_the_command_that_starts_it(

@@ -17,9 +17,10 @@ from typing import Any
 import boto3
 import botocore.session
 import pytest
-from _aws_helpers import REGION, Emu, tofu_runner
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
+from tests.helpers import REGION, Emu, tofu_runner
 
 pytestmark = pytest.mark.emulator
 

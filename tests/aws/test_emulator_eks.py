@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _aws_helpers import REGION, Emu, tofu_runner
 from botocore.exceptions import ClientError
 
 from orchestrator.emulator.patches.eks import (
@@ -28,6 +27,7 @@ from orchestrator.emulator.patches.eks import (
     paginate,
     parse_configuration_values,
 )
+from tests.helpers import REGION, Emu, emulator_provider, tofu_runner
 
 pytestmark = pytest.mark.emulator
 
@@ -819,27 +819,6 @@ def test_tags_on_every_eks_resource(eks: Any, iam: Any) -> None:
 # ------------------------------------------------------------------ the real provider
 
 PROVIDER_CONFIG = """
-terraform {{
-  required_providers {{
-    aws = {{ source = "hashicorp/aws" }}
-  }}
-}}
-
-provider "aws" {{
-  region                      = "{region}"
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  endpoints {{
-    ec2 = "{endpoint}"
-    eks = "{endpoint}"
-    iam = "{endpoint}"
-    sts = "{endpoint}"
-  }}
-}}
-
 locals {{
   assume = {{
     eks   = "eks.amazonaws.com"
@@ -983,7 +962,8 @@ def test_provider_applies_eks_access_addons_and_node_groups(
 
     def configure(warm_ip_target: int, max_unavailable: int) -> None:
         (tmp_path / "main.tf").write_text(
-            PROVIDER_CONFIG.format(
+            emulator_provider(fresh_emu.endpoint, "ec2", "eks", "iam", "sts")
+            + PROVIDER_CONFIG.format(
                 region=REGION,
                 endpoint=fresh_emu.endpoint,
                 warm_ip_target=warm_ip_target,

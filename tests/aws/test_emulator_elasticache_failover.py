@@ -11,28 +11,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from _aws_helpers import Emu
-from botocore.exceptions import ClientError
+
+from tests.helpers import Emu, error_of, replication_group
 
 pytestmark = pytest.mark.emulator
-
-
-def error_of(call: Any, **kwargs: Any) -> tuple[str, int, str]:
-    with pytest.raises(ClientError) as raised:
-        call(**kwargs)
-    err = raised.value.response
-    return err["Error"]["Code"], err["ResponseMetadata"]["HTTPStatusCode"], err["Error"].get("Message", "")
-
-
-def replication_group(ec: Any, group_id: str, **kwargs: Any) -> dict[str, Any]:
-    return ec.create_replication_group(
-        ReplicationGroupId=group_id,
-        ReplicationGroupDescription=group_id,
-        Engine="redis",
-        EngineVersion="7.1",
-        CacheNodeType="cache.t4g.micro",
-        **kwargs,
-    )["ReplicationGroup"]
 
 
 def roles(group: dict[str, Any]) -> dict[str, str]:

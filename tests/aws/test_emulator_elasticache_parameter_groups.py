@@ -13,17 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _aws_helpers import REGION, Emu, tofu_runner
 from botocore.exceptions import ClientError
 
+from tests.helpers import REGION, Emu, emulator_provider, error_of, replication_group, tofu_runner
+
 pytestmark = pytest.mark.emulator
-
-
-def error_of(call: Any, **kwargs: Any) -> tuple[str, int, str]:
-    with pytest.raises(ClientError) as raised:
-        call(**kwargs)
-    err = raised.value.response
-    return err["Error"]["Code"], err["ResponseMetadata"]["HTTPStatusCode"], err["Error"].get("Message", "")
 
 
 def parameters(ec: Any, group: str, **kwargs: Any) -> dict[str, dict[str, Any]]:
@@ -238,17 +232,6 @@ def test_modify_and_reset_parameters(fresh_emu: Emu) -> None:
     assert parameters(ec, "tuned")["cluster-enabled"]["ParameterValue"] == "no"
 
 
-def replication_group(ec: Any, group_id: str, **kwargs: Any) -> dict[str, Any]:
-    return ec.create_replication_group(
-        ReplicationGroupId=group_id,
-        ReplicationGroupDescription=group_id,
-        Engine="redis",
-        EngineVersion="7.1",
-        CacheNodeType="cache.t4g.micro",
-        **kwargs,
-    )["ReplicationGroup"]
-
-
 def member_groups(ec: Any, group: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         ec.describe_cache_clusters(CacheClusterId=m)["CacheClusters"][0]["CacheParameterGroup"]
@@ -352,26 +335,6 @@ def test_replication_groups_use_and_hold_their_group(fresh_emu: Emu) -> None:
 # ------------------------------------------------------------------ the real provider
 
 PROVIDER_CONFIG = """
-terraform {{
-  required_providers {{
-    aws = {{ source = "hashicorp/aws" }}
-  }}
-}}
-
-provider "aws" {{
-  region                      = "{region}"
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  endpoints {{
-    ec2         = "{endpoint}"
-    elasticache = "{endpoint}"
-    sts         = "{endpoint}"
-  }}
-}}
-
 resource "aws_elasticache_parameter_group" "this" {{
   name        = "prov-redis7"
   family      = "redis7"
@@ -417,7 +380,8 @@ def test_provider_applies_a_parameter_group_and_a_replication_group_using_it(
 
     def configure(policy: str) -> None:
         (tmp_path / "main.tf").write_text(
-            PROVIDER_CONFIG.format(region=REGION, endpoint=fresh_emu.endpoint, policy=policy)
+            emulator_provider(fresh_emu.endpoint, "ec2", "elasticache", "sts")
+            + PROVIDER_CONFIG.format(region=REGION, endpoint=fresh_emu.endpoint, policy=policy)
         )
 
     configure("volatile-lru")

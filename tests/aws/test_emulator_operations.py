@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _aws_helpers import REGION, Emu, tofu_runner
 from botocore.exceptions import ClientError
 
 from orchestrator.emulator.patches.budgets import notification_key
+from tests.helpers import REGION, Emu, emulator_provider, tofu_runner
 
 pytestmark = pytest.mark.emulator
 
@@ -464,33 +464,6 @@ def test_subscription_filter_to_a_cross_account_destination(fresh_emu: Emu) -> N
 # ------------------------------------------------------------------ through the provider
 
 PROVIDER_CONFIG = """
-terraform {{
-  required_providers {{
-    aws = {{ source = "hashicorp/aws" }}
-  }}
-}}
-
-provider "aws" {{
-  region                      = "{region}"
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  endpoints {{
-    amp     = "{endpoint}"
-    backup  = "{endpoint}"
-    budgets = "{endpoint}"
-    ce      = "{endpoint}"
-    chatbot = "{endpoint}"
-    iam     = "{endpoint}"
-    kms     = "{endpoint}"
-    logs    = "{endpoint}"
-    sns     = "{endpoint}"
-    sts     = "{endpoint}"
-  }}
-}}
-
 resource "aws_kms_key" "this" {{
   description = "operations"
 }}
@@ -652,7 +625,10 @@ def test_provider_applies_the_operations_resources(fresh_emu: Emu, engine_env: d
         values = {"budget": "15000", "threshold": 80, "anomaly": "100", "retention": 7, "channel": "C0123ABCDEF"}
         values.update(changes)
         (tmp_path / "main.tf").write_text(
-            PROVIDER_CONFIG.format(region=REGION, endpoint=fresh_emu.endpoint, destination=destination, **values)
+            emulator_provider(
+                fresh_emu.endpoint, "amp", "backup", "budgets", "ce", "chatbot", "iam", "kms", "logs", "sns", "sts"
+            )
+            + PROVIDER_CONFIG.format(region=REGION, endpoint=fresh_emu.endpoint, destination=destination, **values)
         )
 
     def ok(out: Any) -> bool:

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _aws_helpers import REGION, Emu, tofu_runner
 from botocore.exceptions import ClientError
+
+from tests.helpers import REGION, Emu, emulator_provider, tofu_runner
 
 pytestmark = pytest.mark.emulator
 
@@ -122,27 +123,6 @@ def test_securityhub_list_needs_an_organization_and_its_management_account(fresh
 # ------------------------------------------------------------------------------------------ the provider
 
 PROVIDER_CONFIG = """
-terraform {{
-  required_providers {{
-    aws = {{ source = "hashicorp/aws" }}
-  }}
-}}
-
-provider "aws" {{
-  region                      = "{region}"
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  endpoints {{
-    guardduty     = "{endpoint}"
-    organizations = "{endpoint}"
-    securityhub   = "{endpoint}"
-    sts           = "{endpoint}"
-  }}
-}}
-
 resource "aws_organizations_organization" "this" {{
   feature_set                   = "ALL"
   aws_service_access_principals = ["guardduty.amazonaws.com", "securityhub.amazonaws.com"]
@@ -164,11 +144,15 @@ resource "aws_securityhub_organization_admin_account" "this" {{
 """
 
 
+@pytest.mark.engines
 def test_provider_applies_and_destroys_the_delegated_administrators(
     fresh_emu: Emu, engine_env: dict[str, str], tmp_path: Path
 ) -> None:
     run = tofu_runner(tmp_path, engine_env, fresh_emu.status.ca_bundle)
-    (tmp_path / "main.tf").write_text(PROVIDER_CONFIG.format(region=REGION, endpoint=fresh_emu.endpoint))
+    (tmp_path / "main.tf").write_text(
+        emulator_provider(fresh_emu.endpoint, "guardduty", "organizations", "securityhub", "sts")
+        + PROVIDER_CONFIG.format(region=REGION, endpoint=fresh_emu.endpoint)
+    )
     assert (out := run("init")).returncode == 0, out.stdout + out.stderr
     assert (out := run("apply", "-auto-approve")).returncode == 0, out.stdout[-4000:] + out.stderr[-4000:]
     assert (out := run("plan", "-detailed-exitcode")).returncode == 0, out.stdout[-4000:] + out.stderr[-4000:]

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 import yaml
-from _aws_helpers import REPO, Emu, run_orch
-from _engines import engines_missing_reason
 from botocore.exceptions import ClientError
+
+from tests.helpers import REPO, Emu, run_orch
 
 pytestmark = [pytest.mark.emulator, pytest.mark.engines, pytest.mark.slow]
 
@@ -30,19 +30,16 @@ def _all(client: Any, method: str, key: str, **kwargs: Any) -> list[dict[str, An
 @pytest.fixture(scope="module")
 def applied(emu: Emu, tmp_path_factory: pytest.TempPathFactory) -> Emu:
     """One apply for the module's read-backs (about 3 minutes on 2 cores)."""
-    reason = engines_missing_reason()
-    if reason:
-        pytest.skip(reason)
     emu.reset()
     fresh_emu, tmp_path = emu, tmp_path_factory.mktemp("organization")
     env = fresh_emu.orch_env(tmp_path / "home", ORCH_RUNS_DIR=str(tmp_path / "runs"))
-    boot = run_orch(["--local", "bootstrap", "--env", "eks-prod", "--json"], env, timeout=300)
+    boot = run_orch("--local", "bootstrap", "--env", "eks-prod", "--json", env=env, timeout=300)
     assert boot.returncode == 0, boot.stdout + boot.stderr
     args = ["--local", "apply", "--dir", "bootstrap", "--layer", "05-organization", "--auto-approve", "--json"]
-    out = run_orch(args, env, timeout=900)
+    out = run_orch(*args, env=env, timeout=900)
     assert out.returncode == 0, out.stdout[-5000:] + out.stderr[-5000:]
     plan = ["--local", "plan", "--dir", "bootstrap", "--layer", "05-organization", "--detailed-exitcode", "--json"]
-    again = run_orch(plan, env, timeout=600)
+    again = run_orch(*plan, env=env, timeout=600)
     assert again.returncode == 0, again.stdout[-5000:] + again.stderr[-5000:]  # 0: no changes
     # The state went to the environment's emulator bucket, under management/ (bootstrap/root.hcl).
     bucket = yaml.safe_load((REPO / "environments/LIVE/eks-prod/env.yaml").read_text())["state"]["bucket"]

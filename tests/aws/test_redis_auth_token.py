@@ -8,32 +8,17 @@ non-write-only argument would store it in state in clear text.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
-from _aws_helpers import Emu, redis_module_config, scan_for_secrets
 
-from orchestrator import tools
+from tests.helpers import Emu, redis_module_config, scan_for_secrets, tofu_runner
 
 pytestmark = [pytest.mark.emulator, pytest.mark.engines]
 
 
 def test_auth_token_is_in_no_state_and_no_plan(fresh_emu: Emu, engine_env: dict[str, str], tmp_path: Path) -> None:
-    tofu = str(tools.find_tool("tofu"))
-    env = {**engine_env, "AWS_CA_BUNDLE": str(fresh_emu.status.ca_bundle)} if fresh_emu.status.ca_bundle else engine_env
-
-    def run(command: str, *args: str) -> subprocess.CompletedProcess[str]:
-        flags = [] if command in ("show", "output") else ["-input=false"]
-        return subprocess.run(
-            [tofu, command, *flags, "-no-color", *args],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+    run = tofu_runner(tmp_path, engine_env, fresh_emu.status.ca_bundle)
 
     secrets = fresh_emu.client("secretsmanager")
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from _aws_helpers import Emu
+
+from tests.helpers import Emu
 
 pytestmark = [pytest.mark.emulator]
 

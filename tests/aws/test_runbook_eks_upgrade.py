@@ -19,8 +19,9 @@ from typing import Any
 
 import jmespath
 import pytest
-from _aws_helpers import REGION, REPO, Emu, tofu_runner
 from botocore.exceptions import ClientError
+
+from tests.helpers import REGION, REPO, Emu, emulator_provider, tofu_runner
 
 pytestmark = [pytest.mark.emulator, pytest.mark.engines]
 
@@ -38,31 +39,6 @@ ADDONS = {  # runbook add-on name -> the module variable's key
 NETWORK = ("vpc-cni", "kube-proxy")
 
 CONFIG = """
-terraform {{
-  required_providers {{
-    aws        = {{ source = "hashicorp/aws" }}
-    helm       = {{ source = "hashicorp/helm" }}
-    kubernetes = {{ source = "hashicorp/kubernetes" }}
-  }}
-}}
-
-provider "aws" {{
-  region                      = "{region}"
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  endpoints {{
-    ec2  = "{endpoint}"
-    eks  = "{endpoint}"
-    iam  = "{endpoint}"
-    kms  = "{endpoint}"
-    logs = "{endpoint}"
-    sts  = "{endpoint}"
-  }}
-}}
-
 variable "kubernetes_version" {{ type = string }}
 variable "network_addon_versions" {{ type = object({{ vpc_cni = string, kube_proxy = string }}) }}
 variable "addon_versions" {{
@@ -186,7 +162,10 @@ def test_the_eks_upgrade_runbook_upgrades_one_minor_in_order(
     node_sg = ec2.create_security_group(GroupName="node", Description="n", VpcId=vpc)["GroupId"]
     key = kms.create_key(Description="eks, logs, ebs")["KeyMetadata"]["Arn"]
     (tmp_path / "main.tf").write_text(
-        CONFIG.format(
+        emulator_provider(
+            fresh_emu.endpoint, "ec2", "eks", "iam", "kms", "logs", "sts", providers=("helm", "kubernetes")
+        )
+        + CONFIG.format(
             region=REGION,
             endpoint=fresh_emu.endpoint,
             # Relative: modules that call ../iam-role must be read as one package, not from an absolute path.

@@ -14,7 +14,8 @@ import shlex
 from typing import Any
 
 import pytest
-from _aws_helpers import REPO, Emu
+
+from tests.helpers import REPO, Emu
 
 pytestmark = [pytest.mark.emulator]
 

@@ -13,7 +13,8 @@ from typing import Any
 
 import jmespath
 import pytest
-from _aws_helpers import REPO, Emu, redis_module_config, tofu_runner
+
+from tests.helpers import REPO, Emu, redis_module_config, tofu_runner
 
 pytestmark = [pytest.mark.emulator, pytest.mark.engines]
 

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from _aws_helpers import REGION, Emu, clean_env, run_orch, throttle_state, tofu_runner
 
 from orchestrator.emulator.patches import throttle
 from orchestrator.errors import OrchError
+from tests.helpers import REGION, Emu, clean_env, emulator_provider, run_orch, throttle_state, tofu_runner
 
 pytestmark = pytest.mark.emulator
 
@@ -48,12 +48,12 @@ def test_orch_rides_out_throttled_aws_calls(tmp_path: Path) -> None:
     spec = "sts:GetCallerIdentity=3,s3:HeadBucket=3,kms:CreateKey=3,s3:PutBucketPolicy=3"
     env = clean_env(tmp_path, ORCH_STATE_DIR=str(tmp_path / ".orch"), ORCH_EMULATOR_THROTTLE=spec)
     try:
-        up = run_orch(["local", "up", "--json"], env)
+        up = run_orch("local", "up", "--json", env=env)
         assert up.returncode == 0, up.stderr
         info = json.loads(up.stdout)
         assert throttle_state(info["endpoint"], info["ca_bundle"]) == {"spec": throttle.parse_spec(spec), "served": {}}
 
-        out = run_orch(["--local", "bootstrap", "--env", "eks-prod", "--json"], env, timeout=300)
+        out = run_orch("--local", "bootstrap", "--env", "eks-prod", "--json", env=env, timeout=300)
         assert out.returncode == 0, out.stderr
         assert json.loads(out.stdout)["changed"] is True
 
@@ -67,29 +67,10 @@ def test_orch_rides_out_throttled_aws_calls(tmp_path: Path) -> None:
         ):
             assert line in log, log[-3000:]
     finally:
-        run_orch(["local", "down"], env)
+        run_orch("local", "down", env=env)
 
 
 PROVIDER_CONFIG = """
-terraform {{
-  required_providers {{
-    aws = {{ source = "hashicorp/aws" }}
-  }}
-}}
-
-provider "aws" {{
-  region                      = "{region}"
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  endpoints {{
-    ec2 = "{endpoint}"
-    sts = "{endpoint}"
-  }}
-}}
-
 data "aws_caller_identity" "me" {{}}
 
 resource "aws_vpc" "throttled" {{
@@ -116,7 +97,10 @@ def test_the_provider_retries_throttled_calls(fresh_emu: Emu, engine_env: dict[s
     RequestLimitExceeded, STS's 400 Throttling) still apply: the provider's SDK retries them."""
     spec = "ec2:CreateVpc=3,ec2:DescribeVpcs=3,sts:GetCallerIdentity=2"
     run = tofu_runner(tmp_path, engine_env, fresh_emu.status.ca_bundle)
-    (tmp_path / "main.tf").write_text(PROVIDER_CONFIG.format(region=REGION, endpoint=fresh_emu.endpoint))
+    (tmp_path / "main.tf").write_text(
+        emulator_provider(fresh_emu.endpoint, "ec2", "sts")
+        + PROVIDER_CONFIG.format(region=REGION, endpoint=fresh_emu.endpoint)
+    )
     assert (out := run("init")).returncode == 0, out.stdout + out.stderr
     fresh_emu.throttle(spec)
     try:

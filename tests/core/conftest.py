@@ -5,11 +5,11 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from _core_helpers import copy_stack
+
+from tests.helpers import copy_stack, wait_until
 
 
 @pytest.fixture
@@ -55,12 +55,15 @@ def moto_endpoint():
         stderr=subprocess.DEVNULL,
     )
     endpoint = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+
+    def listening() -> bool:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
         except OSError:
-            time.sleep(0.1)
+            return False
+        return True
+
+    wait_until(listening, timeout=10, interval=0.1)
     yield endpoint
     server.terminate()
     server.wait(timeout=10)

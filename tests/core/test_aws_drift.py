@@ -9,21 +9,13 @@ import json
 from pathlib import Path
 
 import pytest
-from _core_helpers import copy_stack, needs_engines
 
-pytestmark = [pytest.mark.engines, needs_engines]
+from tests.helpers import copy_stack
 
-
-def _aws_provider_missing() -> str | None:
-    from orchestrator.tools import cli_config_file, mirror_providers
-
-    if "hashicorp/aws" not in mirror_providers() or cli_config_file() is None:
-        return "hashicorp/aws not in the provider mirror (scripts/install-tools.sh)"
-    return None
+pytestmark = pytest.mark.engines
 
 
 @pytest.mark.emulator
-@pytest.mark.skipif(_aws_provider_missing() is not None, reason=str(_aws_provider_missing()))
 def test_drift_detects_changes_made_outside_terraform(
     tmp_path: Path, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -57,7 +49,6 @@ def test_drift_detects_changes_made_outside_terraform(
 
 
 @pytest.mark.emulator
-@pytest.mark.skipif(_aws_provider_missing() is not None, reason=str(_aws_provider_missing()))
 def test_rules_the_configuration_made_are_not_drift_but_a_rule_added_by_hand_is(
     tmp_path: Path, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

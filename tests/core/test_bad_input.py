@@ -13,13 +13,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from _core_helpers import FIXTURES, needs_engines, orch
 
 from orchestrator.cli.options import hoist_global_options
 from orchestrator.config import load_env_file
 from orchestrator.errors import ConfigError
+from tests.helpers import FIXTURES, REPO, run_orch
 
-REPO = Path(__file__).resolve().parents[2]
 ENV_FILE = REPO / "environments/LIVE/eks-prod/env.yaml"
 TEXT = ENV_FILE.read_text()
 
@@ -170,15 +169,15 @@ CLI_CASES = [
 ]
 
 
-@needs_engines
+@pytest.mark.engines
 @pytest.mark.parametrize(("case", "args", "named"), CLI_CASES, ids=[c[0] for c in CLI_CASES])
 def test_bad_command_lines_exit_1_in_one_line(case: str, args: list[str], named: str, tmp_path: Path) -> None:
-    _one_line_error(orch(*args, env=_no_aws(tmp_path)), named)
+    _one_line_error(run_orch(*args, env=_no_aws(tmp_path)), named)
 
 
-@needs_engines
+@pytest.mark.engines
 def test_global_options_are_accepted_after_the_command(tmp_path: Path) -> None:
-    proc = orch("graph", "--env", "eks-prod", "--format", "json", "--verbose", env=_no_aws(tmp_path))
+    proc = run_orch("graph", "--env", "eks-prod", "--format", "json", "--verbose", env=_no_aws(tmp_path))
     assert proc.returncode == 0, proc.stderr
 
 
@@ -198,40 +197,40 @@ def test_hoisting_global_options(argv: list[str], expected: list[str]) -> None:
     assert hoist_global_options(argv) == expected
 
 
-@needs_engines
+@pytest.mark.engines
 def test_unknown_run_id_and_a_run_of_another_stack(tmp_path: Path) -> None:
     env = _no_aws(tmp_path)
     stack = shutil.copytree(FIXTURES / "dag", tmp_path / "dag")
-    _one_line_error(orch("apply", "--dir", str(stack), "--run-id", "nope-123", env=env), "run 'nope-123' not found")
+    _one_line_error(run_orch("apply", "--dir", str(stack), "--run-id", "nope-123", env=env), "run 'nope-123' not found")
     other = shutil.copytree(FIXTURES / "dag", tmp_path / "other")
-    planned = orch("plan", "--dir", str(other), "--layer", "10-a", "--json", env=env)
+    planned = run_orch("plan", "--dir", str(other), "--layer", "10-a", "--json", env=env)
     assert planned.returncode in (0, 2), planned.stderr
     run_id = sorted(p.name for p in (tmp_path / "runs").iterdir())[-1]
-    proc = orch("apply", "--dir", str(stack), "--run-id", run_id, "--auto-approve", env=env)
+    proc = run_orch("apply", "--dir", str(stack), "--run-id", run_id, "--auto-approve", env=env)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     assert run_id in proc.stderr, proc.stderr
 
 
-@needs_engines
+@pytest.mark.engines
 def test_a_unit_whose_module_source_does_not_exist_is_named(tmp_path: Path) -> None:
     stack = shutil.copytree(FIXTURES / "dag", tmp_path / "dag")
     unit = stack / "10-a/terragrunt.hcl"
     unit.write_text(unit.read_text() + '\nterraform {\n  source = "${get_parent_terragrunt_dir()}/modules//nope"\n}\n')
-    proc = orch("plan", "--dir", str(stack), "--layer", "10-a", "--json", env=_no_aws(tmp_path))
+    proc = run_orch("plan", "--dir", str(stack), "--layer", "10-a", "--json", env=_no_aws(tmp_path))
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     assert "Working dir nope" in proc.stdout and "does not exist" in proc.stdout, proc.stdout[-2000:]
 
 
-@needs_engines
+@pytest.mark.engines
 def test_a_run_whose_files_changed_since_the_plan_is_refused(tmp_path: Path) -> None:
     """apply --run-id after the stack changed: refused before any engine runs, nothing applied."""
     env = _no_aws(tmp_path)
     stack = shutil.copytree(FIXTURES / "dag", tmp_path / "dag")
-    planned = orch("plan", "--dir", str(stack), "--layer", "10-a", "--json", env=env)
+    planned = run_orch("plan", "--dir", str(stack), "--layer", "10-a", "--json", env=env)
     assert planned.returncode in (0, 2), planned.stderr
     run_id = sorted(p.name for p in (tmp_path / "runs").iterdir())[-1]
     (stack / "10-a/value.txt").write_text("changed after the plan\n")
-    proc = orch("apply", "--dir", str(stack), "--run-id", run_id, "--auto-approve", env=env)
+    proc = run_orch("apply", "--dir", str(stack), "--run-id", run_id, "--auto-approve", env=env)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     assert "10-a/value.txt changed since it planned; nothing applied" in proc.stderr, proc.stderr
     assert not (stack / "10-a/terraform.tfstate").exists(), "something was applied"
@@ -251,15 +250,15 @@ def test_env_comes_from_e_or_orch_env_and_an_explicit_dir_wins(tmp_path: Path) -
     """`-e NAME` and ORCH_ENV (Jenkins sets it per stage) select the environment like --env; a
     command given --dir uses that directory even with ORCH_ENV in the environment."""
     env = _no_aws(tmp_path)
-    short = orch("graph", "-e", "eks-prod", "--format", "json", env=env)
+    short = run_orch("graph", "-e", "eks-prod", "--format", "json", env=env)
     assert short.returncode == 0, short.stderr
     layers = [u["path"] for u in json.loads(short.stdout)["units"]]
     assert "30-eks-cluster" in layers
-    from_var = orch("graph", "--format", "json", env={**env, "ORCH_ENV": "eks-prod"})
+    from_var = run_orch("graph", "--format", "json", env={**env, "ORCH_ENV": "eks-prod"})
     assert from_var.returncode == 0 and [u["path"] for u in json.loads(from_var.stdout)["units"]] == layers
     stack = shutil.copytree(FIXTURES / "dag", tmp_path / "dag")
-    explicit = orch("graph", "--dir", str(stack), "--format", "json", env={**env, "ORCH_ENV": "eks-prod"})
+    explicit = run_orch("graph", "--dir", str(stack), "--format", "json", env={**env, "ORCH_ENV": "eks-prod"})
     assert explicit.returncode == 0, explicit.stderr
     assert "10-a" in [u["path"] for u in json.loads(explicit.stdout)["units"]]
-    both = orch("graph", "--dir", str(stack), "--env", "eks-prod", env=env)
+    both = run_orch("graph", "--dir", str(stack), "--env", "eks-prod", env=env)
     assert both.returncode == 1 and "give exactly one of --dir DIR or --env NAME" in both.stderr

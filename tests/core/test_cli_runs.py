@@ -10,9 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
-from _core_helpers import ORCH_BIN, needs_engines, orch
 
-pytestmark = [pytest.mark.engines, needs_engines]
+from tests.helpers import ORCH_BIN
+from tests.helpers import run_orch as orch
+
+pytestmark = pytest.mark.engines
 
 
 def test_non_tty_output_has_no_control_codes_and_json_on_stdout(dag_stack: Path) -> None:

@@ -11,13 +11,12 @@ import os
 from pathlib import Path
 
 import pytest
-from _core_helpers import needs_engines, orch
 
 from orchestrator.aws.cluster_access import require_cluster_access, role_key, talks_to_cluster
 from orchestrator.config import EnvConfig, load_env_file
 from orchestrator.errors import ConfigError
+from tests.helpers import REPO, run_orch
 
-REPO = Path(__file__).resolve().parents[2]
 ENV_DIR = REPO / "environments/LIVE/eks-prod"
 ENV_TEXT = (ENV_DIR / "env.yaml").read_text()
 EXECUTION = "arn:aws:iam::111111111111:role/orch-terraform-execution"
@@ -118,7 +117,7 @@ def test_role_keys(arn: str, key: tuple[str, str] | None) -> None:
     assert role_key(arn) == key
 
 
-@needs_engines
+@pytest.mark.engines
 def test_graph_puts_node_groups_after_the_networking_addons(tmp_path: Path) -> None:
     """Issue 12, item 1: the unit creating vpc-cni and kube-proxy comes before the node groups.
 
@@ -126,7 +125,7 @@ def test_graph_puts_node_groups_after_the_networking_addons(tmp_path: Path) -> N
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ORCH_"))}
     env.update(AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
-    proc = orch("graph", "--env", "eks-prod", "--format", "json", env=env)
+    proc = run_orch("graph", "--env", "eks-prod", "--format", "json", env=env)
     assert proc.returncode == 0, proc.stderr
     deps = {unit["path"]: unit["dependencies"] for unit in json.loads(proc.stdout)["units"]}
     assert "30-eks-cluster" in deps["40-nodegroups"]
@@ -189,7 +188,7 @@ def test_a_ci_role_is_never_cluster_admin(tmp_path: Path) -> None:
     assert "nobody would get an EKS access entry with admin rights" in str(err.value)
 
 
-@needs_engines
+@pytest.mark.engines
 def test_discovery_reports_the_catalog_file_that_configures_the_providers() -> None:
     """What orch passes as `includes` (Terragrunt's `find --include`) names the catalog files."""
     from orchestrator import discovery, tools

@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from _core_helpers import needs_engines, orch
 from typer.testing import CliRunner
 
 from orchestrator.cli import app
+from tests.helpers import run_orch
 
-pytestmark = [pytest.mark.engines, needs_engines]
+pytestmark = pytest.mark.engines
 
 
 def test_graph_json(graph_stack: Path) -> None:
@@ -45,7 +45,7 @@ def test_graph_json(graph_stack: Path) -> None:
 def test_cycle_is_an_error_naming_every_unit(graph_stack: Path) -> None:
     with (graph_stack / "00-base" / "terragrunt.hcl").open("a") as handle:
         handle.write('\ndependencies {\n  paths = ["../30-edge"]\n}\n')
-    proc = orch("graph", "--dir", str(graph_stack))
+    proc = run_orch("graph", "--dir", str(graph_stack))
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "dependency cycle" in proc.stderr
@@ -57,7 +57,7 @@ def test_cycle_is_an_error_naming_every_unit(graph_stack: Path) -> None:
 
 
 def test_unknown_layer_lists_valid_names(graph_stack: Path) -> None:
-    proc = orch("plan", "--dir", str(graph_stack), "--layer", "99")
+    proc = run_orch("plan", "--dir", str(graph_stack), "--layer", "99")
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "unknown layer '99'; valid layers: 00-base, 10-network, 20-apps, 30-edge" in proc.stderr
 

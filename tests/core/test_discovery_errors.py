@@ -11,9 +11,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from _core_helpers import FIXTURES, needs_engines, orch
 
-pytestmark = [pytest.mark.engines, needs_engines]
+from tests.helpers import FIXTURES, run_orch
+
+pytestmark = pytest.mark.engines
 
 
 def broken(name: str, tmp_path: Path) -> Path:
@@ -44,7 +45,7 @@ def single_error(stderr: str) -> str:
 )
 def test_broken_unit_is_an_error_naming_file_line_and_unit(fixture: str, expected: str, tmp_path: Path) -> None:
     stack = broken(fixture, tmp_path)
-    proc = orch("graph", "--dir", str(stack), "--format", "json")
+    proc = run_orch("graph", "--dir", str(stack), "--format", "json")
     assert proc.returncode == 1, proc.stdout
     line = single_error(proc.stderr)
     assert expected in line, line
@@ -53,11 +54,11 @@ def test_broken_unit_is_an_error_naming_file_line_and_unit(fixture: str, expecte
 
 
 def test_what_the_dependency_and_include_errors_say(tmp_path: Path) -> None:
-    missing = single_error(orch("graph", "--dir", str(broken("broken-missing-dir", tmp_path))).stderr)
+    missing = single_error(run_orch("graph", "--dir", str(broken("broken-missing-dir", tmp_path))).stderr)
     assert "broken-missing-dir/aa, which does not exist" in missing
-    no_unit = single_error(orch("graph", "--dir", str(broken("broken-no-unit", tmp_path))).stderr)
+    no_unit = single_error(run_orch("graph", "--dir", str(broken("broken-no-unit", tmp_path))).stderr)
     assert "broken-no-unit/docs, which holds no terragrunt.hcl" in no_unit
-    include = single_error(orch("graph", "--dir", str(broken("broken-include", tmp_path))).stderr)
+    include = single_error(run_orch("graph", "--dir", str(broken("broken-include", tmp_path))).stderr)
     assert "broken-include/_common/missing.hcl does not exist" in include
 
 
@@ -66,7 +67,7 @@ def test_empty_stack_directory_is_an_error(tmp_path: Path) -> None:
     # A unit in a hidden directory or a cache is not a unit of the stack.
     (stack / ".hidden" / "x").mkdir(parents=True)
     (stack / ".hidden" / "x" / "terragrunt.hcl").write_text("")
-    proc = orch("graph", "--dir", str(stack))
+    proc = run_orch("graph", "--dir", str(stack))
     assert proc.returncode == 1
     line = single_error(proc.stderr)
     assert "broken-empty: no Terragrunt unit under this directory" in line, line
@@ -76,7 +77,7 @@ def test_empty_stack_directory_is_an_error(tmp_path: Path) -> None:
 def test_every_command_stops_before_running_anything(tmp_path: Path) -> None:
     stack = broken("broken-parse", tmp_path)
     for args in (["plan", "--all"], ["validate"], ["apply", "--all", "--auto-approve"]):
-        proc = orch(*args, "--dir", str(stack))
+        proc = run_orch(*args, "--dir", str(stack))
         assert proc.returncode == 1, (args, proc.stdout)
         line = single_error(proc.stderr)
         assert "broken-parse/b/terragrunt.hcl:6: Unclosed configuration block" in line, (args, line)
@@ -87,7 +88,7 @@ def test_every_command_stops_before_running_anything(tmp_path: Path) -> None:
 
 def test_broken_shared_file_names_the_units_including_it(graph_stack: Path) -> None:
     (graph_stack / "_common" / "network-dep.hcl").write_text('dependency "network" {\n  config_path = \n}\n')
-    proc = orch("graph", "--dir", str(graph_stack))
+    proc = run_orch("graph", "--dir", str(graph_stack))
     assert proc.returncode == 1
     line = single_error(proc.stderr)
     assert "_common/network-dep.hcl:2: " in line, line
@@ -96,7 +97,7 @@ def test_broken_shared_file_names_the_units_including_it(graph_stack: Path) -> N
 
 def test_external_dependency_that_is_a_unit_still_works(graph_stack: Path) -> None:
     # From 20-apps, 10-network and 00-base are outside the stack directory, and real units.
-    proc = orch("graph", "--dir", str(graph_stack / "20-apps"))
+    proc = run_orch("graph", "--dir", str(graph_stack / "20-apps"))
     assert proc.returncode == 0, proc.stderr
     assert f"api\n  └── {graph_stack / '10-network'} (external)" in proc.stdout
 
@@ -104,6 +105,6 @@ def test_external_dependency_that_is_a_unit_still_works(graph_stack: Path) -> No
 def test_caller_log_settings_do_not_hide_problems(tmp_path: Path) -> None:
     # Terragrunt honours these over --log-format json and would print no record at all.
     env = {**os.environ, "TG_LOG_DISABLE": "true", "TG_LOG_CUSTOM_FORMAT": "%msg"}
-    proc = orch("graph", "--dir", str(broken("broken-parse", tmp_path)), env=env)
+    proc = run_orch("graph", "--dir", str(broken("broken-parse", tmp_path)), env=env)
     assert proc.returncode == 1
     assert "broken-parse/b/terragrunt.hcl:6: Unclosed configuration block" in single_error(proc.stderr)

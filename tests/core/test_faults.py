@@ -19,9 +19,11 @@ import time
 from pathlib import Path
 
 import pytest
-from _core_helpers import FIXTURES, ORCH_BIN, copy_stack, needs_engines, orch
 
-pytestmark = [pytest.mark.engines, needs_engines]
+from tests.helpers import FIXTURES, ORCH_BIN, copy_stack
+from tests.helpers import run_orch as orch
+
+pytestmark = pytest.mark.engines
 
 BUCKET = "orch-test-state"
 

@@ -7,16 +7,18 @@ import shutil
 import stat
 from pathlib import Path
 
-from _core_helpers import FIXTURES, needs_engines, orch
+import pytest
+
+from tests.helpers import FIXTURES, run_orch
 
 
-@needs_engines
+@pytest.mark.engines
 def test_run_records_logs_and_plans_are_user_only(tmp_path: Path) -> None:
     stack = shutil.copytree(FIXTURES / "dag", tmp_path / "dag")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ORCH_"))}
     env.update(ORCH_RUNS_DIR=str(tmp_path / "runs"), ORCH_STATE_DIR=str(tmp_path / "state"))
     os.umask(0o022)  # a permissive caller: orch must not depend on it
-    proc = orch("plan", "--dir", str(stack), "--layer", "10-a", "--json", env=env)
+    proc = run_orch("plan", "--dir", str(stack), "--layer", "10-a", "--json", env=env)
     assert proc.returncode in (0, 2), proc.stderr
     written = [p for p in (tmp_path / "runs").rglob("*")]
     assert any(p.name == "report.json" for p in written) and any(p.suffix == ".log" for p in written), written

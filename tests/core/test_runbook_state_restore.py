@@ -11,11 +11,11 @@ import json
 import os
 from pathlib import Path
 
-import boto3
 import pytest
-from _core_helpers import copy_stack, needs_engines, orch
 
-pytestmark = [pytest.mark.engines, pytest.mark.emulator, needs_engines]
+from tests.helpers import copy_stack, emulator_client, run_orch
+
+pytestmark = [pytest.mark.engines, pytest.mark.emulator]
 
 BUCKET = "orch-test-state"
 KEY = "a/terraform.tfstate"
@@ -23,13 +23,7 @@ KMS_ALIAS = "alias/orch-tfstate-test"
 
 
 def test_the_state_restore_runbook_brings_back_an_earlier_state(tmp_path: Path, moto_endpoint: str) -> None:
-    kw = {
-        "endpoint_url": moto_endpoint,
-        "region_name": "us-east-1",
-        "aws_access_key_id": "testing",
-        "aws_secret_access_key": "testing",
-    }
-    s3, kms = boto3.client("s3", **kw), boto3.client("kms", **kw)
+    s3, kms = (emulator_client(service, moto_endpoint, region="us-east-1") for service in ("s3", "kms"))
     s3.create_bucket(Bucket=BUCKET)
     s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
     kms.create_alias(AliasName=KMS_ALIAS, TargetKeyId=kms.create_key()["KeyMetadata"]["KeyId"])
@@ -39,9 +33,9 @@ def test_the_state_restore_runbook_brings_back_an_earlier_state(tmp_path: Path, 
         ORCH_STATE_DIR=str(tmp_path / "state"), ORCH_TEST_AWS_ENDPOINT=moto_endpoint, ORCH_TEST_STATE_BUCKET=BUCKET
     )
 
-    assert orch("apply", "--dir", str(stack), "--layer", "a", "--auto-approve", env=env).returncode == 0
+    assert run_orch("apply", "--dir", str(stack), "--layer", "a", "--auto-approve", env=env).returncode == 0
     (stack / "a" / "value.txt").write_text("v2\n")
-    applied = orch("apply", "--dir", str(stack), "--layer", "a", "--auto-approve", env=env)
+    applied = run_orch("apply", "--dir", str(stack), "--layer", "a", "--auto-approve", env=env)
     assert applied.returncode == 0, applied.stderr
 
     # Step 2: find the version (the newest that still holds v1) and check its lineage.
@@ -71,7 +65,7 @@ def test_the_state_restore_runbook_brings_back_an_earlier_state(tmp_path: Path, 
     assert len(after) == len(versions) + 1
 
     # Step 4: the plan shows what the restored state means (config v2, restored state v1).
-    planned = orch("plan", "--dir", str(stack), "--layer", "a", "--detailed-exitcode", "--json", env=env)
+    planned = run_orch("plan", "--dir", str(stack), "--layer", "a", "--detailed-exitcode", "--json", env=env)
     assert planned.returncode == 2, planned.stderr
     (unit,) = json.loads(planned.stdout)["units"]
     assert unit["summary"]["change"] + unit["summary"]["replace"] >= 1, unit["summary"]

@@ -13,7 +13,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from _core_helpers import needs_engines
 
 from orchestrator.errors import OrchError
 from orchestrator.runs import operations as ops
@@ -21,7 +20,7 @@ from orchestrator.runs.operations import RefusedError, RunOptions
 from orchestrator.runs.report import Result, RunReport
 from orchestrator.selection import Selection
 
-pytestmark = [pytest.mark.engines, needs_engines]
+pytestmark = pytest.mark.engines
 OPTS = RunOptions(quiet=True, parallelism=4)
 
 

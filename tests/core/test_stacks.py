@@ -12,14 +12,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from _core_helpers import needs_engines, orch
 from typer.testing import CliRunner
 
 from orchestrator.cli import app
 from orchestrator.runs.operations import open_workspace
 from orchestrator.selection import Selection, SelectionError
+from tests.helpers import run_orch
 
-pytestmark = [pytest.mark.engines, needs_engines]
+pytestmark = pytest.mark.engines
 
 DB, APP = ".terragrunt-stack/db", ".terragrunt-stack/app"
 
@@ -45,13 +45,13 @@ def test_graph_lists_generated_units_with_readable_names(stacks_catalog: Path) -
 
 def test_plan_and_apply_run_generated_units_in_order(stacks_catalog: Path) -> None:
     live = stacks_catalog / "live"
-    planned = orch("plan", "--dir", str(live), "--all", "--json")
+    planned = run_orch("plan", "--dir", str(live), "--all", "--json")
     assert planned.returncode == 0, planned.stderr
     report = json.loads(planned.stdout)
     assert [(u["path"], u["result"]) for u in report["units"]] == [(DB, "changes"), (APP, "changes")]
     assert report["units"][1]["used_mocks"]  # db has no state yet
 
-    applied = orch("apply", "--dir", str(live), "--all", "--auto-approve", "--json")
+    applied = run_orch("apply", "--dir", str(live), "--all", "--auto-approve", "--json")
     assert applied.returncode == 0, applied.stderr
     report = json.loads(applied.stdout)
     assert [(u["path"], u["result"]) for u in report["units"]] == [(DB, "applied"), (APP, "applied")]
@@ -61,7 +61,7 @@ def test_plan_and_apply_run_generated_units_in_order(stacks_catalog: Path) -> No
     state = json.loads((live / APP / "terraform.tfstate").read_text())
     assert state["outputs"]["value"]["value"] == "app-v1,db=db-v1"
 
-    again = orch("plan", "--dir", str(live), "--all", "--json")
+    again = run_orch("plan", "--dir", str(live), "--all", "--json")
     assert again.returncode == 0, again.stderr
     units = json.loads(again.stdout)["units"]
     assert [(u["result"], u["used_mocks"]) for u in units] == [("no-changes", False), ("no-changes", False)]
@@ -75,7 +75,7 @@ def test_layer_selects_generated_units_by_readable_name(stacks_catalog: Path) ->
     assert open_workspace(stack_dir=live, selection=Selection(layers=[DB])).selected == [DB]
     with pytest.raises(SelectionError, match="unknown layer 'vpc'; valid layers: app, db"):
         open_workspace(stack_dir=live, selection=Selection(layers=["vpc"]))
-    proc = orch("plan", "--dir", str(live), "--layer", "db", "--json")
+    proc = run_orch("plan", "--dir", str(live), "--layer", "db", "--json")
     assert proc.returncode == 0, proc.stderr
     assert [u["path"] for u in json.loads(proc.stdout)["units"]] == [DB]
 
@@ -122,7 +122,7 @@ def test_errors_in_a_stack_name_the_catalog_or_stack_file(stacks_catalog: Path) 
     catalog_db = stacks_catalog / "catalog" / "units" / "db" / "terragrunt.hcl"
     original = catalog_db.read_text()
     catalog_db.write_text(original.replace("inputs = {", "inputs = {{"))
-    proc = orch("graph", "--dir", str(live))
+    proc = run_orch("graph", "--dir", str(live))
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     error = next(line for line in proc.stderr.splitlines() if line.startswith("error: "))
     assert f"{catalog_db}:" in error and error.endswith("(unit db)"), error
@@ -131,7 +131,7 @@ def test_errors_in_a_stack_name_the_catalog_or_stack_file(stacks_catalog: Path) 
     # A unit block whose source does not exist: the generator's own error, naming the stack file.
     stack_file = live / "terragrunt.stack.hcl"
     stack_file.write_text(stack_file.read_text().replace("units/db", "units/nope"))
-    proc = orch("graph", "--dir", str(live))
+    proc = run_orch("graph", "--dir", str(live))
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     error = next(line for line in proc.stderr.splitlines() if line.startswith("error: "))
     assert "terragrunt.stack.hcl" in error and "terragrunt stack generate failed" in error, error

@@ -11,21 +11,20 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from _engines import engines_missing_reason
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers import REPO, clean_env, emulator_client, run_orch
+
 ENV_NAME = "eks-prod"
 ENV_DIR = REPO / "environments" / "LIVE" / ENV_NAME
-REGION = "ap-northeast-2"
+#: An apply of every layer waits on the provider's polls for Aurora, ElastiCache and EFS.
+APPLY_TIMEOUT = 3000
 
 
 @dataclass
@@ -47,26 +46,7 @@ class Platform:
     terminal: str = ""
 
     def client(self, service: str) -> Any:
-        return boto3.client(
-            service,
-            endpoint_url=self.endpoint,
-            region_name=REGION,
-            verify=self.ca_bundle,
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-        )
-
-
-def orch(args: list[str], env: dict[str, str], timeout: int = 3000) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "orchestrator.cli", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+        return emulator_client(service, self.endpoint, self.ca_bundle)
 
 
 _ENVIRON = threading.Lock()
@@ -106,9 +86,6 @@ def _unit_outputs(env: dict[str, str], env_name: str = ENV_NAME) -> dict[str, di
 
 
 def platform_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    reason = engines_missing_reason()
-    if reason:
-        pytest.skip(reason)
     platform = bring_up(tmp_path_factory.mktemp("platform"), ENV_NAME, drift=True)
     try:
         yield platform
@@ -117,23 +94,21 @@ def platform_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platf
 
 
 _BOOTSTRAP_DIR = threading.Lock()
+IAM_BASELINE = ("--local", "apply", "--dir", "bootstrap", "--layer", "10-iam-baseline", "--auto-approve")
 
 
 def bring_up(root: Path, env_name: str, *, account_id: str | None = None, drift: bool = False) -> Platform:
     """An emulator of its own (in `account_id`, default the emulator's), then what a new account gets:
     `orch bootstrap`, the IAM baseline, `orch apply --all` (and `orch drift --all` when asked)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ORCH_", "TG_"))}
-    env.update(
+    env = clean_env(
+        root,
         ORCH_STATE_DIR=str(root / "state"),
         ORCH_RUNS_DIR=str(root / "runs"),
         # bootstrap/common.hcl picks the account's env.yaml by ORCH_ENV (the IAM baseline below).
         ORCH_ENV=env_name,
-        PYTHONUNBUFFERED="1",
-        AWS_CONFIG_FILE=str(root / "no-aws-config"),
-        AWS_SHARED_CREDENTIALS_FILE=str(root / "no-creds"),
     )
     account = ["--account-id", account_id] if account_id else []
-    up = orch(["--local", "local", "up", "--json", *account], env, timeout=120)
+    up = run_orch("--local", "local", "up", "--json", *account, env=env, timeout=120)
     assert up.returncode == 0, up.stderr
     status = json.loads(up.stdout)
     state = json.loads((root / "state/local/state.json").read_text())
@@ -149,20 +124,22 @@ def bring_up(root: Path, env_name: str, *, account_id: str | None = None, drift:
         env_name=env_name,
     )
     try:
-        boot = orch(["--local", "bootstrap", "--env", env_name, "--json"], env, timeout=300)
+        boot = run_orch("--local", "bootstrap", "--env", env_name, "--json", env=env, timeout=300)
         assert boot.returncode == 0, boot.stdout + boot.stderr
         platform.bootstrap = json.loads(boot.stdout)
         # The account's IAM baseline, as on AWS: it creates the execution role env.yaml names, which
         # orch assumes and 30-eks-cluster gives the cluster's admin access entry. One at a time: a
         # `--dir` run takes its run lock in that directory, and every environment shares bootstrap/.
         with _BOOTSTRAP_DIR:
-            iam = orch(["--local", "apply", "--dir", "bootstrap", "--layer", "10-iam-baseline", "--auto-approve"], env)
+            iam = run_orch(*IAM_BASELINE, env=env, timeout=APPLY_TIMEOUT)
         assert iam.returncode == 0, iam.stdout + iam.stderr
-        applied = orch(["--local", "apply", "--env", env_name, "--all", "--auto-approve", "--json"], env)
+        applied = run_orch(
+            "--local", "apply", "--env", env_name, "--all", "--auto-approve", "--json", env=env, timeout=APPLY_TIMEOUT
+        )
         platform.apply_report, platform.apply_rc = _json_or_stderr(applied), applied.returncode
         procs = [up, boot, iam, applied]
         if drift:
-            drifted = orch(["--local", "drift", "--env", env_name, "--all", "--json"], env)
+            drifted = run_orch("--local", "drift", "--env", env_name, "--all", "--json", env=env, timeout=APPLY_TIMEOUT)
             platform.drift_report, platform.drift_rc = _json_or_stderr(drifted), drifted.returncode
             procs.append(drifted)
         platform.terminal = "\n".join(p.stdout + p.stderr for p in procs)
@@ -175,7 +152,7 @@ def bring_up(root: Path, env_name: str, *, account_id: str | None = None, drift:
 
 
 def tear_down(platform: Platform) -> None:
-    orch(["--local", "local", "down"], platform.env, timeout=60)
+    run_orch("--local", "local", "down", env=platform.env, timeout=60)
 
 
 def _json_or_stderr(proc: subprocess.CompletedProcess[str]) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _engines import engines_missing_reason
 from e2e_platform import Platform, bring_up, failed_units, tear_down
 
 from orchestrator.config import EnvConfig, load_env
@@ -28,10 +27,6 @@ ENVIRONMENTS = ("eks-staging", "eks-dev")
 
 @pytest.fixture(scope="module")
 def platforms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Platform]]:
-    reason = engines_missing_reason()
-    if reason:
-        pytest.skip(reason)
-
     def one(name: str) -> Platform:
         root: Path = tmp_path_factory.mktemp(name)
         return bring_up(root, name, account_id=load_env(name).account_id)

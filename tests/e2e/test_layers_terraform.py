@@ -10,17 +10,15 @@ runs OpenTofu (the default engine).
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from _engines import engines_missing_reason
-from e2e_platform import ENV_NAME, failed_units, orch
+from e2e_platform import APPLY_TIMEOUT, ENV_NAME, failed_units
 
 from orchestrator import tools
+from tests.helpers import clean_env, emulator_client, run_orch
 
 pytestmark = [pytest.mark.engines, pytest.mark.emulator, pytest.mark.slow]
 
@@ -29,30 +27,21 @@ LAYERS = ["00-foundation", "10-networking", "20-security"]
 
 @pytest.fixture(scope="module")
 def terraform_chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    reason = engines_missing_reason()
-    if reason:
-        pytest.skip(reason)
     info = tools.tool_info("terraform")
     if info is None or info.version_tuple < tools.MIN_VERSIONS["terraform"]:
         pytest.skip("terraform >= 1.14 not installed: run ./scripts/setup.sh")
     root = tmp_path_factory.mktemp("terraform-chain")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ORCH_", "TG_"))}
-    env.update(
-        ORCH_STATE_DIR=str(root / "state"),
-        ORCH_RUNS_DIR=str(root / "runs"),
-        PYTHONUNBUFFERED="1",
-        AWS_CONFIG_FILE=str(root / "no-aws-config"),
-        AWS_SHARED_CREDENTIALS_FILE=str(root / "no-creds"),
-    )
-    up = orch(["--local", "local", "up", "--json"], env, timeout=120)
+    env = clean_env(root, ORCH_STATE_DIR=str(root / "state"), ORCH_RUNS_DIR=str(root / "runs"))
+    up = run_orch("--local", "local", "up", "--json", env=env, timeout=120)
     assert up.returncode == 0, up.stderr
     status = json.loads(up.stdout)
     try:
-        boot = orch(["--local", "bootstrap", "--env", ENV_NAME, "--json"], env, timeout=300)
+        boot = run_orch("--local", "bootstrap", "--env", ENV_NAME, "--json", env=env, timeout=300)
         assert boot.returncode == 0, boot.stdout + boot.stderr
         select = ["--env", ENV_NAME, "--layer", LAYERS[-1], "--with-dependencies"]
-        applied = orch(["--local", "--engine", "terraform", "apply", *select, "--auto-approve", "--json"], env)
-        replan = orch(["--local", "--engine", "terraform", "plan", *select, "--detailed-exitcode", "--json"], env)
+        terraform = ("--local", "--engine", "terraform")
+        applied = run_orch(*terraform, "apply", *select, "--auto-approve", "--json", env=env, timeout=APPLY_TIMEOUT)
+        replan = run_orch(*terraform, "plan", *select, "--detailed-exitcode", "--json", env=env, timeout=APPLY_TIMEOUT)
         yield {
             "status": status,
             "bucket": json.loads(boot.stdout)["bucket"],
@@ -61,7 +50,7 @@ def terraform_chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[s
             "replan": replan,
         }
     finally:
-        orch(["--local", "local", "down"], env, timeout=60)
+        run_orch("--local", "local", "down", env=env, timeout=60)
 
 
 def _report(proc) -> dict[str, Any]:
@@ -89,14 +78,7 @@ def test_the_chain_replans_clean_with_terraform(terraform_chain: dict[str, Any])
 
 def test_the_state_was_written_by_terraform(terraform_chain: dict[str, Any]) -> None:
     status = terraform_chain["status"]
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=status["endpoint"],
-        region_name="ap-northeast-2",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        verify=status.get("ca_bundle") or True,
-    )
+    s3 = emulator_client("s3", status["endpoint"], status.get("ca_bundle"))
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=terraform_chain["bucket"]).get("Contents", [])]
     states = {k: k for k in keys if k.endswith("terraform.tfstate") and any(f"/{layer}/" in k for layer in LAYERS)}
     assert len(states) == len(LAYERS), keys

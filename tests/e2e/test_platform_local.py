@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -67,7 +66,9 @@ from checks_security import (
     assert_human_role,
     assert_kubernetes_groups,
 )
-from e2e_platform import ENV_NAME, REGION, REPO, Platform, failed_units, orch
+from e2e_platform import APPLY_TIMEOUT, ENV_NAME, Platform, failed_units
+
+from tests.helpers import REGION, REPO, run_orch
 
 pytestmark = [pytest.mark.engines, pytest.mark.emulator, pytest.mark.slow, pytest.mark.timeout(3600)]
 
@@ -95,7 +96,7 @@ def test_bootstrap_created_the_state_backend(platform: Platform) -> None:
 
 
 def graph_json(platform: Platform) -> dict:
-    proc = orch(["graph", "--env", ENV_NAME, "--format", "json"], platform.env, timeout=300)
+    proc = run_orch("graph", "--env", ENV_NAME, "--format", "json", env=platform.env, timeout=300)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -144,7 +145,7 @@ def test_drift_right_after_the_apply_is_clean(platform: Platform) -> None:
 
 def _drift_json(platform: Platform, *layers: str) -> tuple[int, dict]:
     args = ["--local", "drift", "--env", ENV_NAME, "--json"] + [a for layer in layers for a in ("--layer", layer)]
-    proc = orch(args, platform.env)
+    proc = run_orch(*args, env=platform.env, timeout=APPLY_TIMEOUT)
     try:
         return proc.returncode, json.loads(proc.stdout)
     except json.JSONDecodeError:
@@ -228,15 +229,7 @@ def test_eks_cluster_node_groups_and_irsa(platform: Platform) -> None:
 
 
 def test_validate_is_offline_and_passes_for_every_layer(platform: Platform) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "orchestrator.cli", "validate", "--env", ENV_NAME, "--all", "--json"],
-        cwd=REPO,
-        env=platform.env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
+    proc = run_orch("validate", "--env", ENV_NAME, "--all", "--json", env=platform.env, timeout=1800)
     report = json.loads(proc.stdout)
     invalid = {u["path"]: u["diagnostics"] for u in report["units"] if not u["valid"]}
     assert proc.returncode == 0 and not invalid, invalid or proc.stderr
@@ -308,11 +301,21 @@ def test_a_second_apply_on_the_environment_is_refused_by_the_run_lock(platform: 
         }
         s3.put_object(Bucket=state.bucket, Key=key, Body=json.dumps(holder).encode(), ServerSideEncryption="aws:kms")
         runs_before = sorted(platform.runs_dir.iterdir())
-        proc = orch(["--local", "apply", "--env", ENV_NAME, "--layer", "00-foundation", "--auto-approve"], platform.env)
+        proc = run_orch(
+            "--local",
+            "apply",
+            "--env",
+            ENV_NAME,
+            "--layer",
+            "00-foundation",
+            "--auto-approve",
+            env=platform.env,
+            timeout=APPLY_TIMEOUT,
+        )
         assert proc.returncode == 1 and expected in proc.stderr, proc.stderr[-2000:]
         assert f"pid {pid}" in proc.stderr and "nothing started" in proc.stderr, proc.stderr[-2000:]
         assert sorted(platform.runs_dir.iterdir()) == runs_before, "a refused apply started a run"
-    released = orch(["--local", "unlock", "--env", ENV_NAME], platform.env)
+    released = run_orch("--local", "unlock", "--env", ENV_NAME, env=platform.env, timeout=APPLY_TIMEOUT)
     assert released.returncode == 0 and "released the run lock of run 20261126T000000000000Z-e2e000" in released.stderr
     assert "Contents" not in s3.list_objects_v2(Bucket=state.bucket, Prefix=key)
 
@@ -416,7 +419,17 @@ def test_a_role_without_access_entry_cannot_plan_the_kubernetes_layer(platform: 
     execution = f"arn:aws:iam::{account}:role/orch-terraform-execution"
     eks.delete_access_entry(clusterName=CLUSTER_NAME, principalArn=execution)
     try:
-        proc = orch(["--local", "plan", "--env", ENV_NAME, "--layer", "50-addons", "--json"], platform.env)
+        proc = run_orch(
+            "--local",
+            "plan",
+            "--env",
+            ENV_NAME,
+            "--layer",
+            "50-addons",
+            "--json",
+            env=platform.env,
+            timeout=APPLY_TIMEOUT,
+        )
         assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-3000:]
         report = json.loads(proc.stdout)
         (unit,) = [u for u in report["units"] if u["path"] == "50-addons"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import hcl2
@@ -19,8 +18,8 @@ import pytest
 
 from orchestrator import doctor, tools
 from orchestrator.errors import OrchError
+from tests.helpers import REPO, run_orch
 
-REPO = Path(__file__).resolve().parents[2]
 MODULES = sorted(p.parent for p in (REPO / "terraform/modules").glob("*/versions.tf"))
 
 
@@ -97,27 +96,11 @@ def test_global_engine_flag_reaches_every_command(tmp_path: Path) -> None:
     fake = tmp_path / "terraform"
     fake.write_text("#!/bin/sh\necho 'Terraform v1.16.4'\n")
     fake.chmod(0o755)
-    proc = subprocess.run(
-        [sys.executable, "-m", "orchestrator.cli", "--engine", str(fake), "doctor", "--json"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    proc = run_orch("--engine", str(fake), "doctor", "--json", env=env, timeout=120)
     report = json.loads(proc.stdout)
     assert report["engine"] == "terraform"
     assert report["tools"]["terraform"] == {"version": "1.16.4", "path": str(fake)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "orchestrator.cli", "doctor", "--json"],
-        cwd=REPO,
-        env={**env, "ORCH_ENGINE": str(fake)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    proc = run_orch("doctor", "--json", env={**env, "ORCH_ENGINE": str(fake)}, timeout=120)
     assert json.loads(proc.stdout)["engine"] == "terraform"
 
 
@@ -162,15 +145,7 @@ def test_pinned_versions_read_tools_lock() -> None:
 def test_doctor_json_lists_tofu_terraform_and_terragrunt(engine_env: dict[str, str]) -> None:
     if tools.tool_info("terraform") is None:
         pytest.skip("terraform not installed: run ./scripts/setup.sh")
-    proc = subprocess.run(
-        [sys.executable, "-m", "orchestrator.cli", "doctor", "--json"],
-        cwd=REPO,
-        env=engine_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    proc = run_orch("doctor", "--json", env=engine_env, timeout=120)
     report = json.loads(proc.stdout)
     assert set(report["tools"]) == {"tofu", "terraform", "terragrunt"}
     for name, info in report["tools"].items():
@@ -198,15 +173,7 @@ def test_terraform_runs_the_commands_end_to_end(how: str, engine_env: dict[str, 
         ["apply", "--dir", str(stack), "--all", "--auto-approve", "--json"],
         ["plan", "--dir", str(stack), "--all", "--detailed-exitcode", "--json"],  # exit 0: nothing left to do
     ):
-        proc = subprocess.run(
-            [sys.executable, "-m", "orchestrator.cli", *chosen, *command],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+        proc = run_orch(*chosen, *command, env=env, timeout=600)
         assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
         report = json.loads(proc.stdout)
         assert report["engine"] == "terraform", command

@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 
 from orchestrator import tools
+from tests.helpers import REPO, run_orch
 
 pytestmark = pytest.mark.engines
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: int = 600) -> subprocess.CompletedProcess[str]:
@@ -25,7 +24,8 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: int = 600) -> s
 
 
 def test_doctor_json_reports_supported_engines_and_aws6(engine_env: dict[str, str]) -> None:
-    proc = run([str(REPO / ".venv/bin/orch"), "doctor", "--json"], REPO, engine_env, timeout=120)
+    proc = run_orch("doctor", "--json", env=engine_env, timeout=120)
+    assert proc.returncode == 0, f"orch doctor failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
     report = json.loads(proc.stdout)
     assert tools.parse_version(report["tools"]["tofu"]["version"]) >= (1, 11, 0)
     assert tools.parse_version(report["tools"]["terragrunt"]["version"]) >= (0, 96, 0)
@@ -35,12 +35,14 @@ def test_doctor_json_reports_supported_engines_and_aws6(engine_env: dict[str, st
 
 def test_doctor_names_the_aws_cli_the_kubernetes_layers_need(engine_env: dict[str, str], tmp_path: Path) -> None:
     """50-addons signs EKS tokens with `aws eks get-token` at run time; doctor says where it is, or warns."""
-    proc = run([str(REPO / ".venv/bin/orch"), "doctor", "--json"], REPO, engine_env, timeout=120)
+    proc = run_orch("doctor", "--json", env=engine_env, timeout=120)
+    assert proc.returncode == 0, f"orch doctor failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
     report = json.loads(proc.stdout)
     assert report["aws_cli"] == shutil.which("aws", path=engine_env.get("PATH"))
     # Without it on PATH: a warning naming the layer, not a failure (local and AWS-only runs do without).
     bare = {**engine_env, "PATH": str(Path(sys.executable).parent)}
-    proc = run([sys.executable, "-m", "orchestrator.cli", "doctor", "--json"], REPO, bare, timeout=120)
+    proc = run_orch("doctor", "--json", env=bare, timeout=120)
+    assert proc.returncode == 0, f"orch doctor failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
     report = json.loads(proc.stdout)
     assert report["aws_cli"] is None
     assert any("aws eks get-token" in w and "50-addons" in w for w in report["warnings"]), report["warnings"]

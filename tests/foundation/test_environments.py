@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +19,8 @@ from test_root_config import render
 from orchestrator import tools
 from orchestrator.config import available_envs, load_env, load_env_file
 from orchestrator.errors import ConfigError
+from tests.helpers import REPO, run_orch
 
-REPO = Path(__file__).resolve().parents[2]
 LIVE = REPO / "environments" / "LIVE"
 ENVIRONMENTS = ["eks-dev", "eks-prod", "eks-staging"]
 
@@ -51,14 +49,7 @@ def test_environment_folders_differ_only_in_env_yaml(other: str) -> None:
 def test_orch_graph_is_the_same_dag_for_every_environment() -> None:
     graphs = {}
     for env in ENVIRONMENTS:
-        proc = subprocess.run(
-            [sys.executable, "-m", "orchestrator.cli", "graph", "--env", env, "--format", "json"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        proc = run_orch("graph", "--env", env, "--format", "json", timeout=120)
         assert proc.returncode == 0, proc.stderr
         graphs[env] = json.loads(proc.stdout)
     assert graphs["eks-prod"]["units"], "a non-empty graph"

@@ -14,14 +14,13 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from orchestrator import tools
+from tests.helpers import REPO, run_orch
 
-REPO = Path(__file__).resolve().parents[2]
 JENKINSFILE = REPO / "Jenkinsfile"
 
 _STAGE = re.compile(r"""\bstage\(\s*['"]([^'"]+)['"]\s*\)\s*\{""")
@@ -84,15 +83,7 @@ def orch_commands(block: str) -> list[tuple[list[str], str, set[str]]]:
 
 def _help(*args: str) -> str:
     env = {**os.environ, "COLUMNS": "250", "TERM": "dumb", "NO_COLOR": "1"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "orchestrator.cli", *args, "--help"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    proc = run_orch(*args, "--help", env=env, timeout=120)
     assert proc.returncode == 0, f"orch {' '.join(args)} --help failed:\n{proc.stdout}\n{proc.stderr}"
     return proc.stdout
 

@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 
 from orchestrator import tools
+from tests.helpers import REPO
 
 pytestmark = pytest.mark.engines
 
-REPO = Path(__file__).resolve().parents[2]
 MODULES_DIR = REPO / "terraform/modules"
 ALL_MODULES = sorted(p.parent.name for p in MODULES_DIR.glob("*/variables.tf"))
 MODULES = sorted(p.parent.name for p in MODULES_DIR.glob("*/tests") if any(p.glob("*.tftest.hcl")))

@@ -31,8 +31,8 @@ from orchestrator.runs import operations as ops
 from orchestrator.runs.operations import RunOptions
 from orchestrator.runs.report import Result
 from orchestrator.selection import Selection
+from tests.helpers import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 LOCK = ".terraform.lock.hcl"
 HOST = {"tofu": "registry.opentofu.org", "terraform": "registry.terraform.io"}
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from orchestrator import tools
+from tests.helpers import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 HCL_DIRS = [d for d in ("terraform", "environments", "bootstrap") if (REPO / d).exists()]
 
 

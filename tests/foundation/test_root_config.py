@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from orchestrator import tools
+from tests.helpers import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 LOCAL = {
     "ORCH_LOCAL_ENDPOINT": "https://127.0.0.1:4566",
     "ORCH_LOCAL_ACCOUNT_ID": "123456789012",

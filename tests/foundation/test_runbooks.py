@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers import REPO
+
 MODULE = REPO / "terraform/modules/monitoring"
 RUNBOOKS = REPO / "docs/runbooks"
 LINK = re.compile(r"(?:runbook\s*=\s*\"|\$\{local\.runbooks\}/)(?P<file>[a-z-]+\.md)#(?P<anchor>[a-z0-9-]+)")

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from orchestrator import tools
+from tests.helpers import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / ".tflint.hcl"
 
 

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _aws_helpers import REGION, Emu, tofu_runner
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from orchestrator.emulator.patches.s3 import policy_grants_log_delivery, tags_from_create_body
 from orchestrator.emulator.patches.s3control_proxy import parse_connect
+from tests.helpers import REGION, Emu, tofu_runner
 
 pytestmark = pytest.mark.emulator
 

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from _aws_helpers import REPO, Emu, scan_for_secrets
 
 from orchestrator import tools
 from orchestrator.aws import backend
 from orchestrator.aws.session import RunSession, open_session
 from orchestrator.config import load_env_file
+from tests.helpers import REPO, Emu, scan_for_secrets, wait_until
 
 pytestmark = [pytest.mark.emulator, pytest.mark.engines]
 
@@ -92,13 +92,15 @@ def test_apply_state_lock_and_role(
         unit, session, engine_env, "apply", "-auto-approve", TF_VAR_hold_seconds="20", TF_VAR_run_id="2"
     )
     lock_key = f"{key}.tflock"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
+
+    def locked() -> bool:
+        """Whether the holder's .tflock is there; the holder must not have ended before writing it."""
         if s3.list_objects_v2(Bucket=env.state.bucket, Prefix=lock_key).get("KeyCount"):
-            break
+            return True
         assert holder.poll() is None, holder.communicate()[0]
-        time.sleep(0.5)
-    else:
+        return False
+
+    if not wait_until(locked, timeout=120, interval=0.5):
         pytest.fail("the first apply never wrote its .tflock")
     code, out = finish(terragrunt(unit, session, engine_env, "apply", "-auto-approve", "-lock-timeout=0s"))
     assert code != 0
@@ -109,8 +111,7 @@ def test_apply_state_lock_and_role(
 
     # with a lock timeout, the second apply waits for the first instead of failing
     holder = terragrunt(unit, session, engine_env, "apply", "-auto-approve", TF_VAR_hold_seconds="8", TF_VAR_run_id="3")
-    while not s3.list_objects_v2(Bucket=env.state.bucket, Prefix=lock_key).get("KeyCount"):
-        assert holder.poll() is None
+    while not locked():
         time.sleep(0.5)
     code, out = finish(
         terragrunt(unit, session, engine_env, "apply", "-auto-approve", "-lock-timeout=120s", TF_VAR_run_id="3")
@@ -147,8 +148,6 @@ def test_backend_policy_admits_the_encrypted_backend_only(
 ) -> None:
     """OpenTofu alone (no provider): state and .tflock PUTs pass the bucket policy only with SSE-KMS."""
     tofu = tools.find_tool("tofu")
-    if tofu is None:
-        pytest.skip("tofu not installed: run ./scripts/setup.sh")
     monkeypatch.setenv("ORCH_STATE_DIR", str(fresh_emu.state_root))
     env = load_env_file(LIVE / "env.yaml")
     session = open_session(env, local=True, profile=None, guard=True)
