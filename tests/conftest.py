@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from orchestrator import tools
-from tests.helpers import REPO, emulator_missing_reason, engines_missing_reason
+from tests.helpers import emulator_missing_reason, engines_missing_reason
 
 #: Marker -> why its tests cannot run here (None: they can). pyproject.toml registers the markers.
 NEEDS = {"engines": engines_missing_reason, "emulator": emulator_missing_reason}
@@ -35,8 +35,3 @@ def engine_env(tmp_path: Path) -> dict[str, str]:
     env["TG_DOWNLOAD_DIR"] = str(tmp_path / "tg-cache")
     env.pop("AWS_PROFILE", None)
     return env
-
-
-@pytest.fixture(scope="session")
-def repo_root() -> Path:
-    return REPO

@@ -207,15 +207,8 @@ def test_plain_moto_gets_no_policy_and_says_so(tmp_path: Path) -> None:
 def test_plan_before_bootstrap_says_to_bootstrap(fresh_emu: Emu, tmp_path: Path) -> None:
     """No state bucket yet: orch refuses before any engine runs and names the command that fixes it
     (Terragrunt alone would suggest --backend-bootstrap, a bucket without orch's hardening)."""
-    out = run_orch(
-        "--local",
-        "plan",
-        "--env",
-        "eks-prod",
-        "--layer",
-        "00-foundation",
-        env=fresh_emu.orch_env(tmp_path / "home", ORCH_RUNS_DIR=str(tmp_path / "runs")),
-    )
+    env = fresh_emu.orch_env(tmp_path / "home", ORCH_RUNS_DIR=str(tmp_path / "runs"))
+    out = run_orch("--local", "plan", "--env", "eks-prod", "--layer", "00-foundation", env=env)
     assert out.returncode == 1, out.stdout + out.stderr
     assert "state bucket orch-tfstate-eks-prod-111111111111 does not exist in the local emulator" in out.stderr
     assert "orch --local bootstrap --env eks-prod" in out.stderr

@@ -33,14 +33,8 @@ def test_emulator_with_another_account_is_refused(tmp_path: Path) -> None:
     state = tmp_path / "state"
     emulator.start(state / "local", account_id="999999999999")
     try:
-        out = run_orch(
-            "--local",
-            "bootstrap",
-            "--env",
-            "eks-prod",
-            "--json",
-            env=clean_env(tmp_path, ORCH_STATE_DIR=str(state), ORCH_LOCAL_ACCOUNT_ID="123456789012"),
-        )
+        env = clean_env(tmp_path, ORCH_STATE_DIR=str(state), ORCH_LOCAL_ACCOUNT_ID="123456789012")
+        out = run_orch("--local", "bootstrap", "--env", "eks-prod", "--json", env=env)
     finally:
         emulator.stop(state / "local")
     assert out.returncode == 1

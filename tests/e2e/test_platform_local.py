@@ -301,17 +301,8 @@ def test_a_second_apply_on_the_environment_is_refused_by_the_run_lock(platform: 
         }
         s3.put_object(Bucket=state.bucket, Key=key, Body=json.dumps(holder).encode(), ServerSideEncryption="aws:kms")
         runs_before = sorted(platform.runs_dir.iterdir())
-        proc = run_orch(
-            "--local",
-            "apply",
-            "--env",
-            ENV_NAME,
-            "--layer",
-            "00-foundation",
-            "--auto-approve",
-            env=platform.env,
-            timeout=APPLY_TIMEOUT,
-        )
+        apply = ("--local", "apply", "--env", ENV_NAME, "--layer", "00-foundation", "--auto-approve")
+        proc = run_orch(*apply, env=platform.env, timeout=APPLY_TIMEOUT)
         assert proc.returncode == 1 and expected in proc.stderr, proc.stderr[-2000:]
         assert f"pid {pid}" in proc.stderr and "nothing started" in proc.stderr, proc.stderr[-2000:]
         assert sorted(platform.runs_dir.iterdir()) == runs_before, "a refused apply started a run"
@@ -419,17 +410,8 @@ def test_a_role_without_access_entry_cannot_plan_the_kubernetes_layer(platform: 
     execution = f"arn:aws:iam::{account}:role/orch-terraform-execution"
     eks.delete_access_entry(clusterName=CLUSTER_NAME, principalArn=execution)
     try:
-        proc = run_orch(
-            "--local",
-            "plan",
-            "--env",
-            ENV_NAME,
-            "--layer",
-            "50-addons",
-            "--json",
-            env=platform.env,
-            timeout=APPLY_TIMEOUT,
-        )
+        plan = ("--local", "plan", "--env", ENV_NAME, "--layer", "50-addons", "--json")
+        proc = run_orch(*plan, env=platform.env, timeout=APPLY_TIMEOUT)
         assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-3000:]
         report = json.loads(proc.stdout)
         (unit,) = [u for u in report["units"] if u["path"] == "50-addons"]

@@ -13,10 +13,9 @@ from tests.helpers import REPO
 HCL_DIRS = [d for d in ("terraform", "environments", "bootstrap") if (REPO / d).exists()]
 
 
+@pytest.mark.engines
 def test_hcl_is_formatted() -> None:
     tofu = tools.find_tool("tofu")
-    if tofu is None:
-        pytest.skip("tofu not installed: run ./scripts/setup.sh")
     proc = subprocess.run(
         [str(tofu), "fmt", "-check", "-recursive", "-list=true", *HCL_DIRS],
         cwd=REPO,
@@ -55,11 +54,10 @@ def test_checkov_reports_no_failed_checks() -> None:
     assert " 0 failed" in proc.stdout
 
 
+@pytest.mark.engines
 def test_terragrunt_files_are_formatted() -> None:
     """`tofu fmt` skips .hcl files; Terragrunt's own formatter checks root.hcl and the units."""
     terragrunt = tools.find_tool("terragrunt")
-    if terragrunt is None:
-        pytest.skip("terragrunt not installed: run ./scripts/setup.sh")
     for folder in ("environments", "bootstrap"):
         proc = subprocess.run(
             [str(terragrunt), "hcl", "format", "--check", "--working-dir", folder],
