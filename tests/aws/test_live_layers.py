@@ -65,6 +65,9 @@ def finish(proc: subprocess.Popen[str], timeout: float = 300) -> tuple[int, str]
 def test_apply_state_lock_and_role(
     fresh_emu: Emu, live_copy: Path, engine_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    """State encrypted in the bucket, the role reaching the provider, the lock refusing and then waiting,
+    no secret on disk: one test, because each needs the same bootstrap and first apply (minutes of engine
+    time) and the later checks build on the earlier ones' state."""
     monkeypatch.setenv("ORCH_STATE_DIR", str(fresh_emu.state_root))
     env = load_env_file(live_copy / "env.yaml")
     session = open_session(env, local=True, profile=None, guard=True, session_name="orch-test-apply")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-REGION = "ap-northeast-2"
+from tests.helpers import REGION
 
 # The plan's CIDR table: tier -> AZ -> CIDR.
 SUBNETS = {
