@@ -19,7 +19,7 @@ from orchestrator import tools
 from orchestrator.aws import backend
 from orchestrator.aws.session import RunSession, open_session
 from orchestrator.config import load_env_file
-from tests.helpers import REPO, Emu, scan_for_secrets, wait_until
+from tests.helpers import REPO, Emu, scan_for_secrets, tofu_runner, wait_until
 
 pytestmark = [pytest.mark.emulator, pytest.mark.engines]
 
@@ -150,7 +150,6 @@ def test_backend_policy_admits_the_encrypted_backend_only(
     fresh_emu: Emu, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """OpenTofu alone (no provider): state and .tflock PUTs pass the bucket policy only with SSE-KMS."""
-    tofu = tools.find_tool("tofu")
     monkeypatch.setenv("ORCH_STATE_DIR", str(fresh_emu.state_root))
     env = load_env_file(LIVE / "env.yaml")
     session = open_session(env, local=True, profile=None, guard=True)
@@ -163,23 +162,10 @@ def test_backend_policy_admits_the_encrypted_backend_only(
         (work / "main.tf").write_text(
             BACKEND.format(bucket=env.state.bucket, endpoint=fresh_emu.endpoint, encryption=encryption)
         )
-        init = subprocess.run(
-            [str(tofu), "init", "-input=false", "-no-color"],
-            cwd=work,
-            env=base,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        run = tofu_runner(work, base, ca_bundle=None)  # the session's environment names the emulator's CA
+        init = run("init")
         assert init.returncode == 0, init.stdout + init.stderr
-        apply = subprocess.run(
-            [str(tofu), "apply", "-auto-approve", "-input=false", "-no-color"],
-            cwd=work,
-            env=base,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        apply = run("apply", "-auto-approve")
         output = apply.stdout + apply.stderr
         if ok:
             assert apply.returncode == 0, output
