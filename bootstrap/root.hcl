@@ -13,7 +13,7 @@ locals {
   common = read_terragrunt_config("${get_parent_terragrunt_dir()}/common.hcl")
   env    = local.common.locals.env
   # get_original_terragrunt_dir(): the unit, also when ../environments/backend-and-provider.hcl reads this file.
-  layer  = basename(get_original_terragrunt_dir())
+  layer = basename(get_original_terragrunt_dir())
 
   modules = "${get_parent_terragrunt_dir()}/../terraform/modules"
 

@@ -42,9 +42,9 @@ locals {
     key        = "${local.env.state.key_prefix}/${local.layer}/terraform.tfstate"
     kms_key_id = "arn:aws:kms:${local.region}:${local.account_id}:${local.env.state.kms_alias}"
   }
-  lock_mode     = try(local.env.state.lock_mode, "s3")
-  lock_table    = try(local.env.state.lock_table, null)
-  backend_extra = {}
+  lock_mode            = try(local.env.state.lock_mode, "s3")
+  lock_table           = try(local.env.state.lock_table, null)
+  backend_extra        = {}
   provider_credentials = local.provider_assume ? local.assume_role_block : "# credentials: the caller's, or the execution role orch assumed"
 
   # `orch validate` is offline: units then take their dependencies' typed mock outputs
