@@ -46,8 +46,9 @@ from typing import Any, cast
 
 from pydantic import BaseModel
 
+from orchestrator import settings
 from orchestrator.errors import OrchError
-from orchestrator.tools import REPO_ROOT, venv_bin
+from orchestrator.tools import venv_bin
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 HOST = "127.0.0.1"
@@ -94,12 +95,11 @@ class EmulatorStatus(BaseModel):
 
 
 def default_state_dir() -> Path:
-    base = os.environ.get("ORCH_STATE_DIR")
-    return (Path(base) if base else REPO_ROOT / ".orch") / "local"
+    return settings.state_dir() / "local"
 
 
 def expected_account_id() -> str:
-    return os.environ.get("ORCH_LOCAL_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID
+    return settings.local_account_id() or DEFAULT_ACCOUNT_ID
 
 
 def free_port() -> int:
@@ -255,7 +255,7 @@ def _recorded(state_dir: Path) -> EmulatorStatus | None:
 def status(state_dir: Path | None = None) -> EmulatorStatus | None:
     """The emulator orch started (from state.json), or one named by ORCH_LOCAL_ENDPOINT; None if down."""
     state_dir = state_dir or default_state_dir()
-    external = (os.environ.get("ORCH_LOCAL_ENDPOINT") or "").rstrip("/")
+    external = (settings.local_endpoint() or "").rstrip("/")
     recorded = _recorded(state_dir)
     if recorded is not None and (not external or external == recorded.endpoint):
         return recorded
@@ -292,7 +292,7 @@ def _start(state_dir: Path, *, port: int | None, account_id: str | None, timeout
     env.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     env["PYTHONUNBUFFERED"] = "1"
     env["ORCH_EMULATOR_PORT"], env["ORCH_EMULATOR_PROXY_PORT"] = str(port), str(proxy_port)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(settings.REPO_ROOT), env.get("PYTHONPATH")]))
     command = _moto_server()
     cert, key = ensure_certificate(state_dir, account)
     with open(log_path, "ab") as log:
@@ -348,7 +348,7 @@ def terragrunt_cache_dir(status: EmulatorStatus, state_dir: Path | None = None) 
 
 def ensure_running(state_dir: Path | None = None) -> EmulatorStatus:
     """The running emulator (ORCH_LOCAL_ENDPOINT or the recorded one), else start one."""
-    external = os.environ.get("ORCH_LOCAL_ENDPOINT")
+    external = settings.local_endpoint()
     if external:
         found = status(state_dir)
         if found is None:

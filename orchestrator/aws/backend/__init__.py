@@ -83,7 +83,7 @@ _NOT_FOUND = ("404", "NoSuchBucket", "NotFound")
 
 def _env_file(env: EnvConfig) -> str:
     """env.yaml as the user would type it (relative to the repository when inside it)."""
-    from orchestrator.tools import REPO_ROOT
+    from orchestrator.settings import REPO_ROOT
 
     if env.path is None:
         return f"environments/LIVE/{env.name}/env.yaml"
