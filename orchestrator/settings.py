@@ -44,13 +44,14 @@ Set by orch for the processes it starts, never read from the user's environment:
 - ``ORCH_LOCAL_PROXY``: the emulator's CONNECT proxy, for the provider in local mode.
 - ``ORCH_ROLE_ASSUMED``: ``1`` when the engines get the execution role's keys, so root.hcl does
   not assume it a second time.
-- ``ORCH_OFFLINE``: ``1`` for ``orch validate``; root.hcl then skips the backend and
-  dependency outputs.
+- ``ORCH_OFFLINE``: ``1`` for ``orch validate``; root.hcl and the catalog units then skip the
+  backend and dependency outputs.
 - ``ORCH_ENGINE_SOCKET``: where the engine shim of a delegated run reaches orch (read by
   orchestrator/runs/engine_shim.py, which runs with ``python -S`` and so cannot import this).
 
-Read by scripts/install-tools.sh only: ``ORCH_NO_PATH_TOOLS=1`` (build the pinned engines even
-when PATH has them) and ``ORCH_BUILD_JOBS`` (``go build -p``).
+Read by the shell scripts only: ``ORCH_NO_PATH_TOOLS=1`` (scripts/install-tools.sh builds the
+pinned engines even when PATH has them), ``ORCH_BUILD_JOBS`` (its ``go build -p``) and
+``ORCH_SKIP_TOOLS=1`` (scripts/setup.sh installs the Python side only).
 """
 
 from __future__ import annotations
