@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from orchestrator.errors import ConfigError
-from orchestrator.tools import REPO_ROOT
+from orchestrator.settings import REPO_ROOT
 
 ENV_FILE = "env.yaml"
 LIVE_DIR = Path("environments") / "LIVE"

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from rich.console import Console
 from rich.table import Table
 
-from orchestrator import tools
+from orchestrator import settings, tools
 
 PYTHON_DEPS = ["typer", "rich", "networkx", "boto3", "pydantic", "pyyaml"]
 OPTIONAL_PYTHON_DEPS = ["moto", "pytest"]
@@ -46,7 +46,7 @@ def _check_tools(report: DoctorReport) -> None:
     for name in ("tofu", "terraform", "terragrunt"):
         required = name in (engine, "terragrunt")
         info = tools.tool_info(name)
-        if name == engine and os.sep in os.environ.get("ORCH_ENGINE", ""):
+        if name == engine and os.sep in (settings.engine() or ""):
             path = tools.engine_path()  # ORCH_ENGINE names a binary: report that one
             info = tools.tool_info_at(name, path) if path else None
         if info is None:

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orchestrator import tools
+from orchestrator import settings, tools
 from orchestrator.errors import OrchError
 
 LOCK_FILE = ".terraform.lock.hcl"
@@ -74,7 +74,7 @@ def read_lock(path: Path) -> list[LockedProvider]:
 def uses_own_mirror(env: Mapping[str, str] | None = None) -> bool:
     """True when the engines install from the mirror install-tools.sh wrote (orch's default)."""
     env = os.environ if env is None else env
-    if env.get("ORCH_TF_CLI_CONFIG_FILE"):
+    if settings.tf_cli_config_file(env):
         return False
     config = tools.cli_config_file()
     return config is not None and env.get("TF_CLI_CONFIG_FILE", str(config)) == str(config)

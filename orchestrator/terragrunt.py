@@ -31,9 +31,9 @@ from typing import IO
 
 from pydantic import BaseModel
 
+from orchestrator import settings
 from orchestrator.errors import OrchError
-
-REDACTED = "***"
+from orchestrator.redact import redact
 
 
 class Interrupted(OrchError):
@@ -42,23 +42,8 @@ class Interrupted(OrchError):
     exit_code = 130
 
 
-def redact(text: str, secrets: list[str] | tuple[str, ...]) -> str:
-    """Replace every secret value (4+ characters) in `text`; longest first."""
-    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
-    return text
-
-
 #: Seconds between SIGTERM and SIGKILL when a timed-out call is stopped.
 TERM_GRACE = 10.0
-
-
-def stop_grace() -> float:
-    """Seconds a timed-out call gets after SIGINT before SIGTERM: ORCH_STOP_GRACE, default 60."""
-    try:
-        return float(os.environ.get("ORCH_STOP_GRACE", "60"))
-    except ValueError:
-        return 60.0
 
 
 class CallResult(BaseModel):
@@ -244,7 +229,7 @@ class Terragrunt:
 
     def _stop(self, proc: subprocess.Popen[bytes]) -> tuple[int, str]:
         """Stop a process group gracefully, then firmly: SIGINT, grace, SIGTERM, 10 s, SIGKILL."""
-        for sig, wait in ((signal.SIGINT, stop_grace()), (signal.SIGTERM, TERM_GRACE)):
+        for sig, wait in ((signal.SIGINT, settings.stop_grace()), (signal.SIGTERM, TERM_GRACE)):
             self._killpg(proc, sig)
             try:
                 return proc.wait(timeout=wait), signal.Signals(sig).name

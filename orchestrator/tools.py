@@ -17,9 +17,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from orchestrator import settings
 from orchestrator.errors import OrchError, ToolMissingError
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # The oldest engine versions orch supports. The plan's tool table says OpenTofu >= 1.10, but the
 # elasticache-redis module keeps the AUTH token out of state with an ephemeral resource and a
@@ -52,21 +51,14 @@ def venv_bin() -> Path:
     here = Path(sys.executable).parent
     if (here / "orch").exists() or (here / "tofu").exists():
         return here
-    return REPO_ROOT / ".venv" / "bin"
-
-
-def cache_dir() -> Path:
-    if os.environ.get("ORCH_CACHE_DIR"):
-        return Path(os.environ["ORCH_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "orch"
+    return settings.REPO_ROOT / ".venv" / "bin"
 
 
 def cli_config_file() -> Path | None:
     """The CLI configuration (provider_installation) written by install-tools.sh, if any."""
-    explicit = os.environ.get("ORCH_TF_CLI_CONFIG_FILE")
+    explicit = settings.tf_cli_config_file()
     if explicit:
-        return Path(explicit)
+        return explicit
     candidate = venv_bin().parent / "orch.tfrc"
     return candidate if candidate.exists() else None
 
@@ -81,13 +73,13 @@ def _engine_kind(choice: str) -> str:
 
 def engine_name() -> str:
     """`tofu` by default; `terraform` when the user chose it (`orch --engine`/ORCH_ENGINE, or TG_TF_PATH)."""
-    chosen = os.environ.get("ORCH_ENGINE") or os.environ.get("TG_TF_PATH") or "tofu"
+    chosen = settings.engine() or os.environ.get("TG_TF_PATH") or "tofu"
     return _engine_kind(chosen)
 
 
 def engine_path() -> Path | None:
     """The binary of the chosen engine: ORCH_ENGINE as a path, else the named engine (find_tool)."""
-    chosen = os.environ.get("ORCH_ENGINE", "")
+    chosen = settings.engine() or ""
     if os.sep in chosen:
         return Path(chosen) if Path(chosen).is_file() else None
     return find_tool(engine_name())
@@ -114,7 +106,7 @@ def find_tool(name: str) -> Path | None:
 
 def pinned_versions(lock: Path | None = None) -> dict[str, str]:
     """The release versions scripts/tools.lock pins for the engines and linters: {"tofu": "1.12.6", ...}."""
-    path = lock or REPO_ROOT / "scripts" / "tools.lock"
+    path = lock or settings.REPO_ROOT / "scripts" / "tools.lock"
     pins: dict[str, str] = {}
     try:
         lines = path.read_text().splitlines()
@@ -135,7 +127,7 @@ def _version_of(path: str) -> str:
         key = f"{os.path.realpath(path)}:{st.st_size}:{st.st_mtime_ns}"
     except OSError:
         key = None
-    cache_file = cache_dir() / "tool-versions.json"
+    cache_file = settings.cache_dir() / "tool-versions.json"
     cached: dict[str, str] = {}
     if key is not None:
         try:
@@ -201,7 +193,7 @@ def require_engine(choice: str | None = None) -> ToolInfo:
 
     A choice is `tofu`, `terraform` or a path to a binary (whose name says which engine it is).
     """
-    choice = choice or os.environ.get("ORCH_ENGINE") or None
+    choice = choice or settings.engine()
     if choice is None or choice in ENGINES:
         return require_tool(choice or engine_name())
     path = Path(choice)
@@ -252,7 +244,7 @@ def engine_env(base: dict[str, str] | None = None) -> dict[str, str]:
 
 def mirror_providers(mirror: Path | None = None) -> dict[str, dict[str, str]]:
     """Providers in the filesystem mirror: {"hashicorp/aws": {"version": "6.47.1", "path": ...}}."""
-    root = mirror or cache_dir() / "plugins"
+    root = mirror or settings.cache_dir() / "plugins"
     found: dict[str, dict[str, str]] = {}
     host = root / "registry.opentofu.org"
     if not host.is_dir():

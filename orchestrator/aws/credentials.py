@@ -5,7 +5,6 @@
     assume_role(session, role_arn, *, session_name, duration, external_id, endpoint) -> RoleCredentials
     guard_account(identity, expected, *, env_name, source, local)    (AccountMismatchError)
     default_session_name(explicit=None) -> str                          orch-$BUILD_TAG / orch-$USER
-    redaction_values(...) -> list[str]                                  what logs and reports must hide
 
 Credentials are held in memory and handed to engine subprocesses through their environment
 only (see orchestrator.aws.session); nothing here writes them to disk or prints them.
@@ -271,18 +270,3 @@ def guard_account(
         f"but environment {env_name!r} is account {expected} ({source})",
         hint="choose the right --profile, or check account_id in env.yaml",
     )
-
-
-def redaction_values(*creds: RoleCredentials | None, session: boto3.Session | None = None) -> list[str]:
-    """Secret values a log or report must never contain (the caller's keys and assumed ones)."""
-    values: list[str] = []
-    for item in creds:
-        if item is not None:
-            values.extend(item.secrets())
-    if session is not None:
-        current = session.get_credentials()
-        if current is not None:
-            frozen = current.get_frozen_credentials()
-            values.extend(v for v in (frozen.secret_key, frozen.token) if v)
-    # Too-short values (moto's "test") would redact ordinary words.
-    return sorted({v for v in values if v and len(v) >= 8})

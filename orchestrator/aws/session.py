@@ -38,6 +38,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, PrivateAttr
 
+from orchestrator import settings
+from orchestrator.redact import redaction_values
+
 if TYPE_CHECKING:
     import boto3
 
@@ -96,7 +99,7 @@ class RunSession(BaseModel):
         self.env.update(role.env())
         self.env["ORCH_ROLE_ASSUMED"] = "1"
         self.expires_at = role.expiration
-        self.secrets = sorted(set(self.secrets) | {s for s in role.secrets() if len(s) >= 8})
+        self.secrets = sorted(set(self.secrets) | set(redaction_values(role)))
 
     def boto_session(self) -> boto3.Session:
         """A boto3 session with this run's effective identity (the assumed role when there is one)."""
@@ -149,7 +152,7 @@ def open_session(
         from orchestrator import emulator
 
         status = emulator.ensure_running()
-        expected = os.environ.get("ORCH_LOCAL_ACCOUNT_ID") or status.account_id
+        expected = settings.local_account_id() or status.account_id
         run.endpoint = status.endpoint
         run._ca_bundle = status.ca_bundle or os.environ.get("AWS_CA_BUNDLE")
         run._emulator_managed = status.pid is not None and status.endpoint.startswith("https://")
@@ -198,7 +201,7 @@ def open_session(
         boto, endpoint=run.endpoint, ca_bundle=run._ca_bundle, profile=None if local else profile
     )
     run.account_id, run.caller_arn = caller.account, caller.arn
-    run.secrets = credentials.redaction_values(session=boto)
+    run.secrets = redaction_values(session=boto)
 
     source = str(env.path) if env is not None and env.path else "env.yaml"
     if guard and local:

@@ -59,7 +59,7 @@ def write_crash_log(exc: BaseException) -> str | None:
     import traceback
     from datetime import UTC, datetime
 
-    from orchestrator.tools import REPO_ROOT
+    from orchestrator.settings import REPO_ROOT
 
     base = os.environ.get("ORCH_STATE_DIR")
     path = (Path(base) if base else REPO_ROOT / ".orch") / f"crash-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.log"

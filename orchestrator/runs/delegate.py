@@ -53,7 +53,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from orchestrator.terragrunt import TERM_GRACE, stop_grace
+from orchestrator.settings import stop_grace
+from orchestrator.terragrunt import TERM_GRACE
 
 SHIM = Path(__file__).resolve().parent / "engine_shim.py"
 #: Engine subcommands the shim hands to orch; anything else goes to the engine directly.

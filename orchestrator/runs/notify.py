@@ -97,7 +97,7 @@ def post_slack(report: RunReport, env_var: str) -> None:
             response.read()
     except Exception as exc:
         # The webhook URL is the secret (whoever has it can post): errors name the variable, never the URL.
-        from orchestrator.terragrunt import redact
+        from orchestrator.redact import redact
 
         raise OrchError(
             f"--slack-webhook-env {env_var}: the webhook did not take the message "

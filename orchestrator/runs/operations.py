@@ -33,6 +33,7 @@ from orchestrator.discovery import Discovered, discover
 from orchestrator.errors import OrchError
 from orchestrator.graph import Graph
 from orchestrator.planfile import PlanSummary, summarize
+from orchestrator.redact import redact
 from orchestrator.runs import store as runs
 from orchestrator.runs.delegate import Delegation, Request, can_watch_units
 from orchestrator.runs.progress import Progress
@@ -40,8 +41,9 @@ from orchestrator.runs.report import Result, RunReport, UnitResult, now, write_a
 from orchestrator.runs.runlock import LOCK_KEY, FileLockStore, RunLock, S3LockStore, holder_info
 from orchestrator.runs.scheduler import run_dag, run_unit
 from orchestrator.selection import Selection, changed_files, select_units, units_for_files
-from orchestrator.terragrunt import CallResult, Interrupted, Terragrunt, redact
-from orchestrator.tools import REPO_ROOT, engine_env, find_tool, require_engine, require_tool
+from orchestrator.settings import REPO_ROOT
+from orchestrator.terragrunt import CallResult, Interrupted, Terragrunt
+from orchestrator.tools import engine_env, find_tool, require_engine, require_tool
 
 #: Terragrunt's own words when it hands mock outputs to a unit (WARN level, always logged).
 MOCK_MARKER = "mock outputs provided and returning those"

@@ -9,6 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from orchestrator.aws import backend
+from orchestrator.aws.backend import policies
 from orchestrator.aws.session import RunSession, open_session
 from orchestrator.config import EnvConfig, load_env, load_env_file
 from orchestrator.errors import ConfigError
@@ -52,7 +53,7 @@ def assert_backend_complete(emu: Emu, kms_key: str) -> None:
         "StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}
     }
     rules = s3.get_bucket_lifecycle_configuration(Bucket=BUCKET)["Rules"]
-    [ours] = [r for r in rules if r["ID"] == backend.LIFECYCLE_RULE_ID]
+    [ours] = [r for r in rules if r["ID"] == policies.LIFECYCLE_RULE_ID]
     assert ours["Status"] == "Enabled" and ours["NoncurrentVersionExpiration"]["NoncurrentDays"] == 90
     tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=BUCKET)["TagSet"]}
     assert tags["Environment"] == "prod" and tags["ManagedBy"] == "terragrunt"

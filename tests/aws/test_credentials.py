@@ -121,9 +121,9 @@ def test_session_names() -> None:
 
 
 def test_the_one_redact_function_removes_a_secret_value() -> None:
-    """orchestrator.terragrunt.redact is the one redaction function (logs, plan JSON, reports,
-    notifications); credentials.redaction_values feeds it the run's secrets."""
-    from orchestrator.terragrunt import redact
+    """orchestrator.redact.redact is the one redaction function (logs, plan JSON, reports,
+    notifications); redaction_values feeds it the run's secrets."""
+    from orchestrator.redact import redact
 
     assert redact("key=SECRETVALUE123 ok", ["SECRETVALUE123"]) == "key=*** ok"
 

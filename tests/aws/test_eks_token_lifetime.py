@@ -33,7 +33,7 @@ from typing import Any
 
 import pytest
 
-from orchestrator import emulator
+from orchestrator.emulator import tls as emulator_tls
 from tests.helpers import REGION, REPO, Emu, clean_env, tofu_runner
 
 pytestmark = [pytest.mark.emulator, pytest.mark.engines]
@@ -216,7 +216,7 @@ class FakeEksApi:
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        cert, key = emulator.ensure_certificate(tls_dir)
+        cert, key = emulator_tls.ensure_certificate(tls_dir)
         self.ca_pem = cert.read_text()
         tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         tls.load_cert_chain(cert, key)

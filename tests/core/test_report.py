@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from orchestrator.planfile import AttributeChange, DriftFinding, PlanSummary
+from orchestrator.redact import redact
 from orchestrator.runs.report import Result, RunReport, UnitResult, junit_xml, markdown, now, write_all
-from orchestrator.terragrunt import redact
 
 
 def report(command: str = "drift", **kw) -> RunReport:

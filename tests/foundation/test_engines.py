@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator import tools
+from orchestrator import settings, tools
 from tests.helpers import REPO, run_orch
 
 pytestmark = pytest.mark.engines
@@ -75,7 +75,7 @@ resource "aws_s3_bucket" "logs" {
     providers = tmp_path / ".terraform/providers/registry.opentofu.org/hashicorp/aws"
     package = next(p for p in providers.glob("6.*/*_*") if p.is_dir())
     real = next(package.resolve().glob("terraform-provider-aws_v6*"))
-    assert str(real).startswith(str(tools.cache_dir())), real
+    assert str(real).startswith(str(settings.cache_dir())), real
     assert real.stat().st_size > 50_000_000  # the AWS provider is hundreds of MB; a stub is not
 
     proc = run([tofu, "validate", "-json", "-no-color"], tmp_path, engine_env)
@@ -158,7 +158,7 @@ def test_terragrunt_runs_two_units_in_order_and_passes_outputs(engine_env: dict[
 
 
 def test_second_install_rebuilds_nothing(engine_env: dict[str, str], tmp_path: Path) -> None:
-    cached = sorted(p for p in tools.cache_dir().rglob("*") if p.is_file() and os.access(p, os.X_OK))
+    cached = sorted(p for p in settings.cache_dir().rglob("*") if p.is_file() and os.access(p, os.X_OK))
     before = {p: p.stat().st_mtime_ns for p in cached if "/checkov/" not in str(p)}
     proc = subprocess.run(
         [str(REPO / "scripts/install-tools.sh"), "--venv", str(tmp_path / "venv")],

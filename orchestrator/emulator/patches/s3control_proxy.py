@@ -18,18 +18,19 @@ Started when the emulator process has ORCH_EMULATOR_PROXY_PORT and ORCH_EMULATOR
 from __future__ import annotations
 
 import contextlib
-import os
 import select
 import socket
 import threading
+
+from orchestrator import settings
 
 _HEADER_LIMIT = 16 * 1024
 
 
 def install() -> None:
-    proxy_port = os.environ.get("ORCH_EMULATOR_PROXY_PORT")
-    target_port = os.environ.get("ORCH_EMULATOR_PORT")
-    if proxy_port and target_port:
+    ports = settings.emulator_ports()
+    if ports is not None:
+        target_port, proxy_port = ports
         start_proxy("127.0.0.1", int(proxy_port), int(target_port))
 
 

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sys
 import threading
 import time
@@ -42,6 +41,7 @@ import uuid
 from typing import Any
 from urllib.parse import parse_qs, quote
 
+from orchestrator import settings
 from orchestrator.errors import OrchError
 
 ENV_VAR = "ORCH_EMULATOR_THROTTLE"
@@ -224,7 +224,7 @@ def _debug(environ: dict[str, Any], start_response: Any) -> list[bytes]:
 def install() -> None:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-    text = os.environ.get(ENV_VAR, "")
+    text = settings.emulator_throttle()
     try:
         configure(text)
     except OrchError as exc:
