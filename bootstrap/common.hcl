@@ -1,5 +1,5 @@
 # Settings shared by the bootstrap layers: which environment (account) they build, read from the
-# same env.yaml that orch and environments/LIVE/root.hcl use. Choose it with ORCH_ENV
+# same env.yaml that orch and environments/LIVE/settings.hcl use. Choose it with ORCH_ENV
 # (default eks-prod): `ORCH_ENV=eks-staging terragrunt run --all -- plan` from bootstrap/.
 locals {
   env_name = get_env("ORCH_ENV", "eks-prod")

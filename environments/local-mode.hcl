@@ -1,5 +1,5 @@
 # Local mode (`orch --local`): how the S3 backend and the AWS provider reach the embedded emulator.
-# Read once by environments/LIVE/root.hcl and bootstrap/root.hcl. orch sets these variables
+# Read once by environments/LIVE/settings.hcl and bootstrap/settings.hcl. orch sets these variables
 # only for local runs; with ORCH_LOCAL_ENDPOINT unset (every real AWS run) `enabled` is false and
 # nothing here reaches the generated files.
 locals {

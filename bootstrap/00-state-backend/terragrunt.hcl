@@ -2,23 +2,19 @@
 # the import commands are in terraform/modules/state-backend/README.md. Until then, do not apply this
 # layer against an account where the bucket exists (the apply would fail on "already exists").
 include "root" {
-  path   = find_in_parent_folders("root.hcl")
+  path   = "${get_terragrunt_dir()}/../../environments/root.hcl"
   expose = true
 }
 
-include "backend_and_provider" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/../environments/backend-and-provider.hcl"
-}
-
 terraform {
-  source = "${include.root.locals.modules}//state-backend"
+  source = "${include.root.locals.settings.modules}//state-backend"
 }
 
 inputs = {
-  bucket_name              = include.root.locals.env.state.bucket
-  kms_alias                = include.root.locals.env.state.kms_alias
-  lock_mode                = include.root.locals.lock_mode
-  lock_table               = try(include.root.locals.env.state.lock_table, null)
-  cross_account_principals = try(include.root.locals.env.state.cross_account_principals, [])
-  noncurrent_version_days  = try(include.root.locals.env.state.noncurrent_version_days, 90)
+  bucket_name              = include.root.locals.settings.env.state.bucket
+  kms_alias                = include.root.locals.settings.env.state.kms_alias
+  lock_mode                = include.root.locals.settings.lock_mode
+  lock_table               = try(include.root.locals.settings.env.state.lock_table, null)
+  cross_account_principals = try(include.root.locals.settings.env.state.cross_account_principals, [])
+  noncurrent_version_days  = try(include.root.locals.settings.env.state.noncurrent_version_days, 90)
 }

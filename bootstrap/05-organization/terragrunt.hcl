@@ -4,21 +4,17 @@
 # state and provider in the management account (05: before any account's 00-state-backend and
 # 10-iam-baseline, which need the accounts this layer creates). docs/accounts.md has the order.
 include "root" {
-  path   = find_in_parent_folders("root.hcl")
+  path   = "${get_terragrunt_dir()}/../../environments/root.hcl"
   expose = true
 }
 
-include "backend_and_provider" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/../environments/backend-and-provider.hcl"
-}
-
 locals {
-  org      = include.root.locals.accounts.organization
-  accounts = include.root.locals.accounts.accounts
+  org      = include.root.locals.settings.accounts.organization
+  accounts = include.root.locals.settings.accounts.accounts
 }
 
 terraform {
-  source = "${include.root.locals.modules}//organization"
+  source = "${include.root.locals.settings.modules}//organization"
 }
 
 inputs = {

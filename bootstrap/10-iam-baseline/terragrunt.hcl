@@ -4,20 +4,16 @@
 # developer and audit roles when env.yaml's `iam:` block lists their principals (read through
 # ../common.hcl). Apply as an account administrator; env.yaml's eks.*_role_arns name the outputs.
 include "root" {
-  path   = find_in_parent_folders("root.hcl")
+  path   = "${get_terragrunt_dir()}/../../environments/root.hcl"
   expose = true
 }
 
-include "backend_and_provider" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/../environments/backend-and-provider.hcl"
-}
-
 locals {
-  iam = read_terragrunt_config("${get_parent_terragrunt_dir("root")}/common.hcl").locals.iam
+  iam = read_terragrunt_config("${get_terragrunt_dir()}/../common.hcl").locals.iam
 }
 
 terraform {
-  source = "${include.root.locals.modules}//iam-baseline"
+  source = "${include.root.locals.settings.modules}//iam-baseline"
 }
 
 inputs = {
@@ -27,8 +23,8 @@ inputs = {
   developer_principal_arns = local.iam.developer_principal_arns
   audit_principal_arns     = local.iam.audit_principal_arns
   require_mfa              = local.iam.require_mfa
-  external_id              = try(include.root.locals.env.execution_role.external_id, null)
+  external_id              = try(include.root.locals.settings.env.execution_role.external_id, null)
   # Multi-account: only the shared-services CI role may assume the execution role (docs/accounts.md).
-  execution_role_ci_principal_arn = try(include.root.locals.env.execution_role.trusted_ci_role_arn, null)
-  max_session_duration            = max(3600, try(include.root.locals.env.execution_role.session_duration, 3600))
+  execution_role_ci_principal_arn = try(include.root.locals.settings.env.execution_role.trusted_ci_role_arn, null)
+  max_session_duration            = max(3600, try(include.root.locals.settings.env.execution_role.session_duration, 3600))
 }

@@ -216,7 +216,7 @@ terraform {{
   }}
 }}
 
-# As environments/LIVE/root.hcl generates it in local mode.
+# As environments/root.hcl generates it in local mode.
 provider "aws" {{
   region                      = "{region}"
   access_key                  = "test"

@@ -1,6 +1,6 @@
 """A Terragrunt unit with the real root.hcl on the emulator: S3 backend state, lock and assumed role.
 
-The environment folder is copied to a temp dir (environments/LIVE/root.hcl, env.yaml with an
+The environment folder is copied to a temp dir (environments/root.hcl, LIVE/settings.hcl, env.yaml with an
 execution role, emulator-overrides.yaml) and one unit that uses tests/fixtures/aws-probe is added.
 """
 
@@ -33,8 +33,8 @@ UNIT = "99-probe"
 def live_copy(tmp_path: Path, engine_env: dict[str, str]) -> Path:
     env_dir = tmp_path / "environments" / "LIVE" / "eks-prod"
     env_dir.mkdir(parents=True)
-    shutil.copy(LIVE.parent / "root.hcl", env_dir.parent / "root.hcl")
-    for name in ("local-mode.hcl", "emulator-overrides.yaml"):
+    shutil.copy(LIVE.parent / "settings.hcl", env_dir.parent / "settings.hcl")
+    for name in ("root.hcl", "local-mode.hcl", "emulator-overrides.yaml"):
         shutil.copy(REPO / "environments" / name, tmp_path / "environments" / name)
     config = yaml.safe_load((LIVE / "env.yaml").read_text())
     config["execution_role"]["arn"] = "arn:aws:iam::111111111111:role/orch-terraform-execution"

@@ -41,7 +41,7 @@ def applied(emu: Emu, tmp_path_factory: pytest.TempPathFactory) -> Emu:
     plan = ["--local", "plan", "--dir", "bootstrap", "--layer", "05-organization", "--detailed-exitcode", "--json"]
     again = run_orch(*plan, env=env, timeout=600)
     assert again.returncode == 0, again.stdout[-5000:] + again.stderr[-5000:]  # 0: no changes
-    # The state went to the environment's emulator bucket, under management/ (bootstrap/root.hcl).
+    # The state went to the environment's emulator bucket, under management/ (bootstrap/settings.hcl).
     bucket = yaml.safe_load((REPO / "environments/LIVE/eks-prod/env.yaml").read_text())["state"]["bucket"]
     key = "management/bootstrap/05-organization/terraform.tfstate"
     assert fresh_emu.client("s3").head_object(Bucket=bucket, Key=key)["ServerSideEncryption"] == "aws:kms"

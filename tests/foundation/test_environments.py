@@ -205,5 +205,6 @@ def test_a_catalog_change_selects_its_unit_in_every_environment(engine_env: dict
         assert touched("../../catalog/units/60-database.hcl") == ["60-database"]
         assert touched("../../catalog/deps/cluster.hcl") == ["40-nodegroups", "50-addons", "90-monitoring"]
         assert touched("../../catalog/kubernetes_providers.tf") == ["50-addons", "90-monitoring"]
-        assert touched("../root.hcl") == sorted(found.graph.paths)
+        assert touched("../../root.hcl") == sorted(found.graph.paths)
+        assert touched("../settings.hcl") == sorted(found.graph.paths)
         assert touched("../eks-staging/env.yaml") == []

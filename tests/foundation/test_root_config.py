@@ -1,7 +1,7 @@
-"""What the two root.hcl files generate (provider block, backend config), rendered by the real
-Terragrunt: real AWS runs get no emulator settings and the provider assumes the execution role
-only when orch did not; local runs point every service at the emulator through
-environments/local-mode.hcl, shared by both roots.
+"""What environments/root.hcl generates (provider block, backend config) for an environment unit and a
+bootstrap unit, each with its settings.hcl, rendered by the real Terragrunt: real AWS runs get no
+emulator settings and the provider assumes the execution role only when orch did not; local runs
+point every service at the emulator through environments/local-mode.hcl, shared by both settings.
 """
 
 from __future__ import annotations

@@ -3,11 +3,11 @@
 # The VPC's CIDRs and NAT layout come from env.yaml `network:` (orch validates them and refuses
 # ranges that overlap another environment's); absent keys take the module defaults (the plan's table).
 locals {
-  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals # docs/hcl-conventions.md: why
+  settings = read_terragrunt_config(find_in_parent_folders("settings.hcl")).locals # docs/hcl-conventions.md: why
 }
 
 terraform {
-  source = "${local.root.modules}//vpc"
+  source = "${local.settings.modules}//vpc"
 }
 
 inputs = merge(
@@ -17,5 +17,5 @@ inputs = merge(
     flow_log_kms_key_arn = dependency.foundation.outputs.kms_key_arns["logs"]
   },
   # vpc_cidr, *_subnet_cidrs, single_nat_gateway: the keys are the module's variable names.
-  try(local.root.env.network, {}),
+  try(local.settings.env.network, {}),
 )

@@ -1,10 +1,10 @@
 # Security groups of the platform and every rule between them.
 locals {
-  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals # docs/hcl-conventions.md: why
+  settings = read_terragrunt_config(find_in_parent_folders("settings.hcl")).locals # docs/hcl-conventions.md: why
 }
 
 terraform {
-  source = "${local.root.modules}//security-group"
+  source = "${local.settings.modules}//security-group"
 }
 
 inputs = {

@@ -3,20 +3,20 @@
 # custom networking, kube-proxy) that every node needs before it can become Ready: they are
 # created here, before 40-nodegroups, never after.
 terraform {
-  source = "${local.root.modules}//eks-cluster"
+  source = "${local.settings.modules}//eks-cluster"
 }
 
 locals {
-  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals # docs/hcl-conventions.md: why
+  settings = read_terragrunt_config(find_in_parent_folders("settings.hcl")).locals # docs/hcl-conventions.md: why
 
   # Optional environment settings (env.yaml `eks:`); absent keys fall back to safe values.
-  eks = try(local.root.env.eks, {})
+  eks = try(local.settings.env.eks, {})
 
   # Role ARNs as the target account knows them (local mode: the emulator's account).
   roles = { for list in ["admin_role_arns", "developer_role_arns", "audit_role_arns", "ci_role_arns"] : list => [
-    for arn in try(local.eks[list], []) : replace(arn, local.root.account_arn_from, local.root.account_arn_to)
+    for arn in try(local.eks[list], []) : replace(arn, local.settings.account_arn_from, local.settings.account_arn_to)
   ] }
-  execution_role_arn = replace(local.root.role_arn, local.root.account_arn_from, local.root.account_arn_to)
+  execution_role_arn = replace(local.settings.role_arn, local.settings.account_arn_from, local.settings.account_arn_to)
 }
 
 inputs = {

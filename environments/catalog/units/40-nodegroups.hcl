@@ -2,11 +2,11 @@
 # templates (IMDSv2 only, KMS-encrypted gp3) and the node IAM role. They come after
 # 30-eks-cluster, which creates the networking add-ons (vpc-cni, kube-proxy) nodes need.
 locals {
-  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals # docs/hcl-conventions.md: why
+  settings = read_terragrunt_config(find_in_parent_folders("settings.hcl")).locals # docs/hcl-conventions.md: why
 }
 
 terraform {
-  source = "${local.root.modules}//eks-nodegroup"
+  source = "${local.settings.modules}//eks-nodegroup"
 }
 
 inputs = {
@@ -18,5 +18,5 @@ inputs = {
   ebs_kms_key_arn         = dependency.foundation.outputs.kms_key_arns["ebs"]
 
   # The groups (instance types, sizes, labels, taints) are the environment's: env.yaml `node_groups:`.
-  node_groups = local.root.env.node_groups
+  node_groups = local.settings.env.node_groups
 }

@@ -3,7 +3,7 @@
 # External Secrets Operator with its ClusterSecretStore. vpc-cni and kube-proxy come earlier, from
 # 30-eks-cluster.
 locals {
-  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals # docs/hcl-conventions.md: why
+  settings = read_terragrunt_config(find_in_parent_folders("settings.hcl")).locals # docs/hcl-conventions.md: why
 
   # Read here, not in the generate block, so Terragrunt reports it among the files this unit reads
   # (`orch plan --changed-since` selects 50 and 90 when it changes).
@@ -11,7 +11,7 @@ locals {
 }
 
 terraform {
-  source = "${local.root.modules}//eks-addons"
+  source = "${local.settings.modules}//eks-addons"
 }
 
 # The Kubernetes/Helm providers (exec credentials, access check): one file, shared by every unit
@@ -69,13 +69,13 @@ inputs = {
   efs_file_system_id = dependency.storage.outputs.efs_id
 
   # DNS and certificates (env.yaml `eks:`): no zone, no External DNS and no ClusterIssuer.
-  route53_zone_arns           = try(local.root.env.eks.route53_zone_arns, [])
-  external_dns_domain_filters = try(local.root.env.eks.external_dns_domain_filters, [])
-  cluster_issuer              = { email = try(local.root.env.eks.acme_email, null) }
+  route53_zone_arns           = try(local.settings.env.eks.route53_zone_arns, [])
+  external_dns_domain_filters = try(local.settings.env.eks.external_dns_domain_filters, [])
+  cluster_issuer              = { email = try(local.settings.env.eks.acme_email, null) }
 
   # Namespaces (env.yaml eks.namespaces; 30-eks-cluster scopes the developers to the applications')
   # and their RBAC for the groups 30's access entries carry.
-  namespaces        = try(local.root.env.eks.namespaces, {})
+  namespaces        = try(local.settings.env.eks.namespaces, {})
   kubernetes_groups = dependency.cluster.outputs.kubernetes_groups
 
   # Default-deny in every application namespace; load balancers reach pods from the public and

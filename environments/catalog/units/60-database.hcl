@@ -1,11 +1,11 @@
 # Aurora MySQL 8.0: a writer and readers (env.yaml database.instance_count) across the AZs on the
 # database subnets, KMS, managed master secret.
 locals {
-  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals # docs/hcl-conventions.md: why
+  settings = read_terragrunt_config(find_in_parent_folders("settings.hcl")).locals # docs/hcl-conventions.md: why
 }
 
 terraform {
-  source = "${local.root.modules}//rds-aurora"
+  source = "${local.settings.modules}//rds-aurora"
 }
 
 inputs = merge(
@@ -17,5 +17,5 @@ inputs = merge(
     cloudwatch_logs_kms_key_arn = dependency.foundation.outputs.kms_key_arns["logs"]
   },
   # env.yaml `database:` (instance_class, instance_count): the keys are the module's variable names.
-  try(local.root.env.database, {}),
+  try(local.settings.env.database, {}),
 )

@@ -1,11 +1,11 @@
 # ElastiCache Redis 7 in cluster mode (shards and replicas from env.yaml cache:), Multi-AZ, TLS +
 # AUTH token, KMS.
 locals {
-  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals # docs/hcl-conventions.md: why
+  settings = read_terragrunt_config(find_in_parent_folders("settings.hcl")).locals # docs/hcl-conventions.md: why
 }
 
 terraform {
-  source = "${local.root.modules}//elasticache-redis"
+  source = "${local.settings.modules}//elasticache-redis"
 }
 
 inputs = merge(
@@ -17,5 +17,5 @@ inputs = merge(
     cloudwatch_logs_kms_key_arn = dependency.foundation.outputs.kms_key_arns["logs"]
   },
   # env.yaml `cache:` (node_type, num_node_groups, replicas_per_node_group): the keys are the module's variable names.
-  try(local.root.env.cache, {}),
+  try(local.settings.env.cache, {}),
 )

@@ -1,11 +1,11 @@
 # EFS for the EFS CSI driver (mount target per AZ on the private subnets) and the platform's
 # S3 buckets (logs with SSE-S3 for ALB/S3 access logs, artifacts with SSE-KMS).
 locals {
-  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals # docs/hcl-conventions.md: why
+  settings = read_terragrunt_config(find_in_parent_folders("settings.hcl")).locals # docs/hcl-conventions.md: why
 }
 
 terraform {
-  source = "${local.root.modules}//storage"
+  source = "${local.settings.modules}//storage"
 }
 
 inputs = {

@@ -2,11 +2,11 @@
 # tier: Aurora and EFS by ARN, EBS volumes that carry the Backup=daily tag. Before 90-monitoring,
 # which alarms on the vault's failed jobs.
 locals {
-  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals # docs/hcl-conventions.md: why
+  settings = read_terragrunt_config(find_in_parent_folders("settings.hcl")).locals # docs/hcl-conventions.md: why
 }
 
 terraform {
-  source = "${local.root.modules}//backup"
+  source = "${local.settings.modules}//backup"
 }
 
 dependency "database" {
@@ -34,7 +34,7 @@ inputs = {
     efs    = dependency.storage.outputs.efs_arn
   }
   # env.yaml `backup:` (orch validates it).
-  retention_days      = try(local.root.env.backup.retention_days, 7)
-  copy_region         = try(local.root.env.backup.copy_region, null)
-  copy_retention_days = try(local.root.env.backup.copy_retention_days, null)
+  retention_days      = try(local.settings.env.backup.retention_days, 7)
+  copy_region         = try(local.settings.env.backup.copy_region, null)
+  copy_retention_days = try(local.settings.env.backup.copy_retention_days, null)
 }

@@ -3,7 +3,7 @@
 # subscriptions, and Prometheus: the managed workspace with the collector and Grafana (Helm, through
 # the cluster's API like 50-addons).
 locals {
-  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals # docs/hcl-conventions.md: why
+  settings = read_terragrunt_config(find_in_parent_folders("settings.hcl")).locals # docs/hcl-conventions.md: why
 
   # Read here, not in the generate block, so Terragrunt reports it among the files this unit reads
   # (`orch plan --changed-since` selects 50 and 90 when it changes).
@@ -11,7 +11,7 @@ locals {
 }
 
 terraform {
-  source = "${local.root.modules}//monitoring"
+  source = "${local.settings.modules}//monitoring"
 }
 
 # The Kubernetes/Helm providers (the collector and Grafana releases), shared with 50-addons.
@@ -72,15 +72,15 @@ inputs = {
   redis_member_clusters              = dependency.cache.outputs.member_clusters
   nat_gateway_ids                    = dependency.networking.outputs.nat_gateway_ids
   # env.yaml (orch validates both; the module refuses production without a subscriber for plain Terragrunt too).
-  tier                  = try(local.root.env.tier, "production")
-  alarm_email_addresses = try(local.root.env.alarms.email_addresses, [])
+  tier                  = try(local.settings.env.tier, "production")
+  alarm_email_addresses = try(local.settings.env.alarms.email_addresses, [])
   # Slack through AWS Chatbot; an HTTPS receiver whose URL is a Secrets Manager secret (by name only).
-  slack_channel             = try(local.root.env.alarms.slack, null)
-  alarm_webhook_secret_name = try(local.root.env.alarms.webhook_secret_name, null)
+  slack_channel             = try(local.settings.env.alarms.slack, null)
+  alarm_webhook_secret_name = try(local.settings.env.alarms.webhook_secret_name, null)
   backup_vault_name         = dependency.backup.outputs.vault_name
 
   # The platform's log groups to the log-archive account's destination (null: off).
-  log_archive_destination_arn = try(local.root.env.logs.archive_destination_arn, null)
+  log_archive_destination_arn = try(local.settings.env.logs.archive_destination_arn, null)
   log_archive_log_group_names = merge(
     {
       eks-control-plane = dependency.cluster.outputs.log_group_name

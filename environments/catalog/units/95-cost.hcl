@@ -1,11 +1,11 @@
 # Cost monitoring: the monthly budget and Cost Anomaly Detection, both alerting 90-monitoring's
 # alarm topic, and the cost allocation tags (where this account may activate them).
 locals {
-  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals # docs/hcl-conventions.md: why
+  settings = read_terragrunt_config(find_in_parent_folders("settings.hcl")).locals # docs/hcl-conventions.md: why
 }
 
 terraform {
-  source = "${local.root.modules}//cost"
+  source = "${local.settings.modules}//cost"
 }
 
 dependency "monitoring" {
@@ -21,7 +21,7 @@ inputs = {
   name_prefix     = dependency.foundation.outputs.name_prefix
   alarm_topic_arn = dependency.monitoring.outputs.alarm_topic_arn
   # env.yaml `cost:` (orch validates it).
-  monthly_budget_usd            = try(local.root.env.cost.monthly_budget_usd, null) # required: env.yaml cost.monthly_budget_usd
-  anomaly_threshold_usd         = try(local.root.env.cost.anomaly_threshold_usd, 100)
-  activate_cost_allocation_tags = try(local.root.env.cost.activate_cost_allocation_tags, true)
+  monthly_budget_usd            = try(local.settings.env.cost.monthly_budget_usd, null) # required: env.yaml cost.monthly_budget_usd
+  anomaly_threshold_usd         = try(local.settings.env.cost.anomaly_threshold_usd, 100)
+  activate_cost_allocation_tags = try(local.settings.env.cost.activate_cost_allocation_tags, true)
 }

@@ -4,14 +4,10 @@ include "root" {
   path = find_in_parent_folders("root.hcl")
 }
 
-include "backend_and_provider" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/../backend-and-provider.hcl"
-}
-
 include "unit" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/units/10-networking.hcl"
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/catalog/units/10-networking.hcl"
 }
 
 include "foundation" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/foundation.hcl"
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/catalog/deps/foundation.hcl"
 }

@@ -4,10 +4,6 @@ include "root" {
   path = find_in_parent_folders("root.hcl")
 }
 
-include "backend_and_provider" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/../backend-and-provider.hcl"
-}
-
 include "unit" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/units/00-foundation.hcl"
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/catalog/units/00-foundation.hcl"
 }

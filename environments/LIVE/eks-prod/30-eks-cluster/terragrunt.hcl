@@ -4,22 +4,18 @@ include "root" {
   path = find_in_parent_folders("root.hcl")
 }
 
-include "backend_and_provider" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/../backend-and-provider.hcl"
-}
-
 include "unit" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/units/30-eks-cluster.hcl"
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/catalog/units/30-eks-cluster.hcl"
 }
 
 include "foundation" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/foundation.hcl"
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/catalog/deps/foundation.hcl"
 }
 
 include "networking" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/networking.hcl"
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/catalog/deps/networking.hcl"
 }
 
 include "security" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/../catalog/deps/security.hcl"
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/catalog/deps/security.hcl"
 }

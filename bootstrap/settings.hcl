@@ -1,4 +1,5 @@
-# Terragrunt configuration of the bootstrap layers: 05-organization, applied once from the
+# Settings of the bootstrap layers, which ../environments/root.hcl (their root, like every environment
+# unit's) turns into their remote state and provider: 05-organization, applied once from the
 # management account (bootstrap/accounts.yaml), and the state backend and IAM baseline of each
 # environment's account (00, 10; env.yaml of ORCH_ENV). docs/accounts.md gives the order.
 #
@@ -7,12 +8,11 @@
 #   cd bootstrap/10-iam-baseline  && terragrunt apply        (as an administrator of the account)
 # then set env.yaml execution_role.arn to the execution_role_arn output.
 # Local mode (ORCH_LOCAL_ENDPOINT set, as `orch --local` does) targets the emulator exactly like
-# environments/LIVE/root.hcl. The remote state and the provider are
-# environments/backend-and-provider.hcl's, which each unit includes too and which reads these locals.
+# environments/LIVE/settings.hcl.
 locals {
   common = read_terragrunt_config("${get_parent_terragrunt_dir()}/common.hcl")
   env    = local.common.locals.env
-  # get_original_terragrunt_dir(): the unit, also when ../environments/backend-and-provider.hcl reads this file.
+  # get_original_terragrunt_dir(): the unit (this file is read with read_terragrunt_config).
   layer = basename(get_original_terragrunt_dir())
 
   modules = "${get_parent_terragrunt_dir()}/../terraform/modules"
@@ -56,8 +56,7 @@ locals {
   # No assume_role here: the bootstrap runs as an administrator of the account (orch exports the
   # caller's credentials, or the execution role once it exists and env.yaml names it).
   provider_credentials = "# credentials: an administrator's of the account (no role is assumed)"
-}
 
-inputs = {
-  tags = local.tags
+  inputs             = { tags = local.tags }
+  emulator_overrides = false
 }

@@ -1,10 +1,8 @@
-# Shared Terragrunt configuration for every unit of every environment: where its state goes, which
-# account and credentials its AWS provider uses, and the inputs every module receives. A unit
-# includes it, ../backend-and-provider.hcl (which turns these locals into the remote_state and the
-# provider, for the bootstrap units too) and its catalog file (environments/catalog/units/NN-name.hcl);
-# both read these locals with read_terragrunt_config.
-# get_original_terragrunt_dir() is the unit's directory in both cases (get_terragrunt_dir() is not
-# when this file is read from the catalog), so the environment is always the unit's parent folder.
+# What every environment unit's root (../root.hcl) and catalog file (../catalog/units/NN-name.hcl) take:
+# where its state goes, which account and credentials its AWS provider uses, its tags and the inputs
+# every module receives, all from the env.yaml of the unit's environment folder. Both read these
+# locals with read_terragrunt_config; get_original_terragrunt_dir() is the unit's directory in both
+# cases (get_terragrunt_dir() is this file's), so the environment is always the unit's parent folder.
 locals {
   env_dir = dirname(get_original_terragrunt_dir())
   env     = yamldecode(file("${local.env_dir}/env.yaml"))
@@ -36,7 +34,7 @@ locals {
   account_arn_from = ":${local.env.account_id}:"
   account_arn_to   = ":${local.account_id}:"
 
-  # Read by ../backend-and-provider.hcl.
+  # Read by ../root.hcl.
   state = {
     bucket     = local.env.state.bucket
     key        = "${local.env.state.key_prefix}/${local.layer}/terraform.tfstate"
@@ -52,17 +50,13 @@ locals {
   offline = get_env("ORCH_OFFLINE", "") != ""
 
   tags = merge(local.env.tags, { Layer = local.layer })
-}
 
-# Every module receives these; modules declare the ones they use. In local mode the
-# switches in environments/emulator-overrides.yaml turn off what the emulator cannot serve (the
-# Kubernetes API); nothing else differs from a real AWS run.
-inputs = merge(
-  {
+  # ../root.hcl passes these to every module and, in local mode, merges emulator-overrides.yaml.
+  inputs = {
     environment = local.env.name
     region      = local.region
     azs         = local.env.availability_zones
     tags        = local.tags
-  },
-  local.is_local ? yamldecode(file(mark_as_read("${get_parent_terragrunt_dir()}/../emulator-overrides.yaml"))) : {},
-)
+  }
+  emulator_overrides = true
+}
