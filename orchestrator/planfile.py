@@ -19,7 +19,7 @@ orch classifies each changed attribute path (see `classify_drift`):
 
 Guarded attributes are exact only when the state already holds what the configuration's own
 resources filled in; `orch apply` records that with a refresh-only apply after every apply
-(orchestrator.runs.operations.apply, docs/run-commands.md).
+(orchestrator.runs.apply, docs/run-commands.md).
 """
 
 from __future__ import annotations

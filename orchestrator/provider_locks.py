@@ -28,6 +28,7 @@ from pathlib import Path
 
 from orchestrator import settings, tools
 from orchestrator.errors import OrchError
+from orchestrator.workdir import terragrunt_copies_dir
 
 LOCK_FILE = ".terraform.lock.hcl"
 
@@ -92,8 +93,6 @@ def stale_entries(lock: Path, mirror: dict[str, dict[str, str]]) -> list[str]:
 
 def working_copy_locks(unit_dir: Path, download_dir: str | Path | None) -> list[Path]:
     """The lock files in the unit's Terragrunt working copies (not in provider caches)."""
-    from orchestrator.runs.operations import terragrunt_copies_dir
-
     found = []
     for root, dirs, files in os.walk(terragrunt_copies_dir(unit_dir, download_dir)):
         dirs[:] = [d for d in dirs if d != ".terraform"]  # installed providers and modules

@@ -7,9 +7,10 @@ import os
 import urllib.request
 from typing import TYPE_CHECKING, Any
 
+from orchestrator import settings
 from orchestrator.aws.session import RunSession
 from orchestrator.errors import OrchError
-from orchestrator.runs.report import Result, RunReport
+from orchestrator.runs.results import Result, RunReport
 
 if TYPE_CHECKING:
     from mypy_boto3_sns import SNSClient
@@ -55,7 +56,7 @@ def publish_sns(
     """Publish the drift summary; returns the SNS MessageId."""
     import boto3
 
-    explicit = endpoint_url or os.environ.get("ORCH_SNS_ENDPOINT")
+    explicit = endpoint_url or settings.sns_endpoint()
     if explicit is None and session is not None and getattr(session, "_boto", None) is not None:
         # The run's own AWS session (assumed role, emulator endpoint, CA bundle).
         client: SNSClient = session.client("sns")

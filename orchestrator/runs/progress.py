@@ -17,7 +17,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from orchestrator.runs.report import Result, UnitResult
+from orchestrator.runs.results import Result, UnitResult
 
 
 def _line(path: str, result: UnitResult) -> str:

@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
-from orchestrator.runs.report import Result, UnitResult, now
+from orchestrator.runs.results import Result, UnitResult, now
 from orchestrator.terragrunt import Interrupted
 
 Work = Callable[[str], UnitResult]

@@ -18,12 +18,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from orchestrator import settings
 from orchestrator.errors import OrchError
-from orchestrator.runs.report import RunReport
-
-#: Refuse to start a run with less free space than this where runs are kept (plans of a big
-#: stack take tens of MB; an engine that cannot write its plan fails half-way). ORCH_MIN_FREE_MB.
-DEFAULT_MIN_FREE_MB = 64
+from orchestrator.runs.results import RunReport
 
 #: Never part of a fingerprint: caches, state, VCS and orch's own files.
 _IGNORED_DIRS = {".terragrunt-cache", ".terraform", ".orch", ".git", "__pycache__"}
@@ -37,8 +34,9 @@ def new_run_id(now: datetime | None = None) -> str:
 
 def default_runs_root(stack_dir: Path, env_name: str | None, repo_root: Path) -> Path:
     """ORCH_RUNS_DIR, else `<repo>/.orch/runs` for --env, else `<dir>/.orch/runs` for --dir."""
-    if os.environ.get("ORCH_RUNS_DIR"):
-        return Path(os.environ["ORCH_RUNS_DIR"])
+    configured = settings.runs_dir()
+    if configured is not None:
+        return configured
     if env_name is not None:
         return repo_root / ".orch" / "runs"
     return stack_dir / ".orch" / "runs"
@@ -115,10 +113,9 @@ def ensure_writable(runs_root: Path) -> None:
             f"cannot write run records under {runs_root}: {exc.strerror or exc}; nothing started",
             hint="free or fix that directory, or point ORCH_RUNS_DIR / --runs-dir at a writable one",
         ) from None
-    try:
-        minimum = int(os.environ.get("ORCH_MIN_FREE_MB", DEFAULT_MIN_FREE_MB))
-    except ValueError:
-        raise OrchError(f"ORCH_MIN_FREE_MB={os.environ['ORCH_MIN_FREE_MB']!r} is not a number of MB") from None
+    # Less free space than this where runs are kept refuses the run: plans of a big stack take
+    # tens of MB, and an engine that cannot write its plan fails half-way.
+    minimum = settings.min_free_mb()
     free_mb = shutil.disk_usage(runs_root).free // (1024 * 1024)
     if free_mb < minimum:
         raise OrchError(

@@ -22,17 +22,17 @@ def test_drift_detects_changes_made_outside_terraform(
     """A real `resource_drift`: the SSM parameter is edited in the emulator behind Terraform's back."""
     import boto3
 
-    from orchestrator.runs import operations as ops
+    from orchestrator import runs
     from orchestrator.selection import Selection
 
     stack = copy_stack("aws-drift", tmp_path)
     monkeypatch.setenv("ORCH_TEST_AWS_ENDPOINT", moto_endpoint)
-    opts = ops.RunOptions(quiet=True)
+    opts = runs.RunOptions(quiet=True)
 
     def workspace():
-        return ops.open_workspace(stack_dir=stack, selection=Selection(layers=["param"]))
+        return runs.open_workspace(stack_dir=stack, selection=Selection(layers=["param"]))
 
-    assert ops.apply(workspace(), opts, auto_approve=True).exit_code == 0
+    assert runs.apply(workspace(), opts, auto_approve=True).exit_code == 0
     ssm = boto3.client(
         "ssm",
         endpoint_url=moto_endpoint,
@@ -41,7 +41,7 @@ def test_drift_detects_changes_made_outside_terraform(
         aws_secret_access_key="testing",
     )
     ssm.put_parameter(Name="/orch/drift-fixture", Value="edited-by-hand", Type="String", Overwrite=True)
-    report = ops.drift(workspace(), opts)
+    report = runs.drift(workspace(), opts)
     assert report.exit_code == 2
     unit = report.unit("param")
     assert unit.result.value == "drifted"
@@ -56,19 +56,19 @@ def test_rules_the_configuration_made_are_not_drift_but_a_rule_added_by_hand_is(
     hand-edited tag are drift naming the attribute paths; the SG's own rules never are."""
     import boto3
 
-    from orchestrator.runs import operations as ops
+    from orchestrator import runs
     from orchestrator.selection import Selection
 
     stack = copy_stack("aws-drift", tmp_path)
     monkeypatch.setenv("ORCH_TEST_AWS_ENDPOINT", moto_endpoint)
-    opts = ops.RunOptions(quiet=True)
+    opts = runs.RunOptions(quiet=True)
 
     def workspace():
-        return ops.open_workspace(stack_dir=stack, selection=Selection(layers=["network"]))
+        return runs.open_workspace(stack_dir=stack, selection=Selection(layers=["network"]))
 
-    applied = ops.apply(workspace(), opts, auto_approve=True)
+    applied = runs.apply(workspace(), opts, auto_approve=True)
     assert applied.exit_code == 0 and applied.refreshed == ["network"]
-    clean = ops.drift(workspace(), opts)
+    clean = runs.drift(workspace(), opts)
     assert clean.exit_code == 0, clean.unit("network").summary
     assert clean.unit("network").result.value == "in-sync"
 
@@ -85,7 +85,7 @@ def test_rules_the_configuration_made_are_not_drift_but_a_rule_added_by_hand_is(
         IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
     )
     ec2.create_tags(Resources=[outputs["vpc_id"]["value"]], Tags=[{"Key": "Name", "Value": "changed-by-hand"}])
-    report = ops.drift(workspace(), opts)
+    report = runs.drift(workspace(), opts)
     assert report.exit_code == 2
     unit = report.unit("network")
     assert unit.result.value == "drifted"

@@ -65,7 +65,7 @@ def test_unknown_layer_lists_valid_names(graph_stack: Path) -> None:
 def test_changed_included_file_selects_its_includers_and_dependents(graph_stack: Path) -> None:
     import subprocess
 
-    from orchestrator.runs.operations import open_workspace
+    from orchestrator.runs import open_workspace
     from orchestrator.selection import Selection
 
     def git(*args: str) -> None:

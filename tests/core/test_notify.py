@@ -11,7 +11,7 @@ import pytest
 from orchestrator.errors import OrchError
 from orchestrator.planfile import AttributeChange, DriftFinding, PlanSummary
 from orchestrator.runs import notify
-from orchestrator.runs.report import Result, RunReport, UnitResult, now
+from orchestrator.runs.results import Result, RunReport, UnitResult, now
 
 
 def drift_report() -> RunReport:

@@ -6,7 +6,7 @@ import io
 
 from orchestrator.planfile import PlanSummary
 from orchestrator.runs.progress import Progress
-from orchestrator.runs.report import Result, UnitResult
+from orchestrator.runs.results import Result, UnitResult
 
 
 def test_plain_lines_have_no_control_codes() -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from orchestrator.planfile import AttributeChange, DriftFinding, PlanSummary
 from orchestrator.redact import redact
-from orchestrator.runs.report import Result, RunReport, UnitResult, junit_xml, markdown, now, write_all
+from orchestrator.runs.report import junit_xml, markdown, write_all
+from orchestrator.runs.results import Result, RunReport, UnitResult, now
 
 
 def report(command: str = "drift", **kw) -> RunReport:

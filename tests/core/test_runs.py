@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from orchestrator import runs
 from orchestrator.errors import OrchError
-from orchestrator.runs import operations as ops
-from orchestrator.runs.operations import RefusedError, RunOptions
-from orchestrator.runs.report import Result, RunReport
+from orchestrator.runs import RefusedError, RunOptions, options, steps
+from orchestrator.runs.results import Result, RunReport
 from orchestrator.selection import Selection
 
 pytestmark = pytest.mark.engines
@@ -25,7 +25,7 @@ OPTS = RunOptions(quiet=True, parallelism=4)
 
 
 def ws(stack: Path, **selection):
-    return ops.open_workspace(stack_dir=stack, selection=Selection(**(selection or {"all": True})))
+    return runs.open_workspace(stack_dir=stack, selection=Selection(**(selection or {"all": True})))
 
 
 def state_outputs(unit: Path) -> dict:
@@ -38,7 +38,7 @@ def run_dir(stack: Path, report: RunReport) -> Path:
 
 
 def test_plan_artifacts_order_and_overlap(dag_stack: Path) -> None:
-    report = ops.plan(ws(dag_stack), OPTS)
+    report = runs.plan(ws(dag_stack), OPTS)
     assert report.exit_code == 0
     assert [u.result for u in report.units] == [Result.CHANGES] * 10
     out = run_dir(dag_stack, report)
@@ -65,13 +65,13 @@ def test_plan_artifacts_order_and_overlap(dag_stack: Path) -> None:
         log = (out / unit.log).read_text()
         assert "$ tofu plan" in log and "$ tofu show -json" in log and "$ terragrunt" not in log
     # --detailed-exitcode: 2 when changes are present.
-    detailed = ops.plan(ws(dag_stack, layers=["10-a"]), RunOptions(quiet=True, detailed_exitcode=True))
+    detailed = runs.plan(ws(dag_stack, layers=["10-a"]), RunOptions(quiet=True, detailed_exitcode=True))
     assert detailed.exit_code == 2
 
 
 def test_apply_runs_the_saved_plans_and_never_mock_outputs(dag_stack: Path) -> None:
     workspace = ws(dag_stack, layers=["10-a", "20-c"])
-    planned = ops.plan(workspace, OPTS)
+    planned = runs.plan(workspace, OPTS)
     assert planned.unit("20-c").used_mocks
     # The module changes after the plan was saved: applying that run is refused before any engine
     # runs (the units re-planned for their mocks would otherwise get the new code, the others the old).
@@ -79,10 +79,10 @@ def test_apply_runs_the_saved_plans_and_never_mock_outputs(dag_stack: Path) -> N
     original = module.read_text()
     module.write_text(original + '\nresource "terraform_data" "added_after_plan" {}\n')
     with pytest.raises(OrchError, match="changed since it planned; nothing applied"):
-        ops.apply(ws(dag_stack, layers=["10-a", "20-c"]), OPTS, run_id=planned.run_id, auto_approve=True)
+        runs.apply(ws(dag_stack, layers=["10-a", "20-c"]), OPTS, run_id=planned.run_id, auto_approve=True)
     assert not (dag_stack / "10-a" / "terraform.tfstate").exists()
     module.write_text(original)
-    applied = ops.apply(ws(dag_stack, layers=["10-a", "20-c"]), OPTS, run_id=planned.run_id, auto_approve=True)
+    applied = runs.apply(ws(dag_stack, layers=["10-a", "20-c"]), OPTS, run_id=planned.run_id, auto_approve=True)
     assert applied.exit_code == 0, applied.to_json()
     assert applied.from_run == planned.run_id
     assert state_outputs(dag_stack / "10-a") == {"value": "v1"}
@@ -105,7 +105,7 @@ def test_auto_approved_apply_plans_each_unit_once_with_real_outputs(dag_stack: P
     """`apply --auto-approve` on a new stack: units whose dependencies' outputs change are not planned
     up front with mocks (a plan apply would throw away) but right before their own apply."""
     opts = RunOptions(quiet=True, parallelism=4, delegate=delegate)
-    applied = ops.apply(ws(dag_stack), opts, auto_approve=True)
+    applied = runs.apply(ws(dag_stack), opts, auto_approve=True)
     assert applied.exit_code == 0, applied.to_json()
     planned = runs_report(dag_stack, applied.from_run)
     roots = {"10-a", "10-b"}
@@ -129,7 +129,7 @@ def test_auto_approved_apply_plans_each_unit_once_with_real_outputs(dag_stack: P
     # Without --auto-approve the whole plan is made up front, for the person confirming it.
     (dag_stack / "10-a" / "value.txt").write_text("v2\n")
     shown: list[RunReport] = []
-    confirmed = ops.apply(ws(dag_stack), opts, confirm=lambda report: shown.append(report) or True)
+    confirmed = runs.apply(ws(dag_stack), opts, confirm=lambda report: shown.append(report) or True)
     assert confirmed.exit_code == 0 and not any(u.deferred for u in shown[0].units)
 
 
@@ -143,15 +143,15 @@ def test_a_saved_plan_is_applied_exactly_or_refused_never_replanned(dag_stack: P
     """Applying a plan run applies exactly its saved plans: when the state changed between plan
     and apply, the engine refuses the stale plan and orch reports the failure; it never plans again."""
     opts = RunOptions(quiet=True, parallelism=4, delegate=delegate)
-    planned = ops.plan(ws(dag_stack, layers=["10-b"]), opts)
+    planned = runs.plan(ws(dag_stack, layers=["10-b"]), opts)
     assert planned.unit("10-b").result == Result.CHANGES
     # Someone applies another value in between (a new plan: the configuration changed).
     (dag_stack / "10-b" / "value.txt").write_text("v2\n")
-    other = ops.apply(ws(dag_stack, layers=["10-b"]), opts, auto_approve=True)
+    other = runs.apply(ws(dag_stack, layers=["10-b"]), opts, auto_approve=True)
     assert other.from_run != planned.run_id and state_outputs(dag_stack / "10-b") == {"value": "v2"}
     # Back to the planned configuration (same fingerprint), then apply that saved plan by id.
     (dag_stack / "10-b" / "value.txt").unlink()
-    refused = ops.apply(ws(dag_stack, layers=["10-b"]), opts, run_id=planned.run_id, auto_approve=True)
+    refused = runs.apply(ws(dag_stack, layers=["10-b"]), opts, run_id=planned.run_id, auto_approve=True)
     unit = refused.unit("10-b")
     assert refused.exit_code == 1 and refused.from_run == planned.run_id
     assert unit.result == Result.FAILED and not unit.replanned
@@ -164,9 +164,9 @@ def test_a_saved_plan_is_applied_exactly_or_refused_never_replanned(dag_stack: P
 def test_apply_refreshes_the_dependencies_of_what_it_applied(dag_stack: Path) -> None:
     """A dependent fills in attributes of its dependencies' objects, so their state is recorded too,
     even when they were not selected; units neither applied nor depended on are left alone."""
-    assert ops.apply(ws(dag_stack, layers=["10-a", "20-c", "10-b"]), OPTS, auto_approve=True).exit_code == 0
+    assert runs.apply(ws(dag_stack, layers=["10-a", "20-c", "10-b"]), OPTS, auto_approve=True).exit_code == 0
     (dag_stack / "20-c" / "value.txt").write_text("v2\n")
-    applied = ops.apply(ws(dag_stack, layers=["20-c"]), OPTS, auto_approve=True)
+    applied = runs.apply(ws(dag_stack, layers=["20-c"]), OPTS, auto_approve=True)
     assert applied.exit_code == 0 and applied.unit("20-c").result == Result.APPLIED
     assert applied.refreshed == ["10-a", "20-c"]
     run_dir = dag_stack / ".orch" / "runs" / applied.run_id
@@ -175,35 +175,35 @@ def test_apply_refreshes_the_dependencies_of_what_it_applied(dag_stack: Path) ->
 
 
 def test_apply_reuses_latest_unchanged_plan_run_else_plans(dag_stack: Path) -> None:
-    planned = ops.plan(ws(dag_stack, layers=["10-b"]), OPTS)
-    applied = ops.apply(ws(dag_stack, layers=["10-b"]), OPTS, auto_approve=True)
+    planned = runs.plan(ws(dag_stack, layers=["10-b"]), OPTS)
+    applied = runs.apply(ws(dag_stack, layers=["10-b"]), OPTS, auto_approve=True)
     assert applied.from_run == planned.run_id and applied.unit("10-b").result == Result.APPLIED
     (dag_stack / "10-b" / "value.txt").write_text("v2\n")
-    again = ops.apply(ws(dag_stack, layers=["10-b"]), OPTS, auto_approve=True)
+    again = runs.apply(ws(dag_stack, layers=["10-b"]), OPTS, auto_approve=True)
     assert again.from_run != planned.run_id
     assert state_outputs(dag_stack / "10-b") == {"value": "v2"}
     # Without --auto-approve the confirmation decides.
     (dag_stack / "10-b" / "value.txt").write_text("v3\n")
     with pytest.raises(RefusedError, match="not confirmed"):
-        ops.apply(ws(dag_stack, layers=["10-b"]), OPTS, confirm=lambda report: False)
+        runs.apply(ws(dag_stack, layers=["10-b"]), OPTS, confirm=lambda report: False)
     assert state_outputs(dag_stack / "10-b") == {"value": "v2"}
 
 
 def test_delete_refused_without_allow_destroy(dag_stack: Path) -> None:
     (dag_stack / "10-a" / "extra.txt").write_text("")
-    assert ops.apply(ws(dag_stack, layers=["10-a"]), OPTS, auto_approve=True).exit_code == 0
+    assert runs.apply(ws(dag_stack, layers=["10-a"]), OPTS, auto_approve=True).exit_code == 0
     (dag_stack / "10-a" / "extra.txt").unlink()
     with pytest.raises(RefusedError, match=r"10-a: delete terraform_data\.extra\[0\]"):
-        ops.apply(ws(dag_stack, layers=["10-a"]), OPTS, auto_approve=True)
+        runs.apply(ws(dag_stack, layers=["10-a"]), OPTS, auto_approve=True)
     assert '"name": "extra"' in (dag_stack / "10-a" / "terraform.tfstate").read_text()
-    done = ops.apply(ws(dag_stack, layers=["10-a"]), OPTS, auto_approve=True, allow_destroy=True)
+    done = runs.apply(ws(dag_stack, layers=["10-a"]), OPTS, auto_approve=True, allow_destroy=True)
     assert done.unit("10-a").result == Result.APPLIED and done.unit("10-a").summary.destroy == 1
     assert '"name": "extra"' not in (dag_stack / "10-a" / "terraform.tfstate").read_text()
 
 
 def test_failure_skips_only_its_dependents(dag_stack: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ORCH_FIXTURE_FAIL", "20-d")
-    report = ops.plan(ws(dag_stack), OPTS)
+    report = runs.plan(ws(dag_stack), OPTS)
     results = {u.path: u.result for u in report.units}
     assert results["20-d"] == Result.FAILED
     assert "fixture failure requested" in report.unit("20-d").error
@@ -218,12 +218,12 @@ def test_failure_skips_only_its_dependents(dag_stack: Path, monkeypatch: pytest.
 
 
 def test_drift_exit_codes_and_reports(dag_stack: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert ops.apply(ws(dag_stack), OPTS, auto_approve=True).exit_code == 0
-    in_sync = ops.drift(ws(dag_stack), OPTS)
+    assert runs.apply(ws(dag_stack), OPTS, auto_approve=True).exit_code == 0
+    in_sync = runs.drift(ws(dag_stack), OPTS)
     assert in_sync.exit_code == 0 and {u.result for u in in_sync.units} == {Result.IN_SYNC}
 
     (dag_stack / "20-c" / "value.txt").write_text("edited\n")
-    report = ops.drift(ws(dag_stack), OPTS)
+    report = runs.drift(ws(dag_stack), OPTS)
     assert report.exit_code == 2
     assert [u.path for u in report.units if u.result != Result.IN_SYNC] == ["20-c"]
     out = run_dir(dag_stack, report)
@@ -235,7 +235,7 @@ def test_drift_exit_codes_and_reports(dag_stack: Path, monkeypatch: pytest.Monke
     assert "| `20-c` | 📝 pending-changes | 0 | 1 |" in (out / "summary.md").read_text()
 
     monkeypatch.setenv("ORCH_FIXTURE_FAIL", "30-f")
-    broken = ops.drift(ws(dag_stack), OPTS)
+    broken = runs.drift(ws(dag_stack), OPTS)
     assert broken.exit_code == 1 and broken.unit("30-f").result == Result.FAILED
     # Drift still checks the units below a failed one.
     assert broken.unit("40-h").result == Result.IN_SYNC
@@ -243,12 +243,12 @@ def test_drift_exit_codes_and_reports(dag_stack: Path, monkeypatch: pytest.Monke
 
 def test_destroy_in_reverse_order_with_confirmation(dag_stack: Path) -> None:
     selection = {"layers": ["10-a", "20-c"]}
-    assert ops.apply(ws(dag_stack, **selection), OPTS, auto_approve=True).exit_code == 0
+    assert runs.apply(ws(dag_stack, **selection), OPTS, auto_approve=True).exit_code == 0
     with pytest.raises(RefusedError, match="--allow-destroy"):
-        ops.destroy(ws(dag_stack, **selection), OPTS)
+        runs.destroy(ws(dag_stack, **selection), OPTS)
     with pytest.raises(RefusedError, match="type the environment name 'dag'"):
-        ops.destroy(ws(dag_stack, **selection), OPTS, allow_destroy=True, confirm_name=lambda name: "nope")
-    report = ops.destroy(ws(dag_stack, **selection), OPTS, allow_destroy=True, confirm_name=lambda name: name)
+        runs.destroy(ws(dag_stack, **selection), OPTS, allow_destroy=True, confirm_name=lambda name: "nope")
+    report = runs.destroy(ws(dag_stack, **selection), OPTS, allow_destroy=True, confirm_name=lambda name: name)
     assert [u.path for u in report.units] == ["20-c", "10-a"]
     assert {u.result for u in report.units} == {Result.DESTROYED}
     assert report.unit("20-c").finished_at <= report.unit("10-a").started_at
@@ -263,8 +263,8 @@ def test_validate_json(dag_stack: Path) -> None:
         'include "root" {\n  path = find_in_parent_folders("root.hcl")\n}\n'
         'terraform {\n  source = "${get_parent_terragrunt_dir()}/modules//broken"\n}\n'
     )
-    report = ops.validate(ws(dag_stack, layers=["10-a", "20-e"]), OPTS)
-    data = ops.validate_json(report)
+    report = runs.validate(ws(dag_stack, layers=["10-a", "20-e"]), OPTS)
+    data = runs.validate_json(report)
     assert [(u["path"], u["valid"]) for u in data["units"]] == [("10-a", True), ("20-e", False)]
     assert any("bogus" in json.dumps(d) for d in data["units"][1]["diagnostics"])
     assert report.exit_code == 1
@@ -299,10 +299,10 @@ def test_secrets_are_redacted_from_logs_plan_json_and_reports(dag_stack: Path) -
 
     secret = "hunter2-very-secret"
     (dag_stack / "10-a" / "value.txt").write_text(secret + "\n")
-    workspace = ops.open_workspace(
+    workspace = runs.open_workspace(
         stack_dir=dag_stack, selection=Selection(layers=["10-a"]), session=RunSession(secrets=[secret])
     )
-    report = ops.plan(workspace, RunOptions(quiet=True, verbose=True))
+    report = runs.plan(workspace, RunOptions(quiet=True, verbose=True))
     out = run_dir(dag_stack, report)
     texts = [p.read_text(errors="replace") for p in out.rglob("*") if p.is_file() and p.name != "tfplan"]
     assert any("***" in t for t in texts)
@@ -331,10 +331,10 @@ def test_delegated_run_hands_renewed_credentials_to_every_engine_step(dag_stack:
             "AWS_SESSION_TOKEN": "token-0",
         }
     )
-    workspace = ops.open_workspace(
+    workspace = runs.open_workspace(
         stack_dir=dag_stack, selection=Selection(layers=["10-a", "20-c"]), session=session, engine=str(engine)
     )
-    report = ops.plan(workspace, OPTS)
+    report = runs.plan(workspace, OPTS)
     assert report.exit_code == 0, report.to_json()
     assert "--auth-provider-cmd" in (run_dir(dag_stack, report) / "terragrunt.log").read_text()
     # (orch's own `--version` probe of the engine runs outside any unit, without credentials)
@@ -351,7 +351,7 @@ def test_delegated_plan_retries_transient_engine_errors(
     """A plan step that fails with an error Terragrunt would retry (its defaults) is retried."""
     from orchestrator.tools import find_tool
 
-    monkeypatch.setattr(ops, "RETRY_SLEEP", 0.01)
+    monkeypatch.setattr(steps, "RETRY_SLEEP", 0.01)
     marker = tmp_path / "failed-once"
     engine = tmp_path / "tofu"
     engine.write_text(
@@ -361,8 +361,8 @@ def test_delegated_plan_retries_transient_engine_errors(
         f'exec {find_tool("tofu")} "$@"\n'
     )
     engine.chmod(0o755)
-    workspace = ops.open_workspace(stack_dir=dag_stack, selection=Selection(layers=["10-a"]), engine=str(engine))
-    report = ops.plan(workspace, OPTS)
+    workspace = runs.open_workspace(stack_dir=dag_stack, selection=Selection(layers=["10-a"]), engine=str(engine))
+    report = runs.plan(workspace, OPTS)
     assert report.exit_code == 0 and report.unit("10-a").result == Result.CHANGES, report.to_json()
     log = (run_dir(dag_stack, report) / report.unit("10-a").log).read_text()
     assert log.count("$ tofu plan") == 2 and "i/o timeout" in log
@@ -390,7 +390,7 @@ def test_delegated_steps_keep_terragrunt_extra_arguments(dag_stack: Path) -> Non
         + 'output "from_var_file" {\n  value = var.from_var_file\n}\n'
     )
     (dag_stack / "common.tfvars").write_text('from_var_file = "yes"\n')
-    report = ops.apply(ws(dag_stack, layers=["10-a", "20-c"]), OPTS, auto_approve=True)
+    report = runs.apply(ws(dag_stack, layers=["10-a", "20-c"]), OPTS, auto_approve=True)
     assert report.exit_code == 0, report.to_json()
     assert report.unit("20-c").replanned and report.refreshed == ["10-a", "20-c"]
     for unit in ("10-a", "20-c"):
@@ -403,8 +403,8 @@ def test_delegated_steps_keep_terragrunt_extra_arguments(dag_stack: Path) -> Non
 
 def test_apply_with_nothing_to_do_starts_no_engine(dag_stack: Path) -> None:
     selection = {"layers": ["10-a", "20-c"]}
-    assert ops.apply(ws(dag_stack, **selection), OPTS, auto_approve=True).exit_code == 0
-    again = ops.apply(ws(dag_stack, **selection), OPTS, auto_approve=True)
+    assert runs.apply(ws(dag_stack, **selection), OPTS, auto_approve=True).exit_code == 0
+    again = runs.apply(ws(dag_stack, **selection), OPTS, auto_approve=True)
     assert again.exit_code == 0 and {u.result for u in again.units} == {Result.NO_CHANGES}
     assert again.refreshed == [] and not (run_dir(dag_stack, again) / "terragrunt.log").exists()
 
@@ -419,22 +419,22 @@ def test_every_unit_that_ran_is_journaled_in_both_run_modes(
 
     opts = RunOptions(quiet=True, parallelism=4, delegate=delegate)
     selection = {"layers": ["10-a", "20-c"]}
-    planned = ops.plan(ws(dag_stack, **selection), opts)
+    planned = runs.plan(ws(dag_stack, **selection), opts)
     journal = read_journal(run_dir(dag_stack, planned))
     assert journal.command == "plan" and sorted(journal.started) == ["10-a", "20-c"]
     assert journal.finished == {"10-a": "changes", "20-c": "changes"} and journal.unfinished == []
-    applied = ops.apply(ws(dag_stack, **selection), opts, auto_approve=True)
+    applied = runs.apply(ws(dag_stack, **selection), opts, auto_approve=True)
     assert applied.exit_code == 0, applied.to_json()
     journal = read_journal(run_dir(dag_stack, applied))
     assert journal.from_run == planned.run_id and journal.unfinished == []
     assert journal.finished == {"10-a": "applied", "20-c": "applied"}
     (dag_stack / "20-c" / "value.txt").write_text("v2\n")  # 10-a has nothing to apply now
-    again = ops.apply(ws(dag_stack, **selection), opts, auto_approve=True)
+    again = runs.apply(ws(dag_stack, **selection), opts, auto_approve=True)
     journal = read_journal(run_dir(dag_stack, again))
     assert journal.finished == {"10-a": "no-changes", "20-c": "applied"} and journal.unfinished == []
     # A failed unit finished (failed); the units skipped below it never started.
     monkeypatch.setenv("ORCH_FIXTURE_FAIL", "20-d")
-    failing = ops.plan(ws(dag_stack, all=True), opts)
+    failing = runs.plan(ws(dag_stack, all=True), opts)
     journal = read_journal(run_dir(dag_stack, failing))
     skipped = {u.path for u in failing.units if u.result == Result.SKIPPED}
     assert journal.finished["20-d"] == "failed" and skipped == {"30-f", "30-g", "40-h", "40-i", "50-j"}
@@ -446,7 +446,7 @@ def test_timeout_without_proc_falls_back_to_per_unit_runs(monkeypatch: pytest.Mo
     where there is none, runs with --timeout go per unit (every other run stays delegated)."""
     monkeypatch.delenv("ORCH_RUN_MODE", raising=False)
     assert RunOptions(unit_timeout=30).delegating() and RunOptions().delegating()
-    monkeypatch.setattr(ops, "can_watch_units", lambda: False)
+    monkeypatch.setattr(options, "can_watch_units", lambda: False)
     assert not RunOptions(unit_timeout=30).delegating() and not RunOptions(unit_timeout=30, delegate=True).delegating()
     assert RunOptions().delegating() and not RunOptions(delegate=False).delegating()
     monkeypatch.setenv("ORCH_RUN_MODE", "per-unit")
@@ -476,24 +476,24 @@ def test_hook_output_goes_to_the_log_of_the_unit_running_the_hook(tmp_path: Path
     delegation._wanted = {"a", "b"}
 
     def record(unit: str, msg: str) -> None:
-        delegation._record(json.dumps({"level": "info", "working-dir": unit, "msg": msg}))
+        delegation.logs.record(json.dumps({"level": "info", "working-dir": unit, "msg": msg}))
 
     def log(name: str) -> str:
         path = tmp_path / "logs" / f"{name}.log"
-        for handle in delegation._logs.values():
+        for handle in delegation.logs.handles.values():
             handle.flush()  # type: ignore[attr-defined]
         return path.read_text() if path.exists() else ""
 
     record("a", "Executing hook: check")
-    delegation._record("hook says s3cr3t")
+    delegation.logs.record("hook says s3cr3t")
     assert "hook says ***\n" in log("a") and "hook says" not in log("b") + log("run")
     record("b", "Executing hook: check")
-    delegation._record("who said this")
+    delegation.logs.record("who said this")
     assert "(hook output of one of a, b) who said this" in log("a") and "one of a, b) who said" in log("b")
     record("a", "Downloading")  # a's hook is over
-    delegation._record("from b")
+    delegation.logs.record("from b")
     assert "from b" in log("b") and "from b" not in log("a")
-    delegation._hooks = {"b": 0.0}  # long ago, and no process of b running
-    delegation._record("Run Summary")
+    delegation.logs.hooks = {"b": 0.0}  # long ago, and no process of b running
+    delegation.logs.record("Run Summary")
     assert "RAW Run Summary" in log("run") and "Run Summary" not in log("b")
     assert delegation.begun.keys() == {"a", "b"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from orchestrator.runs.report import Result, UnitResult, now
+from orchestrator.runs.results import Result, UnitResult, now
 from orchestrator.runs.scheduler import run_dag
 
 ORDER = ["a", "b", "c", "d", "e"]

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from orchestrator.cli import app
-from orchestrator.runs.operations import open_workspace
+from orchestrator.runs import open_workspace
 from orchestrator.selection import Selection, SelectionError
 from tests.helpers import run_orch
 

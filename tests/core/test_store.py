@@ -38,7 +38,7 @@ def test_fingerprint_follows_config_not_state_or_caches(tmp_path: Path) -> None:
 
 def test_engine_choice_reaches_terragrunt(monkeypatch) -> None:
     from orchestrator.aws.session import RunSession
-    from orchestrator.runs.operations import build_env
+    from orchestrator.runs import build_env
 
     monkeypatch.setenv("TG_TF_PATH", "/somewhere/tofu")
     env = build_env(RunSession(env={"AWS_REGION": "eu-west-1"}), "/opt/tf/terraform")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from orchestrator import tools
-from orchestrator.runs.operations import latest_initialised_dir, terragrunt_copies_dir
+from orchestrator.workdir import latest_initialised_dir, terragrunt_copies_dir
 
 pytestmark = pytest.mark.engines
 

@@ -56,7 +56,7 @@ def _unit_outputs(env: dict[str, str], env_name: str = ENV_NAME) -> dict[str, di
     """Every unit's outputs, read with Terragrunt in the environment orch gives its engines."""
     from orchestrator.aws.session import open_session
     from orchestrator.config import load_env
-    from orchestrator.runs.operations import build_env
+    from orchestrator.runs import build_env
 
     # The library reads its emulator from os.environ: one environment at a time (the fixtures of
     # test_environments_local.py run in threads).

@@ -25,12 +25,11 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator import provider_locks, tools
+from orchestrator import provider_locks, runs, tools
 from orchestrator.errors import OrchError
-from orchestrator.runs import operations as ops
-from orchestrator.runs.operations import RunOptions
-from orchestrator.runs.report import Result
+from orchestrator.runs import Result, RunOptions
 from orchestrator.selection import Selection
+from orchestrator.workdir import terragrunt_copies_dir
 from tests.helpers import REPO
 
 LOCK = ".terraform.lock.hcl"
@@ -257,7 +256,7 @@ def test_orch_forgets_an_untracked_lock_recorded_for_another_provider_version(
     stale = write_lock(stack / "a", "6.48.0")  # e.g. recorded by a registry install
     current = write_lock(stack / "b", "6.47.1", host="registry.opentofu.org")
     download = tmp_path / "tg-cache"
-    copy = ops.terragrunt_copies_dir(stack / "a", download) / "x1" / "mod" / LOCK
+    copy = terragrunt_copies_dir(stack / "a", download) / "x1" / "mod" / LOCK
     copy.parent.mkdir(parents=True)
     shutil.copy2(stale, copy)
 
@@ -320,8 +319,8 @@ def test_orch_validate_recovers_from_a_stale_lock_and_explains_a_foreign_checksu
     lock.write_text(STALE.format(host="registry.opentofu.org", ptype="helm", version="3.1.0", h1="x"))
 
     def validate():
-        ws = ops.open_workspace(stack_dir=stack, selection=Selection(all=True))
-        return ops.validate(ws, RunOptions(quiet=True))
+        ws = runs.open_workspace(stack_dir=stack, selection=Selection(all=True))
+        return runs.validate(ws, RunOptions(quiet=True))
 
     report = validate()
     assert [u.result for u in report.units] == [Result.VALID], report.units[0].error

@@ -15,12 +15,11 @@ NAME = re.compile(r"\bORCH_[A-Z][A-Z_]*[A-Z]\b")
 READ = re.compile(r"""(?:environ(?:\.get\(|\[)|getenv\()\s*["'](ORCH_[A-Z_]+)""")
 
 #: Modules that still read ORCH_* variables themselves. engine_shim.py runs with `python -S` and
-#: imports nothing of orch's; runs/ and cli/ move to settings.* in their own rewrite (issue 14):
-#: remove them from here then.
+#: imports nothing of orch's; cli/ moves to settings.* in its own rewrite (issue 14): remove it
+#: from here then.
 OWN_READERS = (
     "orchestrator/settings.py",
     "orchestrator/runs/engine_shim.py",
-    "orchestrator/runs/",
     "orchestrator/cli/",
 )
 

@@ -1,0 +1,107 @@
+"""The unix socket a delegated run's engine shims talk to, and the wrapper Terragrunt runs as its engine.
+
+Terragrunt runs the wrapper (`--tf-path`) for every engine call of every unit: `version`, `init`,
+`output` and the rest go straight to the engine; a unit's main command (`plan`, `apply`) and
+Terragrunt's credentials request run orchestrator/runs/engine_shim.py, which sends one JSON
+request (working directory, arguments, environment) over the socket and exits with the code
+of the answer. Each request is answered in a thread of its own, as a unit's engine steps take
+as long as they take.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shlex
+import socket
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SHIM = Path(__file__).resolve().parent / "engine_shim.py"
+#: Engine subcommands the shim hands to orch; anything else goes to the engine directly.
+SERVED = ("plan", "apply", "destroy")
+CREDENTIALS = "__orch_credentials"
+
+
+@dataclass
+class Request:
+    """One engine call Terragrunt made for a unit: where, with which arguments and environment."""
+
+    cwd: Path
+    args: list[str]
+    env: dict[str, str]
+
+
+def wrapper_script(engine: str, python: str = sys.executable) -> str:
+    q = shlex.quote
+    served = "|".join((*SERVED, CREDENTIALS))
+    return (
+        "#!/bin/sh\n"
+        "# Written by orch for one `terragrunt run --all` (orchestrator/runs/delegate.py).\n"
+        f'case "$1" in\n  {served}) exec {q(python)} -S -E {q(str(SHIM))} "$@" ;;\nesac\n'
+        f'exec {q(engine)} "$@"\n'
+    )
+
+
+class EngineServer:
+    """Answers each shim's request with `answer(request)` (a dict: rc, and stdout/stderr to print)."""
+
+    def __init__(self, path: Path, answer: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        self.path = path
+        self.answer = answer
+        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._handlers: set[threading.Thread] = set()
+        self._handlers_lock = threading.Lock()
+
+    def start(self) -> None:
+        self._socket.bind(str(self.path))
+        self._socket.listen(128)
+        threading.Thread(target=self._accept, daemon=True, name="orch-engine-accept").start()
+
+    def close(self) -> None:
+        self._socket.close()
+
+    def join(self) -> None:
+        """Wait for the requests still being answered (when Terragrunt ended first: killed by a
+        second Ctrl-C), so every served unit has its result."""
+        while True:
+            with self._handlers_lock:
+                pending = list(self._handlers)
+            if not pending:
+                return
+            for thread in pending:
+                thread.join()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self._socket.accept()
+            except OSError:
+                return
+            thread = threading.Thread(target=self._handle_tracked, args=(conn,), daemon=True, name="orch-engine")
+            with self._handlers_lock:
+                self._handlers.add(thread)
+            thread.start()
+
+    def _handle_tracked(self, conn: socket.socket) -> None:
+        try:
+            self._handle(conn)
+        finally:
+            with self._handlers_lock:
+                self._handlers.discard(threading.current_thread())
+
+    def _handle(self, conn: socket.socket) -> None:
+        with conn:
+            data = b""
+            while not data.endswith(b"\n"):
+                chunk = conn.recv(65536)
+                if not chunk:
+                    return
+                data += chunk
+            answer = self.answer(json.loads(data))
+            with contextlib.suppress(OSError):
+                conn.sendall(json.dumps(answer).encode() + b"\n")

@@ -1,0 +1,262 @@
+"""A unit's engine steps within a run: plan (saved plan and its JSON), apply of a saved plan, and the
+error an engine call failed with. Each takes the run (RunContext) and the unit's path.
+
+Per-unit runs call `terragrunt plan|apply` in the unit; in a delegated run Terragrunt has
+prepared the unit's working directory and environment (RunContext.requests) and orch runs the
+engine there itself, with the arguments Terragrunt would have added and its retries.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from orchestrator import provider_locks
+from orchestrator.aws.cluster_access import access_entry_hint
+from orchestrator.planfile import summarize
+from orchestrator.redact import redact
+from orchestrator.runs import store as runs
+from orchestrator.runs.engine_server import Request
+from orchestrator.runs.results import Result, UnitResult, now
+from orchestrator.terragrunt import CallResult
+from orchestrator.workdir import latest_initialised_dir
+
+if TYPE_CHECKING:
+    from orchestrator.runs.context import RunContext
+
+#: Terragrunt's own words when it hands mock outputs to a unit (WARN level, always logged).
+MOCK_MARKER = "mock outputs provided and returning those"
+
+#: Transient engine errors Terragrunt retries by default (internal/retry/defaults.go, 1.1.2):
+#: delegated runs retry their plan and refresh-only steps on these, like `terragrunt plan` did.
+RETRYABLE = [
+    re.compile(p, re.S)
+    for p in (
+        r"Failed to load state.*tcp.*timeout",
+        r"Failed to load backend.*TLS handshake timeout",
+        r"Creating metric alarm failed.*request to update this alarm is in progress",
+        r"Error installing provider.*TLS handshake timeout",
+        r"Error configuring the backend.*TLS handshake timeout",
+        r"Error installing provider.*tcp.*timeout",
+        r"Error installing provider.*tcp.*connection reset by peer",
+        r"NoSuchBucket: The specified bucket does not exist",
+        r"Error creating SSM parameter: TooManyUpdates:",
+        r"app.terraform.io.*: 429 Too Many Requests",
+        r"ssh_exchange_identification.*Connection closed by remote host",
+        r"Client\.Timeout exceeded while awaiting headers",
+        r"Could not download module.*The requested URL returned error: 429",
+        r"net/http: TLS.*handshake timeout",
+        r"could not query provider registry.*context deadline exceeded",
+        r"provider.*TLS handshake timeout",
+        r"provider.*tcp.*timeout",
+        r"provider.*tcp.*connection reset by peer",
+        r"provider.*context deadline exceeded",
+        r"registry.*context deadline exceeded",
+        r"Failed to resolve provider.*timeout",
+        r"Failed to resolve provider.*connection reset by peer",
+        r"Failed to resolve provider.*context deadline exceeded",
+        r"could not connect to registry.*timeout",
+        r"could not connect to registry.*connection reset by peer",
+        r"could not connect to registry.*context deadline exceeded",
+        r"failed to request discovery document.*context deadline exceeded",
+        r"Failed to query available provider packages.*timeout",
+        r"Failed to query available provider packages.*connection reset by peer",
+        r"Failed to query available provider packages.*context deadline exceeded",
+    )
+]
+RETRY_ATTEMPTS = 3
+RETRY_SLEEP = 5.0
+
+
+def engine_call(ctx: RunContext, path: str, args: list[str], *, capture: bool = False) -> CallResult:
+    """`terragrunt ARGS` in the unit; in a delegated run, the engine itself where Terragrunt prepared it."""
+    ctx.refresh_credentials()
+    request = ctx.requests.get(path)
+    if request is None:
+        return ctx.tg.run(
+            ctx.unit_dir(path),
+            args,
+            ctx.log(path),
+            label=path,
+            capture_stdout=capture,
+            timeout=ctx.time_left(path),
+        )
+    return _served_call(ctx, path, args, request, capture)
+
+
+def _served_call(ctx: RunContext, path: str, args: list[str], request: Request, capture: bool) -> CallResult:
+    engine_args = [args[0], *(["-no-color"] if ctx.tg.env.get("TG_NO_COLOR") else []), *args[1:]]
+    # The arguments Terragrunt gave the engine for this unit (extra_arguments: -var-file,
+    # -lock-timeout, ...) go to every plan/apply step; a saved plan takes no variables.
+    if args[0] in ("plan", "apply"):
+        saved_plan = args[0] == "apply" and "-refresh-only" not in args
+        engine_args[1:1] = terragrunt_extra_args(request.args, drop_vars=saved_plan)
+    # Steps that change nothing (plan, refresh-only) are retried on the transient errors
+    # Terragrunt itself retries (its defaults), as `terragrunt plan` did per unit.
+    retriable = args[0] == "plan" or "-refresh-only" in args
+    log = ctx.log(path)
+    for attempt in range(1, RETRY_ATTEMPTS + 1):
+        log_before = log.stat().st_size if log.exists() else 0
+        # Terragrunt's environment for this unit (inputs, dependency outputs) + current credentials.
+        env = {**request.env, **ctx.ws.session.env}
+        call = ctx.tg.run_engine(
+            request.cwd,
+            engine_args,
+            log,
+            label=path,
+            capture_stdout=capture,
+            env=env,
+            timeout=ctx.time_left(path),
+        )
+        if call.ok or call.interrupted or call.timed_out or not retriable or attempt == RETRY_ATTEMPTS:
+            return call
+        with log.open(errors="replace") as handle:
+            handle.seek(log_before)
+            if not any(p.search(handle.read()) for p in RETRYABLE):
+                return call
+        if ctx.tg.cancelled.wait(RETRY_SLEEP):
+            return call
+        ctx.refresh_credentials()
+    return call
+
+
+def terragrunt_extra_args(args: list[str], *, drop_vars: bool = False) -> list[str]:
+    """The arguments Terragrunt added to a unit's plan/apply call (its extra_arguments), without
+    the ones orch sets itself; without -var/-var-file for the apply of a saved plan (as Terragrunt
+    leaves them out when a plan file is applied)."""
+    own = {"-input=false", "-input=true", "-no-color", "-auto-approve", "-refresh-only"}
+    found: list[str] = []
+    rest = list(args[1:])
+    while rest:
+        arg = rest.pop(0)
+        if arg in own:
+            continue
+        if drop_vars and arg in ("-var", "-var-file"):
+            if rest:
+                rest.pop(0)
+            continue
+        if drop_vars and arg.startswith(("-var=", "-var-file=")):
+            continue
+        found.append(arg)
+    return found
+
+
+def workdir(ctx: RunContext, path: str) -> Path:
+    """Where Terragrunt ran the engine for this unit: the unit, or its .terragrunt-cache copy.
+
+    Called right after a Terragrunt call in that unit, so the most recently used
+    initialised directory is the one (`terragrunt info print` would say the same but
+    prints nothing while a dependency has no outputs, and costs a process per unit).
+    """
+    if path in ctx.requests:
+        return ctx.requests[path].cwd
+    return latest_initialised_dir(ctx.unit_dir(path), ctx.tg.env.get("TG_DOWNLOAD_DIR"))
+
+
+def plan_unit(ctx: RunContext, path: str, *, name: str = "tfplan", extra: list[str] | None = None) -> UnitResult:
+    """`terragrunt plan -out`, then `show -json`; returns CHANGES/NO_CHANGES/FAILED with summary."""
+    started = now()
+    out = ctx.out_dir(path)
+    out.mkdir(parents=True, exist_ok=True)
+    planfile = out / name
+    result = UnitResult(path=path, started_at=started, log=ctx.rel(ctx.log(path)))
+    log_before = ctx.log(path).stat().st_size if ctx.log(path).exists() else 0
+    if path in ctx.requests:
+        # Delegated: Terragrunt logged its evaluation of this unit (mock outputs) before
+        # handing the engine step over; those records are already in the log.
+        log_before = 0
+    call = engine_call(ctx, path, ["plan", "-input=false", f"-out={planfile}", *(extra or [])])
+    with ctx.log(path).open(errors="replace") as handle:
+        handle.seek(log_before)
+        result.used_mocks = MOCK_MARKER in handle.read()
+    if not call.ok:
+        result.result = Result.INTERRUPTED if call.interrupted else Result.FAILED
+        result.error = error_text(ctx, path, call)
+        return result
+    return _read_plan(ctx, path, planfile, result)
+
+
+def _read_plan(ctx: RunContext, path: str, planfile: Path, result: UnitResult) -> UnitResult:
+    """`show -json` of the saved plan: its summary, and the plan JSON (redacted) beside it."""
+    request = ctx.requests.get(path)
+    show = ctx.tg.run_engine(
+        workdir(ctx, path),
+        ["show", "-json", str(planfile)],
+        ctx.log(path),
+        label=path,
+        capture_stdout=True,
+        timeout=ctx.time_left(path),
+        env=None if request is None else {**request.env, **ctx.ws.session.env},
+    )
+    if not show.ok:
+        result.result = Result.INTERRUPTED if show.interrupted else Result.FAILED
+        result.error = error_text(ctx, path, show)
+        return result
+    try:
+        plan_json = json.loads(show.stdout)
+    except json.JSONDecodeError as exc:
+        result.result = Result.FAILED
+        result.error = f"show -json printed invalid JSON: {exc}"
+        return result
+    json_path = planfile.parent / (f"{planfile.name}.json" if planfile.name != "tfplan" else "plan.json")
+    json_path.write_text(redact(json.dumps(plan_json, indent=1), ctx.tg.secrets))
+    result.summary = summarize(plan_json)
+    result.plan_file = ctx.rel(planfile)
+    result.plan_sha256 = runs.file_sha256(planfile)
+    result.plan_json = ctx.rel(json_path)
+    result.result = Result.CHANGES if result.summary.has_changes else Result.NO_CHANGES
+    return result
+
+
+def apply_saved_plan(ctx: RunContext, path: str, planfile: Path) -> CallResult:
+    return engine_call(ctx, path, ["apply", "-input=false", str(planfile)])
+
+
+def error_text(ctx: RunContext, path: str, call: CallResult) -> str:
+    """The engine's first error with its detail lines (from this call's part of the unit's log)."""
+    return first_engine_error(ctx.log(path), call, path, ctx.opts.unit_timeout)
+
+
+def first_engine_error(log: Path, result: CallResult, path: str, unit_timeout: float | None) -> str:
+    """What a failed call says went wrong: its first error and detail lines in `log`, with a hint
+    when the error is one orch knows how to fix; or that it was interrupted or timed out."""
+    if result.interrupted:
+        return "interrupted"
+    if result.timed_out:
+        return (
+            f"timed out after {unit_timeout:g}s (--timeout) in `{' '.join(result.args[:1])}`; "
+            f"stopped with {result.stop}" + ("" if result.stop == "SIGINT" else ", check its state lock")
+        )
+    try:
+        text = log.read_text(errors="replace")
+    except OSError:
+        text = ""
+    if "\n$ " in text:  # this call's part: from the last command header on
+        text = text[text.rindex("\n$ ") :]
+    lines = [_strip_log_prefix(ln) for ln in text.splitlines()]
+    start = next((i for i, ln in enumerate(lines) if ln.startswith(("Error:", "ERROR"))), None)
+    if start is None:
+        picked = [ln for ln in lines if ln.strip()][-6:]
+    else:
+        picked = []
+        for line in lines[start:]:
+            if line.startswith(("TIP", "INFO", "# exit ")) or "error occurred" in line:
+                break
+            cleaned = line.strip().lstrip("│├─╷╵ ").strip()
+            if cleaned:
+                picked.append(cleaned)
+            if len(picked) >= 8:
+                break
+    error = f"{result.args[0]} exited {result.returncode}: " + " | ".join(picked)
+    hint = provider_locks.checksum_hint(text, path) or access_entry_hint(text)
+    return f"{error} (hint: {hint})" if hint else error
+
+
+_LOG_PREFIX = re.compile(r"^\d\d:\d\d:\d\d\.\d+\s+(?:(?:STDOUT|STDERR)\s+\S+:\s?|(?:ERROR|WARN|INFO)\s+)?")
+
+
+def _strip_log_prefix(line: str) -> str:
+    """`04:04:53.813 STDERR tofu: Error: x` → `Error: x`."""
+    return _LOG_PREFIX.sub("", line, count=1)
