@@ -180,37 +180,8 @@ class Terragrunt:
             )
             with self._lock:
                 self._procs[proc.pid] = proc
-            out_chunks: list[str] = []
-            write_lock = threading.Lock()
-
-            def pump(stream: IO[bytes], to_log: bool) -> None:
-                for raw in iter(stream.readline, b""):
-                    line = redact(raw.decode("utf-8", "replace"), self.secrets)
-                    if not to_log:
-                        out_chunks.append(line)
-                        continue
-                    with write_lock:
-                        handle.write(line)
-                    if self.verbose is not None:
-                        self.verbose(label, line.rstrip("\n"))
-                stream.close()
-
-            readers = [
-                threading.Thread(target=pump, args=(proc.stdout, not capture_stdout), daemon=True),
-                threading.Thread(target=pump, args=(proc.stderr, True), daemon=True),
-            ]
-            for reader in readers:
-                reader.start()
-            stop = None
-            try:
-                returncode = proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                handle.write(f"# orch: timed out after {timeout:.0f}s: stopping (SIGINT)\n")
-                returncode, stop = self._stop(proc)
-                handle.write(f"# orch: stopped with {stop}\n")
-            finally:
-                with self._lock:
-                    self._procs.pop(proc.pid, None)
+            readers, out_chunks = self._pump_output(proc, handle, label, capture_stdout)
+            returncode, stop = self._wait(proc, handle, timeout)
             for reader in readers:
                 reader.join()
             duration = time.monotonic() - started
@@ -226,6 +197,50 @@ class Terragrunt:
             timeout=timeout,
             stop=stop,
         )
+
+    def _pump_output(
+        self, proc: subprocess.Popen[bytes], handle: IO[str], label: str, capture_stdout: bool
+    ) -> tuple[list[threading.Thread], list[str]]:
+        """Start the threads copying the process's output, redacted, to the log (and to `verbose`).
+
+        With capture_stdout, stdout goes to the returned list instead, complete once the threads end.
+        """
+        out_chunks: list[str] = []
+        write_lock = threading.Lock()
+
+        def pump(stream: IO[bytes], to_log: bool) -> None:
+            for raw in iter(stream.readline, b""):
+                line = redact(raw.decode("utf-8", "replace"), self.secrets)
+                if not to_log:
+                    out_chunks.append(line)
+                    continue
+                with write_lock:
+                    handle.write(line)
+                if self.verbose is not None:
+                    self.verbose(label, line.rstrip("\n"))
+            stream.close()
+
+        readers = [
+            threading.Thread(target=pump, args=(proc.stdout, not capture_stdout), daemon=True),
+            threading.Thread(target=pump, args=(proc.stderr, True), daemon=True),
+        ]
+        for reader in readers:
+            reader.start()
+        return readers, out_chunks
+
+    def _wait(self, proc: subprocess.Popen[bytes], handle: IO[str], timeout: float | None) -> tuple[int, str | None]:
+        """The exit code, and the signal that stopped the process when it outlived `timeout`."""
+        stop = None
+        try:
+            returncode = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            handle.write(f"# orch: timed out after {timeout:.0f}s: stopping (SIGINT)\n")
+            returncode, stop = self._stop(proc)
+            handle.write(f"# orch: stopped with {stop}\n")
+        finally:
+            with self._lock:
+                self._procs.pop(proc.pid, None)
+        return returncode, stop
 
     def _stop(self, proc: subprocess.Popen[bytes]) -> tuple[int, str]:
         """Stop a process group gracefully, then firmly: SIGINT, grace, SIGTERM, 10 s, SIGKILL."""

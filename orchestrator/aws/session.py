@@ -44,8 +44,9 @@ from orchestrator.redact import redaction_values
 if TYPE_CHECKING:
     import boto3
 
-    from orchestrator.aws.credentials import RoleCredentials, ServiceName
+    from orchestrator.aws.credentials import CallerIdentity, RoleCredentials, ServiceName
     from orchestrator.config import EnvConfig
+    from orchestrator.config.access import ExecutionRole
 
 REFRESH_MARGIN_SECONDS = 600
 _ROLE_ACCOUNT = re.compile(r"(arn:aws[a-z-]*:iam::)(\d{12})(:)")
@@ -146,85 +147,106 @@ def open_session(
         else (os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1")
     )
     run = RunSession(local=local, region=region)
-    extra: dict[str, str] = {"AWS_REGION": region, "AWS_DEFAULT_REGION": region}
-
+    run.env.update({"AWS_REGION": region, "AWS_DEFAULT_REGION": region})
     if local:
-        from orchestrator import emulator
-
-        status = emulator.ensure_running()
-        expected = settings.local_account_id() or status.account_id
-        run.endpoint = status.endpoint
-        run._ca_bundle = status.ca_bundle or os.environ.get("AWS_CA_BUNDLE")
-        run._emulator_managed = status.pid is not None and status.endpoint.startswith("https://")
-        boto = credentials.base_session(None, region, **_test_keys())
-        extra.update(
-            {
-                "ORCH_LOCAL_ENDPOINT": status.endpoint,
-                "ORCH_LOCAL_ACCOUNT_ID": expected,
-                "AWS_ENDPOINT_URL": status.endpoint,
-                "AWS_EC2_METADATA_DISABLED": "true",
-                # The emulator's endpoint (and so the generated backend block) changes whenever it
-                # restarts on another port; its state is throwaway, so re-initialise without asking
-                # to migrate. Never set for real AWS, where a changed backend must stop the run.
-                "TF_CLI_ARGS_init": "-reconfigure",
-                # Terragrunt runs `init` only when providers or the module source changed, never because
-                # the backend block did; so local runs keep their own source copies, one set per emulator
-                # port. A restarted emulator gets freshly initialised copies, and the units'
-                # .terragrunt-cache stays initialised for real AWS (`orch local down` removes these).
-                "TG_DOWNLOAD_DIR": str(emulator.terragrunt_cache_dir(status)),
-                **emulator.TEST_CREDENTIALS,
-            }
-        )
-        if run._ca_bundle:
-            extra["AWS_CA_BUNDLE"] = run._ca_bundle
-        if status.proxy:
-            # Only the provider uses it (root.hcl), for account-prefixed S3 Control hosts.
-            extra["ORCH_LOCAL_PROXY"] = status.proxy
-        env_name = env.name if env is not None else "(none)"
-        target_account = expected
+        target_account = _emulator_target(run, region)
     else:
         assert env is not None
-        boto = credentials.base_session(profile, region)
-        if profile:
-            extra["AWS_PROFILE"] = profile
-        env_name = env.name
-        target_account = env.account_id
+        target_account = _aws_target(run, env, region, profile)
+    env_name = env.name if env is not None else "(none)"
 
-    run._boto = boto
-    run.env.update(extra)
-    role = env.execution_role if env is not None else None
     if not guard and not local:
         # validate/graph-like runs are offline: nothing to assume or check, so no AWS call and no
         # credentials needed (not even with an execution role in env.yaml).
         return run
+    assert run._boto is not None
     caller = credentials.resolve_caller(
-        boto, endpoint=run.endpoint, ca_bundle=run._ca_bundle, profile=None if local else profile
+        run._boto, endpoint=run.endpoint, ca_bundle=run._ca_bundle, profile=None if local else profile
     )
     run.account_id, run.caller_arn = caller.account, caller.arn
-    run.secrets = redaction_values(session=boto)
+    run.secrets = redaction_values(session=run._boto)
 
     source = str(env.path) if env is not None and env.path else "env.yaml"
     if guard and local:
         # The emulator is one account: the caller must already be the expected one.
         credentials.guard_account(caller, target_account, env_name=env_name, source=source, local=True)
 
+    role = env.execution_role if env is not None else None
     if role is not None and role.arn:
-        role_arn = map_account(role.arn, target_account) if local else role.arn
-        run.role_arn = role_arn
-        run._role_args = {
-            "role_arn": role_arn,
-            "session_name": credentials.default_session_name(session_name),
-            "duration": role.session_duration,
-            "external_id": role.external_id,
-        }
-        run._set_role(credentials.assume_role(boto, endpoint=run.endpoint, ca_bundle=run._ca_bundle, **run._role_args))
-        caller = credentials.resolve_caller(run.boto_session(), endpoint=run.endpoint, ca_bundle=run._ca_bundle)
-        run.account_id, run.caller_arn = caller.account, caller.arn
+        caller = _assume_execution_role(run, role, target_account, session_name)
 
     if guard and env is not None:
         # Real AWS: the identity Terragrunt will use (the assumed role, else the caller).
         credentials.guard_account(caller, target_account, env_name=env_name, source=source, local=local)
     return run
+
+
+def _emulator_target(run: RunSession, region: str) -> str:
+    """Point the run at the embedded emulator (started when down); the account it expects."""
+    from orchestrator import emulator
+    from orchestrator.aws import credentials
+
+    status = emulator.ensure_running()
+    expected = settings.local_account_id() or status.account_id
+    run.endpoint = status.endpoint
+    run._ca_bundle = status.ca_bundle or os.environ.get("AWS_CA_BUNDLE")
+    run._emulator_managed = status.pid is not None and status.endpoint.startswith("https://")
+    run._boto = credentials.base_session(None, region, **_test_keys())
+    run.env.update(
+        {
+            "ORCH_LOCAL_ENDPOINT": status.endpoint,
+            "ORCH_LOCAL_ACCOUNT_ID": expected,
+            "AWS_ENDPOINT_URL": status.endpoint,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            # The emulator's endpoint (and so the generated backend block) changes whenever it
+            # restarts on another port; its state is throwaway, so re-initialise without asking
+            # to migrate. Never set for real AWS, where a changed backend must stop the run.
+            "TF_CLI_ARGS_init": "-reconfigure",
+            # Terragrunt runs `init` only when providers or the module source changed, never because
+            # the backend block did; so local runs keep their own source copies, one set per emulator
+            # port. A restarted emulator gets freshly initialised copies, and the units'
+            # .terragrunt-cache stays initialised for real AWS (`orch local down` removes these).
+            "TG_DOWNLOAD_DIR": str(emulator.terragrunt_cache_dir(status)),
+            **emulator.TEST_CREDENTIALS,
+        }
+    )
+    if run._ca_bundle:
+        run.env["AWS_CA_BUNDLE"] = run._ca_bundle
+    if status.proxy:
+        # Only the provider uses it (root.hcl), for account-prefixed S3 Control hosts.
+        run.env["ORCH_LOCAL_PROXY"] = status.proxy
+    return expected
+
+
+def _aws_target(run: RunSession, env: EnvConfig, region: str, profile: str | None) -> str:
+    """Point the run at real AWS (default chain or `profile`); the environment's account."""
+    from orchestrator.aws import credentials
+
+    run._boto = credentials.base_session(profile, region)
+    if profile:
+        run.env["AWS_PROFILE"] = profile
+    return env.account_id
+
+
+def _assume_execution_role(
+    run: RunSession, role: ExecutionRole, account_id: str, session_name: str | None
+) -> CallerIdentity:
+    """Assume env.yaml's execution role (mapped to the emulator's account in local mode); the new caller."""
+    from orchestrator.aws import credentials
+
+    assert run._boto is not None and role.arn is not None
+    role_arn = map_account(role.arn, account_id) if run.local else role.arn
+    run.role_arn = role_arn
+    run._role_args = {
+        "role_arn": role_arn,
+        "session_name": credentials.default_session_name(session_name),
+        "duration": role.session_duration,
+        "external_id": role.external_id,
+    }
+    run._set_role(credentials.assume_role(run._boto, endpoint=run.endpoint, ca_bundle=run._ca_bundle, **run._role_args))
+    caller = credentials.resolve_caller(run.boto_session(), endpoint=run.endpoint, ca_bundle=run._ca_bundle)
+    run.account_id, run.caller_arn = caller.account, caller.arn
+    return caller
 
 
 def _test_keys() -> dict[str, str]:

@@ -204,13 +204,7 @@ def _start(state_dir: Path, *, port: int | None, account_id: str | None, timeout
     proxy_port = free_port()
     state_dir.mkdir(parents=True, exist_ok=True)
     log_path = state_dir / "moto.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env["MOTO_ACCOUNT_ID"] = account
-    # AWS managed policies (arn:aws:iam::aws:policy/...) exist as on AWS, so attachments work.
-    env.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-    env["PYTHONUNBUFFERED"] = "1"
-    env["ORCH_EMULATOR_PORT"], env["ORCH_EMULATOR_PROXY_PORT"] = str(port), str(proxy_port)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(settings.REPO_ROOT), env.get("PYTHONPATH")]))
+    env = _server_env(account, port, proxy_port)
     from orchestrator.emulator.tls import ensure_certificate
 
     command = _moto_server()
@@ -259,6 +253,18 @@ def _start(state_dir: Path, *, port: int | None, account_id: str | None, timeout
         ca_bundle=str(cert),
         proxy=proxy,
     )
+
+
+def _server_env(account: str, port: int, proxy_port: int) -> dict[str, str]:
+    """The moto server's environment: none of the caller's AWS_* settings, orch importable."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["MOTO_ACCOUNT_ID"] = account
+    # AWS managed policies (arn:aws:iam::aws:policy/...) exist as on AWS, so attachments work.
+    env.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    env["PYTHONUNBUFFERED"] = "1"
+    env["ORCH_EMULATOR_PORT"], env["ORCH_EMULATOR_PROXY_PORT"] = str(port), str(proxy_port)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(settings.REPO_ROOT), env.get("PYTHONPATH")]))
+    return env
 
 
 def terragrunt_cache_dir(status: EmulatorStatus, state_dir: Path | None = None) -> Path:

@@ -12,6 +12,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 
 from orchestrator.runs.results import Result, UnitResult, now
 from orchestrator.terragrunt import Interrupted
@@ -61,61 +62,78 @@ def run_dag(
     prerequisites but runs whatever their result.
     """
     cancel = cancel or threading.Event()
-    notify = on_event or (lambda *_: None)
     selected = set(order)
-    waits = {p: {d for d in waits_for.get(p, set()) if d in selected} for p in order}
-    pending = list(order)
-    results: dict[str, UnitResult] = {}
-    running: dict[Future[UnitResult], str] = {}
-    stop_reason: str | None = None
-
-    def guarded(path: str) -> UnitResult:
-        return run_unit(work, path)
-
-    def finish(path: str, result: UnitResult) -> None:
-        results[path] = result
-        notify(path, "finish", result)
-
-    with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="orch-unit") as pool:
-        while pending or running:
-            if cancel.is_set() and stop_reason is None:
-                stop_reason = "interrupted"
-            if stop_reason is None:
-                for path in list(pending):
-                    if len(running) >= max(1, parallelism):
-                        break
-                    bad = [d for d in waits[path] if d in results and not results[d].ok and skip_below_failures]
-                    if bad:
-                        pending.remove(path)
-                        first = bad[0]
-                        finish(
-                            path,
-                            UnitResult(
-                                path=path,
-                                result=Result.SKIPPED,
-                                reason=f"{first} {results[first].result.value}",
-                            ),
-                        )
-                        continue
-                    if all(d in results for d in waits[path]):
-                        pending.remove(path)
-                        notify(path, "start", None)
-                        running[pool.submit(guarded, path)] = path
-            if not running:
-                if stop_reason is not None or not pending:
+    schedule = _Schedule(
+        waits={p: {d for d in waits_for.get(p, set()) if d in selected} for p in order},
+        work=work,
+        notify=on_event or (lambda *_: None),
+        skip_below_failures=skip_below_failures,
+        pending=list(order),
+    )
+    limit = max(1, parallelism)
+    with ThreadPoolExecutor(max_workers=limit, thread_name_prefix="orch-unit") as pool:
+        while schedule.pending or schedule.running:
+            if cancel.is_set() and schedule.stop_reason is None:
+                schedule.stop_reason = "interrupted"
+            if schedule.stop_reason is None:
+                schedule.start_ready(pool, limit)
+            if not schedule.running:
+                if schedule.stop_reason is not None or not schedule.pending:
                     break
                 # Nothing runs and nothing can start: only possible if waits_for had a cycle.
-                for path in pending:
-                    finish(path, UnitResult(path=path, result=Result.FAILED, error="dependency cycle"))
-                pending.clear()
+                for path in schedule.pending:
+                    schedule.finish(path, UnitResult(path=path, result=Result.FAILED, error="dependency cycle"))
+                schedule.pending.clear()
                 break
-            done, _ = wait(list(running), timeout=poll, return_when=FIRST_COMPLETED)
-            for future in done:
-                path = running.pop(future)
-                result = future.result()
-                finish(path, result)
-                if result.failed and fail_fast and stop_reason is None:
-                    stop_reason = f"--fail-fast: stopped after {path} failed"
-        for path in pending:
-            finish(path, UnitResult(path=path, result=Result.NOT_RUN, reason=stop_reason or "not started"))
-    return {p: results[p] for p in order if p in results}
+            done, _ = wait(list(schedule.running), timeout=poll, return_when=FIRST_COMPLETED)
+            schedule.collect(done, fail_fast)
+        for path in schedule.pending:
+            reason = schedule.stop_reason or "not started"
+            schedule.finish(path, UnitResult(path=path, result=Result.NOT_RUN, reason=reason))
+    return {p: schedule.results[p] for p in order if p in schedule.results}
+
+
+@dataclass
+class _Schedule:
+    """One run_dag call's state: what still waits, what runs, what finished, and why it stopped."""
+
+    waits: dict[str, set[str]]
+    work: Work
+    notify: Event
+    skip_below_failures: bool
+    pending: list[str]
+    results: dict[str, UnitResult] = field(default_factory=dict)
+    running: dict[Future[UnitResult], str] = field(default_factory=dict)
+    stop_reason: str | None = None
+
+    def finish(self, path: str, result: UnitResult) -> None:
+        self.results[path] = result
+        self.notify(path, "finish", result)
+
+    def start_ready(self, pool: ThreadPoolExecutor, limit: int) -> None:
+        """Start the pending units whose prerequisites finished (up to `limit` running); skip
+        those below a failure."""
+        for path in list(self.pending):
+            if len(self.running) >= limit:
+                break
+            results = self.results
+            bad = [d for d in self.waits[path] if d in results and not results[d].ok and self.skip_below_failures]
+            if bad:
+                self.pending.remove(path)
+                first = bad[0]
+                self.finish(
+                    path, UnitResult(path=path, result=Result.SKIPPED, reason=f"{first} {results[first].result.value}")
+                )
+                continue
+            if all(d in results for d in self.waits[path]):
+                self.pending.remove(path)
+                self.notify(path, "start", None)
+                self.running[pool.submit(run_unit, self.work, path)] = path
+
+    def collect(self, done: set[Future[UnitResult]], fail_fast: bool) -> None:
+        for future in done:
+            path = self.running.pop(future)
+            result = future.result()
+            self.finish(path, result)
+            if result.failed and fail_fast and self.stop_reason is None:
+                self.stop_reason = f"--fail-fast: stopped after {path} failed"
