@@ -1,9 +1,6 @@
-"""Reading OpenTofu/Terraform plan JSON (`show -json PLANFILE`): pure functions, no I/O.
+"""Drift: which of the differences a refreshed plan found anyone must act on.
 
-Every decision orch makes about a plan (changes, destroy protection, drift, exit codes)
-comes from here, per unit, and never from an engine's aggregated exit code.
-
-Drift. A refreshed plan lists in `resource_drift` every object whose remote value differs
+A refreshed plan lists in `resource_drift` every object whose remote value differs
 from the state. Most of those differences are not drift anyone must act on: a computed
 attribute filled in by another resource of the configuration (a security group's `ingress`
 by separate rule resources, a role's `inline_policy`, an EIP's `association_id`, an Aurora
@@ -29,9 +26,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-NO_OP = ("no-op",)
-READ = ("read",)
-
+from orchestrator.planfile.actions import NO_OP, READ, actions_of, is_delete, is_replace, normalized
 
 #: Attributes whose out-of-band change is drift even though no resource of the configuration
 #: manages them directly: extra network openings, routes and permissions are exactly what an
@@ -87,108 +82,6 @@ class DriftFinding(BaseModel):
         changes = "; ".join(a.describe() for a in self.attributes) or "(no attribute detail)"
         return f"{self.address}: {changes}"
 
-
-class PlanSummary(BaseModel):
-    """What one unit's plan would do."""
-
-    add: int = 0
-    change: int = 0
-    destroy: int = 0
-    replace: int = 0
-    #: Addresses of resources the plan deletes (without re-creating).
-    deletes: list[str] = Field(default_factory=list)
-    #: Addresses of resources the plan replaces (delete + create in either order).
-    replaces: list[str] = Field(default_factory=list)
-    #: Addresses of resources with drift that matters (see the module docstring).
-    drift: list[str] = Field(default_factory=list)
-    #: The drift with its attribute paths (what `drift` names).
-    drift_details: list[DriftFinding] = Field(default_factory=list)
-    #: Differences the refresh found that are not drift (computed attributes filled in by other
-    #: resources, ignored attributes): informational only.
-    notes: list[DriftFinding] = Field(default_factory=list)
-    #: Names of root outputs whose value changes.
-    output_changes: list[str] = Field(default_factory=list)
-    #: Whether the prior state had any root outputs (Terragrunt mocks dependencies without them).
-    prior_outputs: bool = False
-
-    @property
-    def resource_changes(self) -> int:
-        return self.add + self.change + self.destroy + self.replace
-
-    @property
-    def has_changes(self) -> bool:
-        """Anything an apply would do (resources or outputs), as `-detailed-exitcode` counts it."""
-        return self.resource_changes > 0 or bool(self.output_changes)
-
-    @property
-    def destructive(self) -> bool:
-        return bool(self.deletes or self.replaces)
-
-    def counts(self) -> str:
-        return f"+{self.add} ~{self.change} -{self.destroy} ±{self.replace}"
-
-
-def _actions(change: dict[str, Any]) -> tuple[str, ...]:
-    return tuple((change.get("change") or {}).get("actions") or ())
-
-
-def is_replace(actions: tuple[str, ...] | list[str]) -> bool:
-    return sorted(actions) == ["create", "delete"]
-
-
-def is_delete(actions: tuple[str, ...] | list[str]) -> bool:
-    return tuple(actions) == ("delete",)
-
-
-def _normalized(value: Any) -> Any:
-    """A value with null, "", [] and {} made equal, recursively (providers flip between them)."""
-    if isinstance(value, dict):
-        items = {k: _normalized(v) for k, v in value.items()}
-        items = {k: v for k, v in items.items() if v is not None}
-        return items or None
-    if isinstance(value, list):
-        elements = [_normalized(v) for v in value]
-        return elements or None
-    if value == "":
-        return None
-    return value
-
-
-def summarize(plan: dict[str, Any]) -> PlanSummary:
-    """Counts and addresses from a plan's JSON representation."""
-    summary = PlanSummary()
-    for rc in plan.get("resource_changes") or []:
-        # Data sources are read, not changed; they never count as changes.
-        if rc.get("mode") == "data":
-            continue
-        actions = _actions(rc)
-        address = rc.get("address", "?")
-        if not actions or actions in (NO_OP, READ):
-            continue
-        if is_replace(actions):
-            summary.replace += 1
-            summary.replaces.append(address)
-        elif is_delete(actions):
-            summary.destroy += 1
-            summary.deletes.append(address)
-        elif actions == ("create",):
-            summary.add += 1
-        elif actions == ("update",):
-            summary.change += 1
-        else:  # forget / unknown future actions: count as a change so nothing is hidden
-            summary.change += 1
-    summary.drift_details, summary.notes = classify_drift(plan)
-    summary.drift = sorted({finding.address for finding in summary.drift_details})
-    for name, oc in sorted((plan.get("output_changes") or {}).items()):
-        actions = tuple((oc or {}).get("actions") or ())
-        if actions and actions != NO_OP:
-            summary.output_changes.append(name)
-    prior = ((plan.get("prior_state") or {}).get("values") or {}).get("outputs") or {}
-    summary.prior_outputs = bool(prior)
-    return summary
-
-
-# ------------------------------------------------------------------------ drift
 
 Path = tuple[str | int, ...]
 
@@ -299,14 +192,14 @@ def classify_drift(plan: dict[str, Any]) -> tuple[list[DriftFinding], list[Drift
     planned = {rc.get("address"): rc for rc in plan.get("resource_changes") or [] if rc.get("mode") != "data"}
     # relevant_attributes also lists what only outputs read (e.g. an `engine_version_actual` output
     # after AWS upgraded a cluster): that changes no resource, so it is a note, not drift.
-    changes_resources = any(_actions(rc) not in ((), NO_OP, READ) for rc in planned.values())
+    changes_resources = any(actions_of(rc) not in ((), NO_OP, READ) for rc in planned.values())
     relevant = _relevant(plan) if changes_resources else {}
     drift: list[DriftFinding] = []
     notes: list[DriftFinding] = []
     for rc in plan.get("resource_drift") or []:
         if rc.get("mode") == "data":
             continue
-        actions = _actions(rc)
+        actions = actions_of(rc)
         if not actions or actions == NO_OP:
             continue
         address = rc.get("address", "?")
@@ -315,7 +208,7 @@ def classify_drift(plan: dict[str, Any]) -> tuple[list[DriftFinding], list[Drift
         if "delete" in actions:
             drift.append(DriftFinding(address=address, type=rtype, action="delete", reason="the plan re-creates it"))
             continue
-        before, after = _normalized(change.get("before")), _normalized(change.get("after"))
+        before, after = normalized(change.get("before")), normalized(change.get("after"))
         masks = (change.get("before_sensitive"), change.get("after_sensitive"))
         plan_change = (planned.get(address) or {}).get("change") or {}
         plan_actions = tuple(plan_change.get("actions") or ())
@@ -370,7 +263,7 @@ def _drift_reason(
         if is_replace(plan_actions) or is_delete(plan_actions):
             return "the plan replaces or deletes the resource"
         unknown = _value_at(plan_change.get("after_unknown"), path)
-        if _contains_true(unknown) or _normalized(_value_at(plan_change.get("after"), path)) != _value_at(
+        if _contains_true(unknown) or normalized(_value_at(plan_change.get("after"), path)) != _value_at(
             refreshed, path
         ):
             return "the plan reverts it"
@@ -379,10 +272,3 @@ def _drift_reason(
     if path and path[0] in guarded:
         return "guarded attribute: no resource of the configuration would undo it"
     return None
-
-
-def state_outputs(state_or_outputs: dict[str, Any]) -> dict[str, Any]:
-    """Root outputs from `output -json` (a name → {value,…} map) or `show -json` of a state."""
-    if "values" in state_or_outputs:
-        return (state_or_outputs.get("values") or {}).get("outputs") or {}
-    return state_or_outputs
