@@ -1,7 +1,7 @@
 """Entry point of the emulator process: moto's server with this project's patches.
 
 Run by orchestrator.emulator as `python -m orchestrator.emulator.server -H HOST -p PORT -c CERT -k KEY`.
-The patches (orchestrator/emulator/patches/, one module per service) are installed before moto
+The patches (orchestrator/emulator/patches/, one module or subpackage per service) are installed before moto
 starts serving; each says which moto gap or bug it covers.
 """
 

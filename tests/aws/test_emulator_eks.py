@@ -1,4 +1,4 @@
-"""What orch adds to moto's EKS (orchestrator/emulator/patches/eks.py): access entries and access
+"""What orch adds to moto's EKS (orchestrator/emulator/patches/eks/): access entries and access
 policies, managed add-ons, updates, node-group update configs and pod identity associations.
 
 Every operation is called with boto3 against a real emulator process (shapes and error codes as
@@ -15,18 +15,16 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from orchestrator.emulator.patches.eks import (
-    ACCESS_POLICY_NAMES,
+from orchestrator.emulator.patches.eks.addon_configuration import parse_configuration_values
+from orchestrator.emulator.patches.eks.addon_versions import (
     ADDONS,
-    KUBERNETES_MINORS,
     addon_info,
     addon_version_supported,
-    decode_token,
     default_addon_version,
-    default_username,
-    paginate,
-    parse_configuration_values,
 )
+from orchestrator.emulator.patches.eks.catalogue import ACCESS_POLICY_NAMES, KUBERNETES_MINORS
+from orchestrator.emulator.patches.eks.pagination import decode_token, paginate
+from orchestrator.emulator.patches.eks.principals import default_username
 from tests.helpers import REGION, Emu, emulator_provider, tofu_runner
 
 pytestmark = pytest.mark.emulator

@@ -1,4 +1,5 @@
-"""What the embedded emulator adds to moto, one module per AWS service.
+"""What the embedded emulator adds to moto, one module per AWS service (a subpackage with one module
+per feature where a service needs several: eks, elasticache).
 
 Each module's `install()` patches moto in the emulator process (never in orch's own process).
 A patch exists where moto misses an API or behaves unlike AWS in a way the modules cannot avoid;

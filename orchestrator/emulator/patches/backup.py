@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any, cast
+from urllib.parse import unquote
 
 from moto.moto_api._internal import mock_random
 
@@ -104,52 +105,65 @@ def list_backup_selections(backend: Any, plan_id: str) -> list[dict[str, Any]]:
     ]
 
 
+def _path_parts(self: Any) -> list[str]:
+    # /backup/plans/{id}/selections/[{selectionId}]
+    return [p for p in self.path.split("?")[0].split("/") if p]
+
+
+def create_backup_selection_response(self: Any) -> str:
+    params = json.loads(self.body or "{}")
+    parts = _path_parts(self)
+    result = create_backup_selection(
+        self.backup_backend, parts[2], params.get("BackupSelection") or {}, params.get("CreatorRequestId")
+    )
+    return json.dumps(result)
+
+
+def get_backup_selection_response(self: Any) -> str:
+    parts = _path_parts(self)
+    return json.dumps(get_backup_selection(self.backup_backend, parts[2], parts[4]))
+
+
+def delete_backup_selection_response(self: Any) -> str:
+    parts = _path_parts(self)
+    delete_backup_selection(self.backup_backend, parts[2], parts[4])
+    return "{}"
+
+
+def list_backup_selections_response(self: Any) -> str:
+    parts = _path_parts(self)
+    return json.dumps({"BackupSelectionsList": list_backup_selections(self.backup_backend, parts[2])})
+
+
+def update_backup_plan_response(self: Any) -> str:
+    from moto.backup.models import Plan
+
+    params = json.loads(self.body or "{}")
+    plan = _plan(self.backup_backend, _path_parts(self)[2])
+    new = params.get("BackupPlan") or {}
+    # A new version with the rules as sent (and the defaults CreateBackupPlan fills in).
+    fresh = Plan(new, plan.creator_request_id, self.backup_backend)
+    plan.backup_plan = fresh.backup_plan
+    plan.advanced_backup_settings = fresh.advanced_backup_settings
+    plan.version_id = fresh.version_id
+    return json.dumps(
+        {
+            "BackupPlanId": plan.backup_plan_id,
+            "BackupPlanArn": plan.backup_plan_arn,
+            "VersionId": plan.version_id,
+            **({"AdvancedBackupSettings": plan.advanced_backup_settings} if plan.advanced_backup_settings else {}),
+        }
+    )
+
+
+def list_tags_response(self: Any) -> str:
+    arn = unquote(self.path.split("?")[0].split("/tags/", 1)[1]).rstrip("/")
+    return json.dumps({"Tags": self.backup_backend.list_tags(resource_arn=arn)})
+
+
 def install() -> None:
-    from moto.backup.models import BackupBackend, Plan
+    from moto.backup.models import BackupBackend
     from moto.backup.responses import BackupResponse
-
-    def path_parts(self: Any) -> list[str]:
-        # /backup/plans/{id}/selections/[{selectionId}]
-        return [p for p in self.path.split("?")[0].split("/") if p]
-
-    def create_backup_selection_response(self: Any) -> str:
-        params = json.loads(self.body or "{}")
-        parts = path_parts(self)
-        result = create_backup_selection(
-            self.backup_backend, parts[2], params.get("BackupSelection") or {}, params.get("CreatorRequestId")
-        )
-        return json.dumps(result)
-
-    def get_backup_selection_response(self: Any) -> str:
-        parts = path_parts(self)
-        return json.dumps(get_backup_selection(self.backup_backend, parts[2], parts[4]))
-
-    def delete_backup_selection_response(self: Any) -> str:
-        parts = path_parts(self)
-        delete_backup_selection(self.backup_backend, parts[2], parts[4])
-        return "{}"
-
-    def list_backup_selections_response(self: Any) -> str:
-        parts = path_parts(self)
-        return json.dumps({"BackupSelectionsList": list_backup_selections(self.backup_backend, parts[2])})
-
-    def update_backup_plan_response(self: Any) -> str:
-        params = json.loads(self.body or "{}")
-        plan = _plan(self.backup_backend, path_parts(self)[2])
-        new = params.get("BackupPlan") or {}
-        # A new version with the rules as sent (and the defaults CreateBackupPlan fills in).
-        fresh = Plan(new, plan.creator_request_id, self.backup_backend)
-        plan.backup_plan = fresh.backup_plan
-        plan.advanced_backup_settings = fresh.advanced_backup_settings
-        plan.version_id = fresh.version_id
-        return json.dumps(
-            {
-                "BackupPlanId": plan.backup_plan_id,
-                "BackupPlanArn": plan.backup_plan_arn,
-                "VersionId": plan.version_id,
-                **({"AdvancedBackupSettings": plan.advanced_backup_settings} if plan.advanced_backup_settings else {}),
-            }
-        )
 
     original_delete_plan = BackupBackend.delete_backup_plan
 
@@ -158,12 +172,6 @@ def install() -> None:
         if plan is not None and _selections(plan):
             raise _error("InvalidRequestException", "Related backup plan selections must be deleted prior to backup")
         return original_delete_plan(self, backup_plan_id)
-
-    def list_tags_response(self: Any) -> str:
-        from urllib.parse import unquote
-
-        arn = unquote(self.path.split("?")[0].split("/tags/", 1)[1]).rstrip("/")
-        return json.dumps({"Tags": self.backup_backend.list_tags(resource_arn=arn)})
 
     BackupResponse.list_tags = list_tags_response  # type: ignore[method-assign]  # replaces moto's method
     BackupBackend.delete_backup_plan = delete_backup_plan  # type: ignore[method-assign]  # replaces moto's method

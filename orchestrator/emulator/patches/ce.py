@@ -228,83 +228,93 @@ def update_cost_allocation_tags_status(backend: Any, account_id: str, changes: A
         tags[key] = {"TagKey": key, "Type": kind, "Status": status, "LastUpdatedDate": _now()}
 
 
+def _params(self: Any) -> dict[str, Any]:
+    return cast("dict[str, Any]", json.loads(self.body or "{}"))
+
+
+def create_anomaly_monitor_response(self: Any) -> str:
+    p = _params(self)
+    arn = create_anomaly_monitor(self.ce_backend, p.get("AnomalyMonitor") or {}, p.get("ResourceTags"))
+    return json.dumps({"MonitorArn": arn})
+
+
+def get_anomaly_monitors(self: Any) -> str:
+    p = _params(self)
+    wanted = p.get("MonitorArnList") or list(_store(self.ce_backend)["monitors"])
+    return json.dumps({"AnomalyMonitors": [_monitor(self.ce_backend, arn) for arn in wanted]})
+
+
+def update_anomaly_monitor(self: Any) -> str:
+    p = _params(self)
+    monitor = _monitor(self.ce_backend, p["MonitorArn"])
+    if p.get("MonitorName"):
+        monitor["MonitorName"] = p["MonitorName"]
+    monitor["LastUpdatedDate"] = _now()
+    return json.dumps({"MonitorArn": p["MonitorArn"]})
+
+
+def delete_anomaly_monitor(self: Any) -> str:
+    arn = _params(self)["MonitorArn"]
+    _monitor(self.ce_backend, arn)
+    # AWS keeps subscriptions that still name the monitor; their MonitorArnList loses it.
+    del _store(self.ce_backend)["monitors"][arn]
+    return "{}"
+
+
+def create_anomaly_subscription_response(self: Any) -> str:
+    p = _params(self)
+    arn = create_anomaly_subscription(self.ce_backend, p.get("AnomalySubscription") or {}, p.get("ResourceTags"))
+    return json.dumps({"SubscriptionArn": arn})
+
+
+def get_anomaly_subscriptions(self: Any) -> str:
+    p = _params(self)
+    store = _store(self.ce_backend)["subscriptions"]
+    wanted = p.get("SubscriptionArnList") or list(store)
+    found = [_subscription(self.ce_backend, arn) for arn in wanted]
+    if p.get("MonitorArn"):
+        found = [s for s in found if p["MonitorArn"] in s["MonitorArnList"]]
+    return json.dumps({"AnomalySubscriptions": found})
+
+
+def update_anomaly_subscription_response(self: Any) -> str:
+    return json.dumps({"SubscriptionArn": update_anomaly_subscription(self.ce_backend, _params(self))})
+
+
+def delete_anomaly_subscription(self: Any) -> str:
+    arn = _params(self)["SubscriptionArn"]
+    _subscription(self.ce_backend, arn)
+    del _store(self.ce_backend)["subscriptions"][arn]
+    return "{}"
+
+
+def list_cost_allocation_tags_response(self: Any) -> str:
+    return json.dumps(list_cost_allocation_tags(self.ce_backend, _params(self)))
+
+
+def update_cost_allocation_tags_status_response(self: Any) -> str:
+    changes = _params(self).get("CostAllocationTagsStatus")
+    update_cost_allocation_tags_status(self.ce_backend, self.current_account, changes)
+    return json.dumps({"Errors": []})  # the refusals modelled here refuse the whole request, as AWS does
+
+
+# The operations' handler names on moto's CostExplorerResponse.
+HANDLERS = {
+    "create_anomaly_monitor": create_anomaly_monitor_response,
+    "get_anomaly_monitors": get_anomaly_monitors,
+    "update_anomaly_monitor": update_anomaly_monitor,
+    "delete_anomaly_monitor": delete_anomaly_monitor,
+    "create_anomaly_subscription": create_anomaly_subscription_response,
+    "get_anomaly_subscriptions": get_anomaly_subscriptions,
+    "update_anomaly_subscription": update_anomaly_subscription_response,
+    "delete_anomaly_subscription": delete_anomaly_subscription,
+    "list_cost_allocation_tags": list_cost_allocation_tags_response,
+    "update_cost_allocation_tags_status": update_cost_allocation_tags_status_response,
+}
+
+
 def install() -> None:
     from moto.ce.responses import CostExplorerResponse
 
-    def params(self: Any) -> dict[str, Any]:
-        return cast("dict[str, Any]", json.loads(self.body or "{}"))
-
-    def backend(self: Any) -> Any:
-        return self.ce_backend
-
-    def create_anomaly_monitor_response(self: Any) -> str:
-        p = params(self)
-        arn = create_anomaly_monitor(backend(self), p.get("AnomalyMonitor") or {}, p.get("ResourceTags"))
-        return json.dumps({"MonitorArn": arn})
-
-    def get_anomaly_monitors(self: Any) -> str:
-        p = params(self)
-        wanted = p.get("MonitorArnList") or list(_store(backend(self))["monitors"])
-        return json.dumps({"AnomalyMonitors": [_monitor(backend(self), arn) for arn in wanted]})
-
-    def update_anomaly_monitor(self: Any) -> str:
-        p = params(self)
-        monitor = _monitor(backend(self), p["MonitorArn"])
-        if p.get("MonitorName"):
-            monitor["MonitorName"] = p["MonitorName"]
-        monitor["LastUpdatedDate"] = _now()
-        return json.dumps({"MonitorArn": p["MonitorArn"]})
-
-    def delete_anomaly_monitor(self: Any) -> str:
-        arn = params(self)["MonitorArn"]
-        _monitor(backend(self), arn)
-        # AWS keeps subscriptions that still name the monitor; their MonitorArnList loses it.
-        del _store(backend(self))["monitors"][arn]
-        return "{}"
-
-    def create_anomaly_subscription_response(self: Any) -> str:
-        p = params(self)
-        arn = create_anomaly_subscription(backend(self), p.get("AnomalySubscription") or {}, p.get("ResourceTags"))
-        return json.dumps({"SubscriptionArn": arn})
-
-    def get_anomaly_subscriptions(self: Any) -> str:
-        p = params(self)
-        store = _store(backend(self))["subscriptions"]
-        wanted = p.get("SubscriptionArnList") or list(store)
-        found = [_subscription(backend(self), arn) for arn in wanted]
-        if p.get("MonitorArn"):
-            found = [s for s in found if p["MonitorArn"] in s["MonitorArnList"]]
-        return json.dumps({"AnomalySubscriptions": found})
-
-    def update_anomaly_subscription_response(self: Any) -> str:
-        return json.dumps({"SubscriptionArn": update_anomaly_subscription(backend(self), params(self))})
-
-    def delete_anomaly_subscription(self: Any) -> str:
-        arn = params(self)["SubscriptionArn"]
-        _subscription(backend(self), arn)
-        del _store(backend(self))["subscriptions"][arn]
-        return "{}"
-
-    def list_cost_allocation_tags_response(self: Any) -> str:
-        return json.dumps(list_cost_allocation_tags(backend(self), params(self)))
-
-    def update_cost_allocation_tags_status_response(self: Any) -> str:
-        update_cost_allocation_tags_status(
-            backend(self), self.current_account, params(self).get("CostAllocationTagsStatus")
-        )
-        return json.dumps({"Errors": []})  # the refusals modelled here refuse the whole request, as AWS does
-
-    handlers = {
-        "create_anomaly_monitor": create_anomaly_monitor_response,
-        "get_anomaly_monitors": get_anomaly_monitors,
-        "update_anomaly_monitor": update_anomaly_monitor,
-        "delete_anomaly_monitor": delete_anomaly_monitor,
-        "create_anomaly_subscription": create_anomaly_subscription_response,
-        "get_anomaly_subscriptions": get_anomaly_subscriptions,
-        "update_anomaly_subscription": update_anomaly_subscription_response,
-        "delete_anomaly_subscription": delete_anomaly_subscription,
-        "list_cost_allocation_tags": list_cost_allocation_tags_response,
-        "update_cost_allocation_tags_status": update_cost_allocation_tags_status_response,
-    }
-    for name, handler in handlers.items():
+    for name, handler in HANDLERS.items():
         setattr(CostExplorerResponse, name, handler)

@@ -74,6 +74,32 @@ def _check(values: dict[str, Any]) -> None:
         raise _error("InvalidParameterException", f"LoggingLevel must be one of {', '.join(LOGGING_LEVELS)}")
 
 
+def _new_configuration(account_id: str, params: dict[str, Any]) -> dict[str, Any]:
+    """A Slack channel configuration from CreateSlackChannelConfiguration's parameters, checked as AWS does."""
+    for required in ("SlackTeamId", "SlackChannelId", "IamRoleArn", "ConfigurationName"):
+        if not params.get(required):
+            raise _error("InvalidParameterException", f"{required} is required")
+    if not _NAME.match(params["ConfigurationName"]) or len(params["ConfigurationName"]) > 128:
+        raise _error("InvalidParameterException", "ConfigurationName: 1-128 letters, digits, - or _")
+    _check(params)
+    return {
+        "SlackTeamName": f"workspace-{params['SlackTeamId']}",
+        "SlackTeamId": params["SlackTeamId"],
+        "SlackChannelId": params["SlackChannelId"],
+        "SlackChannelName": params.get("SlackChannelName") or f"channel-{params['SlackChannelId']}",
+        "ChatConfigurationArn": configuration_arn(account_id, params["ConfigurationName"]),
+        "IamRoleArn": params["IamRoleArn"],
+        "SnsTopicArns": list(params.get("SnsTopicArns") or []),
+        "ConfigurationName": params["ConfigurationName"],
+        "LoggingLevel": params.get("LoggingLevel") or "NONE",
+        "GuardrailPolicyArns": list(
+            params.get("GuardrailPolicyArns") or ["arn:aws:iam::aws:policy/AdministratorAccess"]
+        ),
+        "UserAuthorizationRequired": bool(params.get("UserAuthorizationRequired", False)),
+        "State": "ENABLED",
+    }
+
+
 def _make_backend() -> type[BaseBackend]:
     from moto.core.base_backend import BaseBackend
 
@@ -86,31 +112,11 @@ def _make_backend() -> type[BaseBackend]:
             self.tags: dict[str, dict[str, str]] = {}
 
         def create(self, params: dict[str, Any]) -> dict[str, Any]:
-            for required in ("SlackTeamId", "SlackChannelId", "IamRoleArn", "ConfigurationName"):
-                if not params.get(required):
-                    raise _error("InvalidParameterException", f"{required} is required")
-            if not _NAME.match(params["ConfigurationName"]) or len(params["ConfigurationName"]) > 128:
-                raise _error("InvalidParameterException", "ConfigurationName: 1-128 letters, digits, - or _")
-            _check(params)
-            arn = configuration_arn(self.account_id, params["ConfigurationName"])
+            configuration = _new_configuration(self.account_id, params)
+            arn = configuration["ChatConfigurationArn"]
             if arn in self.configurations:
                 raise _error("ConflictException", f"Configuration {params['ConfigurationName']} already exists")
-            self.configurations[arn] = {
-                "SlackTeamName": f"workspace-{params['SlackTeamId']}",
-                "SlackTeamId": params["SlackTeamId"],
-                "SlackChannelId": params["SlackChannelId"],
-                "SlackChannelName": params.get("SlackChannelName") or f"channel-{params['SlackChannelId']}",
-                "ChatConfigurationArn": arn,
-                "IamRoleArn": params["IamRoleArn"],
-                "SnsTopicArns": list(params.get("SnsTopicArns") or []),
-                "ConfigurationName": params["ConfigurationName"],
-                "LoggingLevel": params.get("LoggingLevel") or "NONE",
-                "GuardrailPolicyArns": list(
-                    params.get("GuardrailPolicyArns") or ["arn:aws:iam::aws:policy/AdministratorAccess"]
-                ),
-                "UserAuthorizationRequired": bool(params.get("UserAuthorizationRequired", False)),
-                "State": "ENABLED",
-            }
+            self.configurations[arn] = configuration
             self.tags[arn] = {t["TagKey"]: t["TagValue"] for t in params.get("Tags") or []}
             return self.describe_one(arn)
 
