@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds OpenTofu, Terraform, Terragrunt, TFLint and the Terraform providers from the Go module proxy
+# Builds OpenTofu, Terraform, Terragrunt, TFLint, the Terraform providers and the local Kubernetes
+# control plane (kube-apiserver, kube-controller-manager, kube-scheduler, etcd, kwok) from the Go module proxy
 # (versions in scripts/tools.lock), caches them outside the repository and links them
 # into .venv/bin. A warm cache rebuilds nothing.
 #
-# Usage: scripts/install-tools.sh [--only NAME[,NAME...]] [--venv DIR]
+# Usage: scripts/install-tools.sh [--only NAME[,NAME...]] [--venv DIR]   (--only kube: the k8s: lines)
 # Env:   ORCH_CACHE_DIR     cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/orch)
 #        ORCH_BUILD_JOBS    go build -p (default: number of cores, max 2 for the AWS provider)
 #        ORCH_NO_PATH_TOOLS=1  never reuse tofu/terraform/terragrunt/tflint found on PATH
@@ -109,6 +110,66 @@ terraform_source() { # main-module-dir release -> writable source directory
   echo "$src"
 }
 
+# Kubernetes-side tools (`k8s:` lines: kube-apiserver, kube-controller-manager, kube-scheduler,
+# etcd, kwok) are main packages of modules whose go.mod replaces their own nested modules with
+# local paths (k8s.io/kubernetes => ./staging/src/k8s.io/*, which the module zip leaves out), so
+# neither `go install pkg@version` nor a build in the module's directory works. They are built in a
+# generated module ($cache/src/gomod/<module>@<version>) that requires the pinned module and
+# replaces each staging module by its published twin (k8s.io/<x> v0.<minor>.<patch> for
+# Kubernetes v1.<minor>.<patch>). All binaries of one module share it, and the Go build cache.
+gomod_source() { # module version -> generated module directory
+  local module=$1 version=$2 src="$cache/src/gomod/${1//\//_}@$2" gomod line staging
+  if [ -f "$src/go.mod" ]; then echo "$src"; return 0; fi
+  gomod=$(go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
+  [ -f "$gomod" ] || die "go mod download $module@$version gave no go.mod"
+  rm -rf "$src.tmp"; mkdir -p "$src.tmp"
+  {
+    echo "module orch.invalid/build"
+    echo
+    echo "go $(sed -n 's/^go \([0-9.]*\)$/\1/p' "$gomod")"
+    echo
+    echo "require $module $version"
+  } > "$src.tmp/go.mod"
+  staging="v0.${version#v1.}"
+  while IFS= read -r line; do
+    [ -n "$line" ] || continue
+    (cd "$src.tmp" && go mod edit -replace="$line=$line@$staging")
+  done < <(sed -n 's#^[[:space:]]*\(k8s.io/[^ ]*\) => \./staging/src/.*$#\1#p' "$gomod")
+  mv "$src.tmp" "$src"
+  echo "$src"
+}
+
+gomod_build() { # module version package ldflags out
+  local module=$1 version=$2 pkg=$3 ldflag=$4 out=$5 dir jobs flag ldflags="-s -w"
+  need_go "$module" "$version" "$out"
+  dir=$(gomod_source "$module" "$version")
+  jobs=${ORCH_BUILD_JOBS:-$(nproc 2>/dev/null || echo 2)}
+  log "building $module@$version ($pkg) in a generated module, with -p $jobs"
+  # version-ldflag: several -X settings separated by commas; "-" sets nothing.
+  if [ "$ldflag" != - ]; then
+    IFS=, read -ra flags <<<"$ldflag"
+    for flag in "${flags[@]}"; do ldflags="$ldflags -X '$flag'"; done
+  fi
+  case "$pkg" in .) pkg=$module ;; ./*) pkg="$module/${pkg#./}" ;; esac
+  mkdir -p "$(dirname "$out")"
+  (cd "$dir" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -p "$jobs" -trimpath \
+      -ldflags "$ldflags" -o "$out.tmp.$$" "$pkg")
+  mv -f "$out.tmp.$$" "$out"
+}
+
+install_k8s_tool() { # name module version pkg release ldflag
+  local name=$1 module=$2 version=$3 pkg=$4 release=$5 ldflag=$6
+  local cached="$cache/tools/$name/$release/$name"
+  if [ -x "$cached" ]; then
+    log "$name $release: cached"
+  else
+    local start=$SECONDS
+    gomod_build "$module" "$version" "$pkg" "$ldflag" "$cached"
+    log "$name $release: built in $(( SECONDS - start ))s"
+  fi
+  ln -sfn "$cached" "$venv/bin/$name"
+}
+
 go_build() { # module version package ldflag out [name release]
   local module=$1 version=$2 pkg=$3 ldflag=$4 out=$5 name=${6:-} release=${7:-} dir jobs
   need_go "$module" "$version" "$out"
@@ -190,10 +251,12 @@ done < "$repo/scripts/tools.lock"
 
 while read -r name module version pkg release ldflag; do
   case "$name" in ''|'#'*|overlay:*) continue ;; esac
-  short=${name#provider:}
-  if [ -n "$only" ] && [[ "$only" != *",$short,"* && "$only" != *",$name,"* ]]; then continue; fi
+  short=${name#provider:}; short=${short#k8s:}
+  if [ -n "$only" ] && [[ "$only" != *",$short,"* && "$only" != *",$name,"* ]] \
+     && ! [[ "$name" = k8s:* && "$only" = *",kube,"* ]]; then continue; fi
   case "$name" in
     provider:*) install_provider "$short" "$module" "$version" "$pkg" "$release" "$ldflag" ;;
+    k8s:*) install_k8s_tool "$short" "$module" "$version" "$pkg" "$release" "$ldflag" ;;
     *) install_tool "$name" "$module" "$version" "$pkg" "$release" "$ldflag" ;;
   esac
 done < "$repo/scripts/tools.lock"
