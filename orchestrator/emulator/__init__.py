@@ -209,6 +209,9 @@ def _start(state_dir: Path, *, port: int | None, account_id: str | None, timeout
 
     command = _moto_server()
     cert, key = ensure_certificate(state_dir, account)
+    # Where the clusters' local Kubernetes control planes live and how they reach the emulator's
+    # webhooks (emulator.patches.kube, emulator.kube_local).
+    env["ORCH_EMULATOR_STATE_DIR"], env["ORCH_EMULATOR_CA"] = str(state_dir), str(cert)
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
             [*command, "-H", HOST, "-p", str(port), "-c", str(cert), "-k", str(key)],
@@ -311,6 +314,7 @@ def stop(state_dir: Path | None = None, timeout: float = 10.0) -> bool:
     for name in ("state.json", "moto.pid"):
         with contextlib.suppress(FileNotFoundError):
             (state_dir / name).unlink()
-    # Source copies initialised against this emulator's (now gone) endpoint.
+    # Source copies initialised against this emulator's (now gone) endpoint; its clusters' control planes.
     shutil.rmtree(state_dir / "tg-cache", ignore_errors=True)
+    shutil.rmtree(state_dir / "kube", ignore_errors=True)
     return was_running

@@ -38,6 +38,7 @@ PATCHES = (
     "throttle",
     "issued_credentials",
     "retries",
+    "kube",  # outermost: the Kubernetes API's webhooks (/orch/kube/...) never reach moto
 )
 
 
