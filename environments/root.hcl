@@ -55,9 +55,12 @@ generate "provider" {
 }
 
 # Every module receives these; modules declare the ones they use. In local mode the switches in
-# emulator-overrides.yaml turn off what the emulator cannot serve; nothing else differs from a real AWS
-# run (environment units only: the bootstrap modules have no such switch).
+# emulator-overrides.yaml turn off what a local run cannot have (Helm charts from the internet); nothing
+# else differs from a real AWS run (environment units only: the bootstrap modules have no such switch).
+# On a machine without the local Kubernetes build (orch then sets ORCH_LOCAL_KUBE=0) the clusters have
+# no Kubernetes API, so the layers' Kubernetes side is off as well.
 inputs = merge(
   local.settings.inputs,
   local.settings.is_local && local.settings.emulator_overrides ? yamldecode(file(mark_as_read("${get_parent_terragrunt_dir()}/emulator-overrides.yaml"))) : {},
+  local.settings.is_local && local.settings.emulator_overrides && get_env("ORCH_LOCAL_KUBE", "1") == "0" ? { enable_kubernetes_resources = false } : {},
 )

@@ -26,8 +26,9 @@ data "aws_eks_access_entry" "applying" {
 }
 
 locals {
-  # The emulator's CA data is not a certificate; it is decoded only where it is used.
-  k8s_ca = var.enable_kubernetes_resources ? base64decode(var.cluster_certificate_authority_data) : null
+  # The cluster's CA (base64 PEM). Mock outputs (plans before 30-eks-cluster exists) are no
+  # certificate; nothing connects with them.
+  k8s_ca = try(base64decode(var.cluster_certificate_authority_data), null)
   k8s_exec = {
     api_version = "client.authentication.k8s.io/v1beta1"
     command     = "aws"

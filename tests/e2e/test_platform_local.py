@@ -39,6 +39,7 @@ from checks_eks import (
     assert_oidc_provider,
     assert_secrets_encryption,
 )
+from checks_kubernetes import ClusterAPI, check_layer_objects
 from checks_networking import (
     RESOURCE_ACCOUNT_ENDPOINTS,
     check_endpoints,
@@ -69,6 +70,8 @@ from checks_security import (
 from e2e_platform import APPLY_TIMEOUT, ENV_NAME, Platform, failed_units
 
 from tests.helpers import REGION, REPO, run_orch
+
+from orchestrator.emulator import kube_local
 
 pytestmark = [pytest.mark.engines, pytest.mark.emulator, pytest.mark.slow, pytest.mark.timeout(3600)]
 
@@ -349,9 +352,108 @@ def test_security_group_rules(platform: Platform) -> None:
 OVERRIDES = yaml.safe_load((REPO / "environments/emulator-overrides.yaml").read_text()) or {}
 
 
-def test_local_runs_switch_off_only_the_kubernetes_api() -> None:
-    """Issue 15: every AWS API the stack calls is served locally; the one switch is the Kubernetes API."""
-    assert set(OVERRIDES) == {"enable_kubernetes_resources"}, sorted(OVERRIDES)
+def test_local_runs_switch_off_only_charts_that_cannot_be_had_offline() -> None:
+    """Issues 15 and 20: every AWS API the stack calls is served locally, and every cluster has a
+    Kubernetes API; what is left are Helm charts from chart repositories (local runs reach only package
+    registries), one switch per chart, each with its reason."""
+    assert set(OVERRIDES) == {"unavailable_helm_charts"}, sorted(OVERRIDES)
+    charts = OVERRIDES["unavailable_helm_charts"]
+    for name, reason in charts.items():
+        assert isinstance(reason, str) and "https://" in reason, (name, reason)
+    helm_tf = (REPO / "terraform/modules/eks-addons/helm.tf").read_text()
+    prometheus_tf = (REPO / "terraform/modules/monitoring/prometheus.tf").read_text()
+    for name in charts:
+        assert f"{name} = {{" in helm_tf or f'"{name}")' in prometheus_tf, f"{name} names no release"
+
+
+KUBE_REASON = kube_local.unavailable_reason() or "local Kubernetes off"
+needs_kube = pytest.mark.skipif(not kube_local.available(), reason=KUBE_REASON)
+
+
+def _cluster_api(platform: Platform) -> ClusterAPI:
+    return ClusterAPI(
+        platform.client("eks"), platform.client("sts"), CLUSTER_NAME, platform.endpoint, platform.ca_bundle
+    )
+
+
+@needs_kube
+def test_kubernetes_objects_of_the_layers_through_the_api(platform: Platform) -> None:
+    """Issue 20: with a token of the applying role (orch-terraform-execution, its access entry from
+    30-eks-cluster) the cluster's own API lists what the layers created."""
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    api = _cluster_api(platform)
+    account = platform.client("sts").get_caller_identity()["Account"]
+    token = api.token(f"arn:aws:iam::{account}:role/orch-terraform-execution")
+    check_layer_objects(
+        api,
+        token,
+        namespaces=ENV_YAML["eks"]["namespaces"],
+        pod_subnets_by_az=platform.outputs["10-networking"]["pod_subnet_ids_by_az"],
+        efs=True,
+    )
+    # The nodes of 40-nodegroups registered (kwok keeps them Ready), labelled with their group.
+    nodes = api.items(token, "/api/v1/nodes")
+    groups = {n["metadata"]["labels"].get("eks.amazonaws.com/nodegroup") for n in nodes.values()}
+    eks = platform.client("eks")
+    wanted = {
+        name
+        for name in eks.list_nodegroups(clusterName=CLUSTER_NAME)["nodegroups"]
+        if eks.describe_nodegroup(clusterName=CLUSTER_NAME, nodegroupName=name)["nodegroup"]["scalingConfig"][
+            "desiredSize"
+        ]
+    }
+    assert wanted <= groups, (wanted, groups)
+
+
+@needs_kube
+def test_kubernetes_api_refuses_a_role_without_access_entry(platform: Platform) -> None:
+    """Issue 20: no access entry, no access (401), as on AWS: the CI role has none."""
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    api = _cluster_api(platform)
+    iam = platform.client("iam")
+    account = platform.client("sts").get_caller_identity()["Account"]
+    name = "orch-e2e-no-access-entry"
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    try:
+        iam.get_role(RoleName=name)
+    except iam.exceptions.NoSuchEntityException:
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+    code, answer = api.get(api.token(f"arn:aws:iam::{account}:role/{name}"), "/api/v1/namespaces")
+    assert code in (401, 403), (code, answer)
+
+
+@needs_kube
+def test_developer_reads_but_cannot_write_outside_the_application_namespaces(platform: Platform) -> None:
+    """Issue 20: the developer role (AmazonEKSViewPolicy cluster-wide, AmazonEKSEditPolicy in the
+    application namespaces, 30-eks-cluster) reads a platform namespace and may not write there; in
+    its application namespace it writes; it reads no Secrets outside it and changes no cluster object."""
+    assert platform.apply_rc == 0, failed_units(platform.apply_report)
+    api = _cluster_api(platform)
+    account = platform.client("sts").get_caller_identity()["Account"]
+    token = api.token(f"arn:aws:iam::{account}:role/orch-developer-readonly", session="developer")
+    platform_ns = ENV_YAML["eks"]["namespaces"]["platform"][0]
+    app_ns = ENV_YAML["eks"]["namespaces"]["applications"][0]
+    config_map = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "e2e-developer"}, "data": {"a": "b"}}
+    assert api.get(token, f"/api/v1/namespaces/{platform_ns}/configmaps")[0] == 200
+    assert api.get(token, f"/apis/networking.k8s.io/v1/namespaces/{app_ns}/networkpolicies")[0] == 200
+    code, answer = kube_local.call(
+        api.endpoint, api.ca_pem, token, "POST", f"/api/v1/namespaces/{platform_ns}/configmaps", config_map
+    )
+    assert code == 403, (code, answer)
+    assert api.get(token, f"/api/v1/namespaces/{platform_ns}/secrets")[0] == 403
+    code, answer = kube_local.call(
+        api.endpoint, api.ca_pem, token, "POST", f"/api/v1/namespaces/{app_ns}/configmaps", config_map
+    )
+    assert code == 201, (code, answer)
+    assert (
+        kube_local.call(api.endpoint, api.ca_pem, token, "DELETE", "/apis/storage.k8s.io/v1/storageclasses/gp3")[0]
+        == 403
+    )
 
 
 def test_access_entries_addons_and_update_settings_as_in_production(platform: Platform) -> None:

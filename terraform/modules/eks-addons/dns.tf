@@ -8,7 +8,8 @@ locals {
 }
 
 resource "helm_release" "cluster_issuer" {
-  count = local.dns_enabled ? 1 : 0
+  # Its ClusterIssuer is a cert-manager resource: only with cert-manager's chart (and CRDs).
+  count = local.dns_enabled && local.chart_available["cert-manager"] ? 1 : 0
 
   name      = "platform-issuers"
   namespace = "cert-manager"

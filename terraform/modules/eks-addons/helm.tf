@@ -6,6 +6,9 @@
 # controller whose CRDs they use.
 locals {
   helm_enabled = var.enable_kubernetes_resources
+  # A chart named in unavailable_helm_charts is not installed (local runs: no chart repository is
+  # reachable); everything else in the cluster still is.
+  chart_available = { for k in keys(local.controllers_wanted) : k => !contains(keys(var.unavailable_helm_charts), k) }
 
   placement = {
     nodeSelector = local.system_node_selector
@@ -40,7 +43,9 @@ locals {
   # (created with the release unless kube-system) and values besides the placement on the system
   # nodes (local.placement, merged first). A controller that calls AWS has its IRSA role's service
   # account in its values, where its chart expects it; Metrics Server calls no AWS API and has none.
-  controllers = {
+  controllers = { for k, c in local.controllers_wanted : k => merge(c, { enabled = c.enabled && local.chart_available[k] }) }
+
+  controllers_wanted = {
     aws-load-balancer-controller = {
       enabled    = local.helm_enabled
       chart      = "aws-load-balancer-controller"

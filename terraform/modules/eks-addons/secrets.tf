@@ -20,7 +20,8 @@ locals {
 }
 
 resource "helm_release" "platform_secrets" {
-  count = local.external_secrets_enabled ? 1 : 0
+  # Store and ExternalSecret are ESO resources: only with the operator's chart (and CRDs).
+  count = local.external_secrets_enabled && local.chart_available["external-secrets"] ? 1 : 0
 
   name      = "platform-secrets"
   namespace = local.external_secrets_namespace

@@ -185,8 +185,18 @@ variable "efs_file_system_id" {
 
 variable "enable_kubernetes_resources" {
   type        = bool
-  description = "Create resources through the Kubernetes API (Helm releases, StorageClasses, namespaces, network policies, RBAC, the ClusterSecretStore). false only where no Kubernetes API answers (the local emulator); the IRSA roles are created either way."
+  description = "Create resources through the Kubernetes API (Helm releases, StorageClasses, namespaces, network policies, RBAC, the ClusterSecretStore). false only where no Kubernetes API answers (a local run without the local Kubernetes build); the IRSA roles are created either way."
   default     = true
+}
+
+variable "unavailable_helm_charts" {
+  type        = map(string)
+  description = "Controllers (keys of the Helm releases: aws-load-balancer-controller, cluster-autoscaler, metrics-server, external-dns, cert-manager, external-secrets; other keys are ignored) not to install because their chart cannot be fetched, each with the reason. Empty except in local runs without a chart repository (environments/emulator-overrides.yaml); the releases of the local charts that need a skipped controller's CRDs (platform-issuers: cert-manager, platform-secrets: external-secrets) are skipped with it."
+  default     = {}
+  validation {
+    condition     = alltrue([for k, v in var.unavailable_helm_charts : trimspace(v) != ""])
+    error_message = "unavailable_helm_charts: each value is the reason the chart cannot be had."
+  }
 }
 
 variable "namespaces" {

@@ -13,9 +13,10 @@
 #   SAML for its users, and its dashboards could only be provisioned through the Grafana API (a
 #   provider this repository does not use), so they would not be code.
 #
-# The Helm releases need the Kubernetes API: they follow enable_kubernetes_resources, false only
-# for the local emulator (emulator-overrides.yaml), like eks-addons' releases. The AWS side
-# (workspace, roles, log group) is created everywhere.
+# The Helm releases need the Kubernetes API (enable_kubernetes_resources) and their charts: a chart
+# named in unavailable_helm_charts (local runs: no chart repository reachable,
+# emulator-overrides.yaml) is not installed. The AWS side (workspace, roles, log group) is created
+# everywhere.
 locals {
   helm_enabled = var.enable_kubernetes_resources
 
@@ -127,7 +128,7 @@ data "aws_iam_policy_document" "grafana" {
 
 # ---------------------------------------------------------------- Helm releases
 resource "helm_release" "prometheus" {
-  count = local.helm_enabled ? 1 : 0
+  count = local.helm_enabled && !contains(keys(var.unavailable_helm_charts), "prometheus") ? 1 : 0
 
   name             = "prometheus"
   namespace        = var.prometheus_namespace
@@ -188,7 +189,7 @@ resource "helm_release" "prometheus" {
 }
 
 resource "helm_release" "grafana" {
-  count = local.helm_enabled ? 1 : 0
+  count = local.helm_enabled && !contains(keys(var.unavailable_helm_charts), "grafana") ? 1 : 0
 
   name             = "grafana"
   namespace        = var.prometheus_namespace

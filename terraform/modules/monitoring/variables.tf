@@ -222,8 +222,18 @@ variable "log_archive_container_insights_kinds" {
 
 variable "enable_kubernetes_resources" {
   type        = bool
-  description = "Install the Prometheus collector and Grafana with Helm (needs the Kubernetes API). false only where no Kubernetes API answers (the local emulator)."
+  description = "Install the Prometheus collector and Grafana with Helm (needs the Kubernetes API). false only where no Kubernetes API answers (a local run without the local Kubernetes build)."
   default     = true
+}
+
+variable "unavailable_helm_charts" {
+  type        = map(string)
+  description = "Charts (prometheus, grafana) not to install because they cannot be fetched, each with the reason. Empty except in local runs without a chart repository (environments/emulator-overrides.yaml)."
+  default     = {}
+  validation {
+    condition     = alltrue([for k, v in var.unavailable_helm_charts : trimspace(v) != ""])
+    error_message = "unavailable_helm_charts: each value is the reason the chart cannot be had."
+  }
 }
 
 variable "region" {
