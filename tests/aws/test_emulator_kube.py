@@ -294,6 +294,23 @@ def test_nodes_and_workloads_run_on_simulated_nodes(cluster: Cluster) -> None:
             break
         time.sleep(1)
     assert status.get("readyReplicas") == 2, status
+    # Scaling the group adds (and removes) its nodes; a second group's nodes are its own.
+    eks.update_nodegroup_config(
+        clusterName=CLUSTER, nodegroupName="system", scalingConfig={"minSize": 1, "maxSize": 3, "desiredSize": 3}
+    )
+    eks.create_nodegroup(
+        clusterName=CLUSTER,
+        nodegroupName="apps",
+        nodeRole=node_role,
+        subnets=["subnet-1"],
+        scalingConfig={"minSize": 1, "maxSize": 3, "desiredSize": 1},
+    )
+    _, nodes = cluster.call(admin, "GET", "/api/v1/nodes")
+    groups = [n["metadata"]["labels"]["eks.amazonaws.com/nodegroup"] for n in nodes["items"]]
+    assert sorted(groups) == ["apps", "system", "system", "system"]
+    eks.delete_nodegroup(clusterName=CLUSTER, nodegroupName="apps")
+    _, nodes = cluster.call(admin, "GET", "/api/v1/nodes")
+    assert {n["metadata"]["labels"]["eks.amazonaws.com/nodegroup"] for n in nodes["items"]} == {"system"}
 
 
 def test_vpc_cni_addon_installs_the_eniconfig_crd(cluster: Cluster) -> None:

@@ -46,6 +46,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -232,13 +233,32 @@ def _eks_hooks() -> None:
             gone.stop()
         return result
 
+    original_update_nodegroup = EKSResponse.update_nodegroup_config
+    original_delete_nodegroup = EKSResponse.delete_nodegroup
+
+    def _sync(response: EKSResponse, *, gone: bool = False) -> None:
+        backend = response.eks_backend
+        p = plane(backend.account_id, backend.region_name, response._get_param("name"))
+        if p is None:
+            return
+        name = response._get_param("nodegroupName")
+        nodegroup = backend.clusters[response._get_param("name")].nodegroups.get(name)
+        sync_nodes(p, name, None if gone or nodegroup is None else nodegroup)
+
     def create_nodegroup(self: EKSResponse) -> ActionResult:
         result = original_nodegroup(self)
-        backend = self.eks_backend
-        p = plane(backend.account_id, backend.region_name, self._get_param("name"))
-        if p is not None:
-            nodegroup = backend.clusters[self._get_param("name")].nodegroups[self._get_param("nodegroupName")]
-            register_nodes(p, nodegroup)
+        _sync(self)
+        return result
+
+    def update_nodegroup_config(self: EKSResponse) -> ActionResult:
+        result = original_update_nodegroup(self)
+        if self._get_param("scalingConfig"):
+            _sync(self)
+        return result
+
+    def delete_nodegroup(self: EKSResponse) -> ActionResult:
+        result = original_delete_nodegroup(self)
+        _sync(self, gone=True)
         return result
 
     original_update_addon = EKSResponse.update_addon  # type: ignore[attr-defined]  # added by the eks patch
@@ -262,6 +282,8 @@ def _eks_hooks() -> None:
     EKSResponse.create_cluster = create_cluster  # type: ignore[method-assign]  # replaces the eks patch's
     EKSResponse.delete_cluster = delete_cluster  # type: ignore[method-assign]  # replaces moto's method
     EKSResponse.create_nodegroup = create_nodegroup  # type: ignore[method-assign]  # replaces the eks patch's
+    EKSResponse.update_nodegroup_config = update_nodegroup_config  # type: ignore[method-assign]  # the eks patch's
+    EKSResponse.delete_nodegroup = delete_nodegroup  # type: ignore[method-assign]  # replaces moto's method
     EKSResponse.create_addon = create_addon  # type: ignore[attr-defined]  # replaces the eks patch's
     EKSResponse.update_addon = update_addon  # type: ignore[attr-defined]  # replaces the eks patch's
 
@@ -347,42 +369,60 @@ def vpc_cni_objects(p: Any, configuration: str | None) -> None:
             raise RuntimeError(f"ENIConfig {zone}: {code} {answer}")
 
 
-def register_nodes(p: Any, nodegroup: Any) -> None:
+_nodes_lock = threading.Lock()
+NODEGROUP_LABEL = "eks.amazonaws.com/nodegroup"
+
+
+def sync_nodes(p: Any, name: str, nodegroup: Any | None) -> None:
+    """The node group's Nodes as its desired size says (None: the group is gone): named like EC2
+    nodes, labelled like EKS labels them (node group, capacity type, instance type, the group's
+    labels) and tainted with its taints; kwok keeps them Ready."""
+    from urllib.parse import quote
+
     from orchestrator.emulator import kube_local
 
-    scaling = getattr(nodegroup, "scaling_config", None) or {}
-    desired = int(scaling.get("desiredSize", 0) or 0)
-    labels = {
-        "eks.amazonaws.com/nodegroup": nodegroup.nodegroup_name,
-        "eks.amazonaws.com/capacityType": getattr(nodegroup, "capacity_type", None) or "ON_DEMAND",
-        **{str(k): str(v) for k, v in (getattr(nodegroup, "labels", None) or {}).items()},
-    }
-    instance_types = getattr(nodegroup, "instance_types", None) or []
-    if instance_types:
-        labels["node.kubernetes.io/instance-type"] = instance_types[0]
-    taints = [
-        {
-            "key": t["key"],
-            "value": t.get("value", ""),
-            "effect": _TAINT_EFFECTS.get(t.get("effect", ""), t.get("effect")),
+    with _nodes_lock:  # node groups are created side by side
+        code, answer = p.request("GET", "/api/v1/nodes?labelSelector=" + quote(f"{NODEGROUP_LABEL}={name}"))
+        current = sorted(n["metadata"]["name"] for n in answer.get("items", [])) if code == 200 else []
+        desired = 0
+        if nodegroup is not None:
+            desired = int((getattr(nodegroup, "scaling_config", None) or {}).get("desiredSize", 0) or 0)
+        for extra in current[desired:]:
+            p.request("DELETE", f"/api/v1/nodes/{extra}")
+        if nodegroup is None or len(current) >= desired:
+            return
+        labels = {
+            NODEGROUP_LABEL: name,
+            "eks.amazonaws.com/capacityType": getattr(nodegroup, "capacity_type", None) or "ON_DEMAND",
+            **{str(k): str(v) for k, v in (getattr(nodegroup, "labels", None) or {}).items()},
         }
-        for t in (getattr(nodegroup, "taints", None) or [])
-        if t.get("key")
-    ]
-    base = len(_nodes(p))
-    for i in range(base, base + desired):
-        node = kube_local.fake_node(f"ip-10-0-{64 + i // 250}-{i % 250 + 1}.ec2.internal", labels)
-        if taints:
-            node["spec"]["taints"] = taints
-        p.apply("/api/v1/nodes", node)
+        instance_types = getattr(nodegroup, "instance_types", None) or []
+        if instance_types:
+            labels["node.kubernetes.io/instance-type"] = instance_types[0]
+        taints = [
+            {
+                "key": t["key"],
+                "value": t.get("value", ""),
+                "effect": _TAINT_EFFECTS.get(t.get("effect", ""), t.get("effect")),
+            }
+            for t in (getattr(nodegroup, "taints", None) or [])
+            if t.get("key")
+        ]
+        group = zlib.crc32(name.encode()) % 250 + 1  # one "subnet" per group: names never collide
+        taken, i = set(current), 0
+        while len(taken) < desired:
+            node_name = f"ip-10-{group}-{i // 250}-{i % 250 + 1}.ec2.internal"
+            i += 1
+            if node_name in taken:
+                continue
+            node = kube_local.fake_node(node_name, labels)
+            if taints:
+                node["spec"]["taints"] = taints
+            p.apply("/api/v1/nodes", node)
+            taken.add(node_name)
 
 
 _TAINT_EFFECTS = {"NO_SCHEDULE": "NoSchedule", "NO_EXECUTE": "NoExecute", "PREFER_NO_SCHEDULE": "PreferNoSchedule"}
-
-
-def _nodes(p: Any) -> list[Any]:
-    code, answer = p.request("GET", "/api/v1/nodes")
-    return list(answer.get("items", [])) if code == 200 and isinstance(answer, dict) else []
 
 
 # The ENIConfig CRD of the Amazon VPC CNI (github.com/aws/amazon-vpc-cni-k8s, charts/aws-vpc-cni/crds).
