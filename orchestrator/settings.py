@@ -35,6 +35,16 @@ Variables orch reads (functions below):
   ``ec2:DescribeVpcs=3,sts:GetCallerIdentity=2`` (see emulator.patches.throttle).
 - ``ORCH_EMULATOR_PORT``, ``ORCH_EMULATOR_PROXY_PORT``: set by ``emulator.start`` for the
   emulator process, whose S3 Control CONNECT proxy listens on the second and forwards to the first.
+- ``ORCH_EMULATOR_STATE_DIR``, ``ORCH_EMULATOR_CA``: set by ``emulator.start`` for the emulator
+  process: where its clusters' Kubernetes control planes live (``<dir>/kube``) and the certificate
+  their API servers trust for the emulator's webhooks (emulator.patches.kube).
+- ``ORCH_LOCAL_KUBE``: ``0`` turns the emulated clusters' Kubernetes API off (read by the emulator
+  process, which inherits it); orch also sets it for the engines of local runs (``1`` when the
+  emulator serves Kubernetes), and root.hcl turns the layers' Kubernetes side off on ``0``.
+- ``ORCH_KUBE_BIN_DIR``: where the Kubernetes control-plane binaries are (etcd, kube-apiserver,
+  kube-controller-manager, kube-scheduler, kwok); default ``.venv/bin``.
+- ``ORCH_KUBE_DEBUG``: ``1`` logs every authorization review of the emulated clusters to the
+  emulator's log.
 
 Read by the CLI through typer's ``envvar=``: ``ORCH_ENV`` (``--env``; an explicit ``--dir`` wins)
 and ``ORCH_LOCAL`` (``--local``).
@@ -148,6 +158,34 @@ def sns_endpoint() -> str | None:
 def emulator_throttle() -> str:
     """ORCH_EMULATOR_THROTTLE, the fault injection spec; empty when unset."""
     return _value("ORCH_EMULATOR_THROTTLE") or ""
+
+
+def emulator_state_dir() -> Path | None:
+    """ORCH_EMULATOR_STATE_DIR (the emulator process's state directory); None when unset."""
+    value = _value("ORCH_EMULATOR_STATE_DIR")
+    return Path(value) if value else None
+
+
+def emulator_ca() -> Path | None:
+    """ORCH_EMULATOR_CA (the emulator's certificate, in its own process); None when unset."""
+    value = _value("ORCH_EMULATOR_CA")
+    return Path(value) if value else None
+
+
+def local_kube() -> bool:
+    """ORCH_LOCAL_KUBE: False only when it is `0` (the emulated clusters get no Kubernetes API)."""
+    return (_value("ORCH_LOCAL_KUBE") or "1").strip() != "0"
+
+
+def kube_bin_dir() -> Path | None:
+    """ORCH_KUBE_BIN_DIR; None when unset (the control-plane binaries are in .venv/bin)."""
+    value = _value("ORCH_KUBE_BIN_DIR")
+    return Path(value) if value else None
+
+
+def kube_debug() -> bool:
+    """ORCH_KUBE_DEBUG set and not `0`: log the emulated clusters' authorization reviews."""
+    return (_value("ORCH_KUBE_DEBUG") or "0") != "0"
 
 
 def emulator_ports() -> tuple[str, str] | None:

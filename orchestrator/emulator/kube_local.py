@@ -32,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from orchestrator import settings
 from orchestrator.tools import venv_bin
 
 HOST = "127.0.0.1"
@@ -49,7 +50,7 @@ class KubeUnavailable(RuntimeError):
 
 
 def bin_dir() -> Path:
-    return Path(os.environ.get("ORCH_KUBE_BIN_DIR") or venv_bin())
+    return settings.kube_bin_dir() or venv_bin()
 
 
 def missing_binaries() -> list[str]:
@@ -59,11 +60,11 @@ def missing_binaries() -> list[str]:
 def available() -> bool:
     """True when every control-plane binary is installed and local Kubernetes is not turned off
     (ORCH_LOCAL_KUBE=0)."""
-    return os.environ.get("ORCH_LOCAL_KUBE", "1") != "0" and not missing_binaries()
+    return settings.local_kube() and not missing_binaries()
 
 
 def unavailable_reason() -> str:
-    if os.environ.get("ORCH_LOCAL_KUBE", "1") == "0":
+    if not settings.local_kube():
         return "ORCH_LOCAL_KUBE=0 turns the local Kubernetes API off"
     missing = missing_binaries()
     return (

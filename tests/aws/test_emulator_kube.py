@@ -19,10 +19,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from _aws_helpers import REGION, Emu
 
 from orchestrator import emulator
 from orchestrator.emulator import kube_local
+from tests.helpers import REGION, Emu
 
 pytestmark = [
     pytest.mark.emulator,

@@ -69,9 +69,8 @@ from checks_security import (
 )
 from e2e_platform import APPLY_TIMEOUT, ENV_NAME, Platform, failed_units
 
-from tests.helpers import REGION, REPO, run_orch
-
 from orchestrator.emulator import kube_local
+from tests.helpers import REGION, REPO, run_orch
 
 pytestmark = [pytest.mark.engines, pytest.mark.emulator, pytest.mark.slow, pytest.mark.timeout(3600)]
 

@@ -52,6 +52,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from orchestrator import settings
+
 STATUS_PATH = "/orch/kube/status"  # whether this emulator's clusters get a Kubernetes API
 TOKEN_PREFIX = "k8s-aws-v1."
 CLUSTER_ID_HEADER = "x-k8s-aws-id"
@@ -101,20 +103,21 @@ def install() -> None:
 
 
 def state_dir() -> Path:
-    base = os.environ.get("ORCH_EMULATOR_STATE_DIR")
+    base = settings.emulator_state_dir()
     if base:
-        return Path(base) / "kube"
+        return base / "kube"
     return Path(tempfile.gettempdir()) / f"orch-kube-{os.getpid()}"
 
 
 def emulator_port() -> str:
-    return os.environ.get("ORCH_EMULATOR_PORT", "")
+    ports = settings.emulator_ports()
+    return ports[0] if ports else ""
 
 
 def emulator_ca() -> Path | None:
-    ca = os.environ.get("ORCH_EMULATOR_CA")
+    ca = settings.emulator_ca()
     if ca:
-        return Path(ca)
+        return ca
     argv = sys.argv
     for flag in ("-c", "--ssl-cert"):
         if flag in argv and argv.index(flag) + 1 < len(argv):
@@ -711,7 +714,7 @@ def authenticate(key: tuple[str, str, str], token: str) -> dict[str, Any]:
 def access_review(key: tuple[str, str, str], review: dict[str, Any]) -> dict[str, Any]:
     spec = review.get("spec") or {}
     allowed, reason = authorize(key, spec)
-    if os.environ.get("ORCH_KUBE_DEBUG"):
+    if settings.kube_debug():
         print(f"orch-emulator kube {key[2]}: {json.dumps(spec)} -> {allowed} {reason}", file=sys.stderr, flush=True)
     status: dict[str, Any] = {"allowed": allowed}
     if reason:
