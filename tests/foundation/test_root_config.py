@@ -125,6 +125,22 @@ def test_security_settings_flow_from_env_yaml_to_the_units(engine_env: dict[str,
 
 
 @pytest.mark.engines
+def test_local_runs_switch_off_only_unavailable_charts(engine_env: dict[str, str]) -> None:
+    """Issue 20: a local run's 50-addons keeps its Kubernetes side (the emulated cluster has a
+    Kubernetes API) and gets emulator-overrides.yaml's chart switches; only where orch found no
+    local Kubernetes API (ORCH_LOCAL_KUBE=0) is the Kubernetes side off. Real runs get neither."""
+    unit = REPO / "environments/LIVE/eks-prod/50-addons"
+    local = {"ORCH_LOCAL_ENDPOINT": "https://127.0.0.1:4566"}
+    charts = yaml.safe_load((REPO / "environments/emulator-overrides.yaml").read_text())["unavailable_helm_charts"]
+    inputs = render(unit, engine_env, **local, ORCH_LOCAL_KUBE="1")["inputs"]
+    assert inputs["unavailable_helm_charts"] == charts and "enable_kubernetes_resources" not in inputs
+    inputs = render(unit, engine_env, **local, ORCH_LOCAL_KUBE="0")["inputs"]
+    assert inputs["enable_kubernetes_resources"] is False
+    inputs = render(unit, engine_env)["inputs"]
+    assert "unavailable_helm_charts" not in inputs and "enable_kubernetes_resources" not in inputs
+
+
+@pytest.mark.engines
 def test_organization_layer_runs_in_the_management_account(engine_env: dict[str, str]) -> None:
     """Issue 19: bootstrap/05-organization takes its account, region, state and inputs from
     bootstrap/accounts.yaml (the management account); local runs keep its state in the environment's
