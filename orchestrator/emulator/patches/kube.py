@@ -661,7 +661,7 @@ def access_entry(key: tuple[str, str, str], principal_arn: str) -> dict[str, Any
     entries: dict[str, dict[str, Any]] = getattr(cluster, "orch_access_entries", {})
     if principal_arn in entries:
         return entries[principal_arn]
-    from orchestrator.emulator.patches.eks import PRINCIPAL_RE
+    from orchestrator.emulator.patches.eks.principals import PRINCIPAL_RE
 
     wanted = PRINCIPAL_RE.match(principal_arn)
     if wanted is None:
