@@ -215,11 +215,11 @@ def _emulator_target(run: RunSession, region: str) -> str:
     if status.proxy:
         # Only the provider uses it (root.hcl), for account-prefixed S3 Control hosts.
         run.env["ORCH_LOCAL_PROXY"] = status.proxy
-    from orchestrator.emulator import kube_local
+    from orchestrator.emulator.kube import binaries
 
     # Whether the emulator's clusters have a Kubernetes API (root.hcl turns the Kubernetes side
     # off when not: a machine without the local Kubernetes build, or ORCH_LOCAL_KUBE=0).
-    run.env["ORCH_LOCAL_KUBE"] = "1" if kube_local.emulator_serves_kube(status.endpoint, run._ca_bundle) else "0"
+    run.env["ORCH_LOCAL_KUBE"] = "1" if binaries.emulator_serves_kube(status.endpoint, run._ca_bundle) else "0"
     return expected
 
 

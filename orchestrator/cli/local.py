@@ -39,9 +39,9 @@ def up(
         output.print_json(status.to_json())
     else:
         typer.echo(f"emulator up: {status.endpoint} (pid {status.pid}, account {status.account_id}, log {status.log})")
-        from orchestrator.emulator import kube_local
+        from orchestrator.emulator.kube import binaries
 
-        typer.echo(kube_local.summary(status.endpoint, status.ca_bundle))
+        typer.echo(binaries.summary(status.endpoint, status.ca_bundle))
 
 
 @app.command("down")

@@ -210,7 +210,7 @@ def _start(state_dir: Path, *, port: int | None, account_id: str | None, timeout
     command = _moto_server()
     cert, key = ensure_certificate(state_dir, account)
     # Where the clusters' local Kubernetes control planes live and how they reach the emulator's
-    # webhooks (emulator.patches.kube, emulator.kube_local).
+    # webhooks (emulator.patches.kube, emulator.kube).
     env["ORCH_EMULATOR_STATE_DIR"], env["ORCH_EMULATOR_CA"] = str(state_dir), str(cert)
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(

@@ -1,5 +1,5 @@
-"""The local Kubernetes API of an emulated EKS cluster (orchestrator/emulator/patches/kube.py,
-orchestrator/emulator/kube_local.py): a real kube-apiserver per cluster, authenticated and authorized as EKS
+"""The local Kubernetes API of an emulated EKS cluster (orchestrator/emulator/patches/kube/,
+orchestrator/emulator/kube/): a real kube-apiserver per cluster, authenticated and authorized as EKS
 does it, through a real emulator process.
 
 Real here: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok built from the Go
@@ -21,12 +21,12 @@ from typing import Any
 import pytest
 
 from orchestrator import emulator
-from orchestrator.emulator import kube_local
+from orchestrator.emulator.kube import binaries, clients
 from tests.helpers import REGION, Emu
 
 pytestmark = [
     pytest.mark.emulator,
-    pytest.mark.skipif(not kube_local.available(), reason=kube_local.unavailable_reason() or "kube off"),
+    pytest.mark.skipif(not binaries.available(), reason=binaries.unavailable_reason() or "kube off"),
 ]
 
 ACCOUNT = "123456789012"
@@ -56,7 +56,7 @@ class Cluster:
         self.ca_pem = base64.b64decode(description["certificateAuthority"]["data"])
 
     def token(self, credentials: dict[str, str] | None = None, cluster: str | None = None) -> str:
-        return kube_local.eks_token(
+        return clients.eks_token(
             cluster or self.name,
             region=REGION,
             sts_endpoint=self.emu.endpoint,
@@ -65,7 +65,7 @@ class Cluster:
         )
 
     def call(self, token: str, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        return kube_local.call(self.endpoint, self.ca_pem, token, method, path, body)
+        return clients.call(self.endpoint, self.ca_pem, token, method, path, body)
 
     def role(self, name: str, session: str = "tester") -> tuple[str, dict[str, str]]:
         """An IAM role and credentials of a session of it (the emulator's STS)."""
@@ -369,4 +369,4 @@ def test_delete_cluster_stops_its_control_plane(cluster: Cluster) -> None:
         eks.delete_nodegroup(clusterName=CLUSTER, nodegroupName=name)
     eks.delete_cluster(name=CLUSTER)
     with pytest.raises(OSError):
-        kube_local.call(cluster.endpoint, cluster.ca_pem, token, "GET", "/version", timeout=3)
+        clients.call(cluster.endpoint, cluster.ca_pem, token, "GET", "/version", timeout=3)

@@ -1,4 +1,4 @@
-"""How the emulator checks EKS tokens and maps access policies (orchestrator/emulator/patches/kube.py),
+"""How the emulator checks EKS tokens and maps access policies (orchestrator/emulator/patches/kube/),
 without a control plane: the checks aws-iam-authenticator makes of a `k8s-aws-v1.` token, and the
 rule matching of the access policies. These run on a machine without the Kubernetes build; the
 whole path through a real API server is tests/aws/test_emulator_kube.py."""
@@ -11,15 +11,15 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pytest
 
-from orchestrator.emulator import kube_local
-from orchestrator.emulator.patches import kube
+from orchestrator.emulator.kube import clients
+from orchestrator.emulator.patches.kube import authorization, tokens
 
 ENDPOINT = "https://127.0.0.1:4566"
 CREDS = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
 
 
 def token(cluster: str = "c1", endpoint: str = ENDPOINT) -> str:
-    return kube_local.eks_token(cluster, region="eu-west-1", sts_endpoint=endpoint, credentials=CREDS)
+    return clients.eks_token(cluster, region="eu-west-1", sts_endpoint=endpoint, credentials=CREDS)
 
 
 def url_of(tok: str) -> str:
@@ -44,14 +44,14 @@ def with_query(url: str, **changes: str | None) -> str:
 
 
 def test_a_token_signed_for_this_cluster_passes() -> None:
-    url, query = kube.verify_token(token("c1"), "c1")
+    url, query = tokens.verify_token(token("c1"), "c1")
     assert query["Action"] == "GetCallerIdentity"
     assert "x-k8s-aws-id" in query["X-Amz-SignedHeaders"].split(";")
     assert url.startswith(ENDPOINT)
 
 
 def test_the_aws_sts_hosts_are_accepted_too() -> None:
-    kube.verify_token(token("c1", endpoint="https://sts.eu-west-1.amazonaws.com"), "c1")
+    tokens.verify_token(token("c1", endpoint="https://sts.eu-west-1.amazonaws.com"), "c1")
 
 
 @pytest.mark.parametrize(
@@ -68,27 +68,27 @@ def test_the_aws_sts_hosts_are_accepted_too() -> None:
 )
 def test_tokens_the_authenticator_refuses(make: object, message: str) -> None:
     with pytest.raises(PermissionError, match=message):
-        kube.verify_token(make(), "c1")  # type: ignore[operator]
+        tokens.verify_token(make(), "c1")  # type: ignore[operator]
 
 
 def test_a_token_is_good_for_15_minutes() -> None:
     tok = token()
     signed = datetime.strptime(parse_qs(urlsplit(url_of(tok)).query)["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ")
     signed = signed.replace(tzinfo=UTC)
-    kube.verify_token(tok, "c1", now=signed + timedelta(minutes=14))
+    tokens.verify_token(tok, "c1", now=signed + timedelta(minutes=14))
     with pytest.raises(PermissionError, match="expired"):
-        kube.verify_token(tok, "c1", now=signed + timedelta(minutes=16))
+        tokens.verify_token(tok, "c1", now=signed + timedelta(minutes=16))
 
 
 def test_unknown_credentials_are_refused() -> None:
-    tok = kube_local.eks_token(
+    tok = clients.eks_token(
         "c1",
         region="eu-west-1",
         sts_endpoint=ENDPOINT,
         credentials={"aws_access_key_id": "AKIANOTISSUED", "aws_secret_access_key": "x"},
     )
     with pytest.raises(PermissionError, match="InvalidClientTokenId"):
-        kube.verify_token(tok, "c1")
+        tokens.verify_token(tok, "c1")
 
 
 VIEW = [
@@ -105,28 +105,28 @@ def review(verb: str, resource: str, group: str = "", namespace: str = "team", s
 
 
 def test_rules_match_like_rbac() -> None:
-    assert kube._rules_allow(VIEW, review("list", "configmaps"))
-    assert kube._rules_allow(VIEW, review("get", "pods", sub="log"))
-    assert not kube._rules_allow(VIEW, review("create", "configmaps"))
-    assert not kube._rules_allow(VIEW, review("get", "secrets"))
-    assert not kube._rules_allow(VIEW, review("get", "deployments"))  # core group: no
-    assert kube._rules_allow(VIEW, review("get", "deployments", group="apps"))
-    assert not kube._rules_allow(VIEW, {"nonResourceAttributes": {"path": "/metrics", "verb": "get"}})
-    assert kube._rules_allow(
+    assert authorization._rules_allow(VIEW, review("list", "configmaps"))
+    assert authorization._rules_allow(VIEW, review("get", "pods", sub="log"))
+    assert not authorization._rules_allow(VIEW, review("create", "configmaps"))
+    assert not authorization._rules_allow(VIEW, review("get", "secrets"))
+    assert not authorization._rules_allow(VIEW, review("get", "deployments"))  # core group: no
+    assert authorization._rules_allow(VIEW, review("get", "deployments", group="apps"))
+    assert not authorization._rules_allow(VIEW, {"nonResourceAttributes": {"path": "/metrics", "verb": "get"}})
+    assert authorization._rules_allow(
         [{"nonResourceURLs": ["/healthz*"], "verbs": ["get"]}],
         {"nonResourceAttributes": {"path": "/healthz/etcd", "verb": "get"}},
     )
 
 
 def test_namespace_patterns() -> None:
-    assert kube._ns_match("team", "team") and not kube._ns_match("team", "team-b")
-    assert kube._ns_match("team*", "team-b") and not kube._ns_match("team*", "other")
+    assert authorization._ns_match("team", "team") and not authorization._ns_match("team", "team-b")
+    assert authorization._ns_match("team*", "team-b") and not authorization._ns_match("team*", "other")
 
 
 def test_caller_principal_of_a_session() -> None:
-    caller = kube.Caller("arn:aws:sts::111111111111:assumed-role/dev/alice", "111111111111", "AROA:alice", "ASIA")
+    caller = tokens.Caller("arn:aws:sts::111111111111:assumed-role/dev/alice", "111111111111", "AROA:alice", "ASIA")
     assert caller.principal_arn == "arn:aws:iam::111111111111:role/dev"
     assert caller.session_name == "alice"
-    assert kube.Caller("arn:aws:sts::123456789012:user/moto", "123456789012", "x", "y").principal_arn == (
+    assert tokens.Caller("arn:aws:sts::123456789012:user/moto", "123456789012", "x", "y").principal_arn == (
         "arn:aws:iam::123456789012:user/moto"
     )

@@ -2,7 +2,7 @@
 and 50-addons put inside the cluster, read with an EKS token (`k8s-aws-v1.`, signed as
 `aws eks get-token` signs it) of an IAM role, as a person or CI would.
 
-The API server is the emulator's local control plane of the cluster (orchestrator/emulator/kube_local.py);
+The API server is the emulator's local control plane of the cluster (orchestrator/emulator/kube/);
 DescribeCluster names its endpoint and CA. Authentication and authorization are EKS's: access
 entries and their access policies, then the RBAC the layers created.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from orchestrator.emulator import kube_local
+from orchestrator.emulator.kube import clients
 
 REGION = "ap-northeast-2"
 
@@ -31,7 +31,7 @@ class ClusterAPI:
 
     def token(self, role_arn: str, session: str = "e2e") -> str:
         creds = self._sts.assume_role(RoleArn=role_arn, RoleSessionName=session)["Credentials"]
-        return kube_local.eks_token(
+        return clients.eks_token(
             self.name,
             region=REGION,
             sts_endpoint=self._sts_endpoint,
@@ -44,7 +44,7 @@ class ClusterAPI:
         )
 
     def get(self, token: str, path: str) -> tuple[int, Any]:
-        return kube_local.call(self.endpoint, self.ca_pem, token, "GET", path)
+        return clients.call(self.endpoint, self.ca_pem, token, "GET", path)
 
     def items(self, token: str, path: str) -> dict[str, dict[str, Any]]:
         code, answer = self.get(token, path)

@@ -69,7 +69,7 @@ from checks_security import (
 )
 from e2e_platform import APPLY_TIMEOUT, ENV_NAME, Platform, failed_units
 
-from orchestrator.emulator import kube_local
+from orchestrator.emulator.kube import binaries, clients
 from tests.helpers import REGION, REPO, run_orch
 
 pytestmark = [pytest.mark.engines, pytest.mark.emulator, pytest.mark.slow, pytest.mark.timeout(3600)]
@@ -365,8 +365,8 @@ def test_local_runs_switch_off_only_charts_that_cannot_be_had_offline() -> None:
         assert f"{name} = {{" in helm_tf or f'"{name}")' in prometheus_tf, f"{name} names no release"
 
 
-KUBE_REASON = kube_local.unavailable_reason() or "local Kubernetes off"
-needs_kube = pytest.mark.skipif(not kube_local.available(), reason=KUBE_REASON)
+KUBE_REASON = binaries.unavailable_reason() or "local Kubernetes off"
+needs_kube = pytest.mark.skipif(not binaries.available(), reason=KUBE_REASON)
 
 
 def _cluster_api(platform: Platform) -> ClusterAPI:
@@ -440,18 +440,17 @@ def test_developer_reads_but_cannot_write_outside_the_application_namespaces(pla
     config_map = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "e2e-developer"}, "data": {"a": "b"}}
     assert api.get(token, f"/api/v1/namespaces/{platform_ns}/configmaps")[0] == 200
     assert api.get(token, f"/apis/networking.k8s.io/v1/namespaces/{app_ns}/networkpolicies")[0] == 200
-    code, answer = kube_local.call(
+    code, answer = clients.call(
         api.endpoint, api.ca_pem, token, "POST", f"/api/v1/namespaces/{platform_ns}/configmaps", config_map
     )
     assert code == 403, (code, answer)
     assert api.get(token, f"/api/v1/namespaces/{platform_ns}/secrets")[0] == 403
-    code, answer = kube_local.call(
+    code, answer = clients.call(
         api.endpoint, api.ca_pem, token, "POST", f"/api/v1/namespaces/{app_ns}/configmaps", config_map
     )
     assert code == 201, (code, answer)
     assert (
-        kube_local.call(api.endpoint, api.ca_pem, token, "DELETE", "/apis/storage.k8s.io/v1/storageclasses/gp3")[0]
-        == 403
+        clients.call(api.endpoint, api.ca_pem, token, "DELETE", "/apis/storage.k8s.io/v1/storageclasses/gp3")[0] == 403
     )
 
 
