@@ -76,7 +76,7 @@ def layer_workdir(clone: Path, unit: str, dest: Path) -> Path:
     # Environment units take their source from their catalog file (environments/catalog/units).
     catalog = clone / "environments/catalog/units" / f"{Path(unit).name}.hcl"
     hcl = (catalog if unit.startswith("environments/") else clone / unit / "terragrunt.hcl").read_text()
-    module = re.search(r'source\s*=\s*"\$\{(?:include\.root\.locals|local\.root)\.modules\}//([\w-]+)"', hcl)
+    module = re.search(r'source\s*=\s*"\$\{(?:include\.root\.locals\.settings|local\.settings)\.modules\}//([\w-]+)"', hcl)
     assert module, f"{unit}: no terraform.source into terraform/modules"
     shutil.copytree(clone / "terraform/modules", dest / "modules")
     workdir = dest / "modules" / module.group(1)
