@@ -48,6 +48,7 @@ from pydantic import BaseModel
 
 from orchestrator import settings
 from orchestrator.errors import OrchError
+from orchestrator.pids import pid_alive
 from orchestrator.tools import venv_bin
 
 DEFAULT_ACCOUNT_ID = "123456789012"
@@ -120,21 +121,6 @@ def healthy(endpoint: str, timeout: float = 2.0, cafile: Path | None = None) -> 
         return False
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie child (ours, not yet reaped) counts as dead.
-    with contextlib.suppress(OSError):
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        if stat.rsplit(")", 1)[1].split()[0] == "Z":
-            return False
-    return True
-
-
 def _moto_server() -> list[str]:
     if not (venv_bin() / "moto_server").exists():
         try:
@@ -159,7 +145,7 @@ def _recorded(state_dir: Path) -> EmulatorStatus | None:
     if state:
         pid = state.get("pid")
         cafile = Path(state["ca_bundle"]) if state.get("ca_bundle") else None
-        if pid and _pid_alive(int(pid)) and healthy(state["endpoint"], cafile=cafile):
+        if pid and pid_alive(int(pid)) and healthy(state["endpoint"], cafile=cafile):
             return EmulatorStatus(
                 **{k: state[k] for k in ("endpoint", "pid", "account_id", "port")},
                 started_at=state.get("started_at"),
@@ -297,16 +283,16 @@ def stop(state_dir: Path | None = None, timeout: float = 10.0) -> bool:
     was_running = False
     if state and state.get("pid"):
         pid = int(state["pid"])
-        if _pid_alive(pid):
+        if pid_alive(pid):
             was_running = True
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
             deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline and _pid_alive(pid):
+            while time.monotonic() < deadline and pid_alive(pid):
                 with contextlib.suppress(ChildProcessError, OSError):
                     os.waitpid(pid, os.WNOHANG)
                 time.sleep(0.1)
-            if _pid_alive(pid):
+            if pid_alive(pid):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
             with contextlib.suppress(ChildProcessError, OSError):

@@ -34,6 +34,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ValidationError
 
 from orchestrator.errors import OrchError
+from orchestrator.pids import pid_alive, process_start
 
 #: Where an environment's lock lives under its state key prefix (and a --dir stack's under the stack).
 LOCK_KEY = ".orch/run.lock.json"
@@ -67,36 +68,11 @@ class LockInfo(BaseModel):
         """'alive', 'dead' (its process is gone from this machine) or 'unknown' (another host)."""
         if self.host != socket.gethostname():
             return "unknown"
-        if not _pid_alive(self.pid):
+        if not pid_alive(self.pid):
             return "dead"
         if self.pid_started is not None and process_start(self.pid) not in (None, self.pid_started):
             return "dead"  # the pid was recycled by another process
         return "alive"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie (killed, not yet reaped by its parent) holds nothing any more.
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat[stat.rindex(")") + 2] != "Z"
-    except (OSError, ValueError, IndexError):
-        return True
-
-
-def process_start(pid: int) -> str | None:
-    """The start time of a process in clock ticks since boot (Linux), or None elsewhere."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = stat[stat.rindex(")") + 2 :].split()
-    return fields[19] if len(fields) > 19 else None
 
 
 def holder_info(

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from orchestrator import emulator
+from orchestrator.pids import pid_alive
 from tests.helpers import clean_env, run_orch, wait_until
 
 pytestmark = pytest.mark.emulator
@@ -58,8 +59,8 @@ def test_up_status_down(tmp_path: Path) -> None:
     finally:
         down = run_orch("local", "down", "--json", env=env)
     assert down.returncode == 0 and json.loads(down.stdout) == {"stopped": True}
-    wait_until(lambda: not emulator._pid_alive(info["pid"]), timeout=5, interval=0.1)
-    assert not emulator._pid_alive(info["pid"])
+    wait_until(lambda: not pid_alive(info["pid"]), timeout=5, interval=0.1)
+    assert not pid_alive(info["pid"])
     status = run_orch("local", "status", "--json", env=env)
     assert status.returncode == 1 and json.loads(status.stdout)["endpoint"] is None
     none = run_orch("local", "env", env=env)

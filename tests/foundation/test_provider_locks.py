@@ -76,7 +76,8 @@ def layer_workdir(clone: Path, unit: str, dest: Path) -> Path:
     # Environment units take their source from their catalog file (environments/catalog/units).
     catalog = clone / "environments/catalog/units" / f"{Path(unit).name}.hcl"
     hcl = (catalog if unit.startswith("environments/") else clone / unit / "terragrunt.hcl").read_text()
-    module = re.search(r'source\s*=\s*"\$\{(?:include\.root\.locals\.settings|local\.settings)\.modules\}//([\w-]+)"', hcl)
+    module_ref = r'source\s*=\s*"\$\{(?:include\.root\.locals\.settings|local\.settings)\.modules\}//([\w-]+)"'
+    module = re.search(module_ref, hcl)
     assert module, f"{unit}: no terraform.source into terraform/modules"
     shutil.copytree(clone / "terraform/modules", dest / "modules")
     workdir = dest / "modules" / module.group(1)

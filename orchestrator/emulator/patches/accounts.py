@@ -20,10 +20,11 @@ answers 200 and bootstrap would configure somebody else's bucket. Here, as on AW
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from typing import Any
+
+from orchestrator.emulator.patches.s3_policy import allow_statements
 
 # Access key id -> account of the role it was issued for (only roles outside the emulator's account).
 _assumed: dict[str, str] = {}
@@ -32,16 +33,7 @@ _lock = threading.Lock()
 
 def policy_admits(policy: bytes | str | None, account_id: str) -> bool:
     """True when a bucket policy has an Allow statement whose principal covers `account_id`."""
-    if not policy:
-        return False
-    try:
-        document = json.loads(policy)
-    except ValueError:
-        return False
-    statements = document.get("Statement", [])
-    for statement in statements if isinstance(statements, list) else [statements]:
-        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
-            continue
+    for statement in allow_statements(policy):
         principal = statement.get("Principal")
         if principal == "*":
             return True

@@ -42,27 +42,36 @@ def install() -> None:
     DomainDispatcherApplication.__call__ = call  # type: ignore[method-assign]  # replaces moto's method
 
 
+def query_action(environ: dict[str, Any]) -> str | None:
+    """The Action of a query-protocol request (EC2, IAM, RDS, ...), from its query string or form body.
+
+    The body is read and put back, as moto's own dispatcher does, so moto still finds it.
+    """
+    action: list[str] | None = parse_qs(environ.get("QUERY_STRING", "")).get("Action")
+    if action:
+        return action[0]
+    if not str(environ.get("CONTENT_TYPE", "")).startswith("application/x-www-form-urlencoded"):
+        return None
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if not 0 < length <= 1_000_000:
+        return None
+    body = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = io.BytesIO(body)
+    action = parse_qs(body.decode("utf-8", "replace")).get("Action")
+    return action[0] if action else None
+
+
 def describe(environ: dict[str, Any]) -> str:
     """The operation a request names, without reading a body the app has not read yet."""
     target = environ.get("HTTP_X_AMZ_TARGET")
     if target:
         return str(target)
-    query: dict[str, list[str]] = parse_qs(environ.get("QUERY_STRING", ""))
-    if "Action" in query:
-        return query["Action"][0]
-    if str(environ.get("CONTENT_TYPE", "")).startswith("application/x-www-form-urlencoded"):
-        # Query-protocol services (EC2, IAM, RDS, ...) name the action in the form body. Read it
-        # and put it back, as moto's own dispatcher does.
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if 0 < length <= 1_000_000:
-            body = environ["wsgi.input"].read(length)
-            environ["wsgi.input"] = io.BytesIO(body)
-            action: list[str] | None = parse_qs(body.decode("utf-8", "replace")).get("Action")
-            if action:
-                return action[0]
+    action = query_action(environ)
+    if action:
+        return action
     auth = environ.get("HTTP_AUTHORIZATION", "")
     service = auth.split("/")[3] if auth.count("/") >= 4 else "?"
     return f"{service} {environ.get('REQUEST_METHOD', '?')} {environ.get('PATH_INFO', '')}"

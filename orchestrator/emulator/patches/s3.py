@@ -19,9 +19,10 @@ plan or a failed apply:
 from __future__ import annotations
 
 import fnmatch
-import json
 from typing import Any
 from xml.parsers.expat import ExpatError
+
+from orchestrator.emulator.patches.s3_policy import allow_statements
 
 LOGGING_SERVICE = "logging.s3.amazonaws.com"
 
@@ -65,17 +66,8 @@ def _tags_on_create() -> None:
 
 def policy_grants_log_delivery(policy: bytes | str | None, bucket_arn: str, target_prefix: str | None) -> bool:
     """True when a bucket policy lets the S3 logging service PutObject under target_prefix."""
-    if not policy:
-        return False
-    try:
-        document = json.loads(policy)
-    except ValueError:
-        return False
-    statements = document.get("Statement", [])
     object_arn = f"{bucket_arn}/{target_prefix or ''}"
-    for statement in statements if isinstance(statements, list) else [statements]:
-        if statement.get("Effect") != "Allow":
-            continue
+    for statement in allow_statements(policy):
         services = (statement.get("Principal") or {}).get("Service", [])
         if LOGGING_SERVICE not in (services if isinstance(services, list) else [services]):
             continue

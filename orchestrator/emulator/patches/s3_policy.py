@@ -20,6 +20,7 @@ Trust policies (sts:AssumeRole) and anything else keep moto's own evaluation.
 from __future__ import annotations
 
 import fnmatch
+import json
 import threading
 from typing import Any
 
@@ -106,3 +107,16 @@ def install() -> None:
 
     DomainDispatcherApplication.__call__ = call  # type: ignore[method-assign]  # replaces moto's method
     IAMPolicyStatement.is_action_permitted = is_action_permitted  # type: ignore[method-assign]  # replaces moto's method
+
+
+def allow_statements(policy: bytes | str | None) -> list[dict[str, Any]]:
+    """The Allow statements of a bucket policy document; none for no policy or one that is not JSON."""
+    if not policy:
+        return []
+    try:
+        document = json.loads(policy)
+    except ValueError:
+        return []
+    statements = document.get("Statement", []) if isinstance(document, dict) else []
+    listed = statements if isinstance(statements, list) else [statements]
+    return [s for s in listed if isinstance(s, dict) and s.get("Effect") == "Allow"]

@@ -32,7 +32,6 @@ switches throttling off).
 
 from __future__ import annotations
 
-import io
 import json
 import sys
 import threading
@@ -42,6 +41,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote
 
 from orchestrator import settings
+from orchestrator.emulator.patches.request_log import query_action
 from orchestrator.errors import OrchError
 
 ENV_VAR = "ORCH_EMULATOR_THROTTLE"
@@ -94,21 +94,7 @@ def operation_name(environ: dict[str, Any], service: str) -> str | None:
     path = environ.get("PATH_INFO", "")
     if environ.get("HTTP_SMITHY_PROTOCOL") == "rpc-v2-cbor" and "/operation/" in path:
         return str(path.rsplit("/", 1)[-1])
-    action: list[str] | None = parse_qs(environ.get("QUERY_STRING", "")).get("Action")
-    if action:
-        return action[0]
-    if str(environ.get("CONTENT_TYPE", "")).startswith("application/x-www-form-urlencoded"):
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if 0 < length <= 1_000_000:
-            body = environ["wsgi.input"].read(length)
-            environ["wsgi.input"] = io.BytesIO(body)
-            action = parse_qs(body.decode("utf-8", "replace")).get("Action")
-            if action:
-                return action[0]
-    return _rest_operation(environ, BOTOCORE_NAMES.get(service, service))
+    return query_action(environ) or _rest_operation(environ, BOTOCORE_NAMES.get(service, service))
 
 
 def _rest_operation(environ: dict[str, Any], service: str) -> str | None:
