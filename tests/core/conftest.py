@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,6 +34,15 @@ def stacks_catalog(tmp_path: Path) -> Path:
     live/terragrunt.stack.hcl generating both into live/.terragrunt-stack/.
     """
     return copy_stack("stacks-catalog", tmp_path)
+
+
+@pytest.fixture
+def keep_umask() -> Iterator[None]:
+    """main() narrows the process umask for orch's files; give the test process its own back."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    yield
+    os.umask(mask)
 
 
 @pytest.fixture(autouse=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,14 +9,7 @@ import pytest
 from orchestrator import cli
 from orchestrator.errors import OrchError
 
-
-@pytest.fixture(autouse=True)
-def _keep_umask() -> Iterator[None]:
-    """main() narrows the process umask for orch's files; give the test process its own back."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    yield
-    os.umask(mask)
+pytestmark = pytest.mark.usefixtures("keep_umask")
 
 
 def test_an_unexpected_exception_is_one_line_and_a_crash_log(

@@ -10,7 +10,6 @@ library then does with those arguments is tested elsewhere (test_runs.py, test_b
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -56,13 +55,7 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
     return rec
 
 
-@pytest.fixture(autouse=True)
-def _keep_umask() -> Iterator[None]:
-    """main() narrows the process umask for orch's files; give the test process its own back."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    yield
-    os.umask(mask)
+pytestmark = pytest.mark.usefixtures("keep_umask")
 
 
 def invoke(*args: str, **env: str) -> Any:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import ORCH_BIN
 from tests.helpers import run_orch as orch
+from tests.helpers import start_orch
 
 pytestmark = pytest.mark.engines
 
@@ -45,14 +44,7 @@ def test_apply_and_destroy_never_proceed_unconfirmed_in_ci(dag_stack: Path) -> N
 
 def test_sigint_stops_gracefully_unlocked_and_reports_truthfully(dag_stack: Path) -> None:
     env = dict(os.environ, ORCH_FIXTURE_SLOW="20-c", ORCH_FIXTURE_SLEEP="60")
-    proc = subprocess.Popen(
-        [str(ORCH_BIN), "apply", "--dir", str(dag_stack), "--all", "--auto-approve"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
+    proc = start_orch("apply", "--dir", str(dag_stack), "--all", "--auto-approve", env=env)
     runs = dag_stack / ".orch" / "runs"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # wait until 20-c's apply is inside its slow provisioner

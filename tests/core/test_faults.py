@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import FIXTURES, ORCH_BIN, copy_stack
+from tests.helpers import FIXTURES, copy_stack, start_orch
 from tests.helpers import run_orch as orch
 
 pytestmark = pytest.mark.engines
@@ -117,12 +117,12 @@ def test_a_second_apply_is_refused_and_a_killed_apply_is_named_and_unlocked(s3_s
     S3 state lock and the run lock, and the next apply finishes the job."""
     stack, env, s3 = s3_stack
     runs = stack / ".orch" / "runs"
-    first = subprocess.Popen(
-        [str(ORCH_BIN), "apply", "--dir", str(stack), "--all", "--auto-approve"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
+    first = start_orch(
+        "apply",
+        "--dir",
+        str(stack),
+        "--all",
+        "--auto-approve",
         env={**env, "ORCH_FIXTURE_SLOW": "b", "ORCH_FIXTURE_SLEEP": "300"},
     )
     _wait_for_log(runs, "b", "Executing", first)  # b's apply holds b's state lock now
@@ -207,14 +207,7 @@ def test_a_second_ctrl_c_forces_the_engines_to_stop(dag_stack: Path, tmp_path: P
     released and the next apply completes the stack. Both run modes: in a delegated run the hook
     runs inside the one `terragrunt run --all`, before orch is handed the unit's engine step."""
     env = _env(tmp_path, ORCH_FIXTURE_STUBBORN="20-c", ORCH_RUN_MODE=mode)
-    proc = subprocess.Popen(
-        [str(ORCH_BIN), "apply", "--dir", str(dag_stack), "--all", "--auto-approve"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
+    proc = start_orch("apply", "--dir", str(dag_stack), "--all", "--auto-approve", env=env)
     runs = dag_stack / ".orch" / "runs"
     _wait_for_log(runs, "20-c", "stubborn hook", proc)
     proc.send_signal(signal.SIGINT)

@@ -14,7 +14,7 @@ from tests.helpers.emulator import (
     throttle_state,
 )
 from tests.helpers.engines import emulator_missing_reason, engines_missing_reason
-from tests.helpers.processes import ORCH_BIN, clean_env, run_orch, wait_until
+from tests.helpers.processes import ORCH_BIN, clean_env, run_orch, start_orch, wait_until
 from tests.helpers.repo import FIXTURES, REPO, copy_stack
 from tests.helpers.tofu import emulator_network, emulator_provider, redis_module_config, tofu_runner
 
@@ -36,6 +36,7 @@ __all__ = [
     "replication_group",
     "run_orch",
     "scan_for_secrets",
+    "start_orch",
     "throttle_state",
     "tofu_runner",
     "wait_until",

@@ -35,6 +35,19 @@ def run_orch(
     )
 
 
+def start_orch(*args: str, env: Mapping[str, str]) -> subprocess.Popen[str]:
+    """`orch ARGS` started in the background with pipes and no standard input (a Jenkins step), for a
+    test that signals, kills or races it; the installed `orch` entry point, so signals reach orch."""
+    return subprocess.Popen(
+        [str(ORCH_BIN), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=dict(env),
+    )
+
+
 def clean_env(home: Path, **extra: str) -> dict[str, str]:
     """The environment of a child `orch`: no real AWS settings, a throwaway HOME, then `extra`.
 
