@@ -7,7 +7,7 @@ locals {
   env      = yamldecode(file("${local.env_dir}/env.yaml"))
 
   # Who may use the roles 10-iam-baseline creates: env.yaml's `iam:` block (orch validates it, see
-  # orchestrator/config.py IamSettings). Defaults: admins = the account itself (its administrators
+  # orchestrator/config/access.py IamSettings). Defaults: admins = the account itself (its administrators
   # decide through their own IAM policies); no developer or audit principals, so no such roles.
   # IAM Identity Center roles are given as
   # arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_<permission set>_*
