@@ -13,9 +13,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from orchestrator.planfile.actions import NO_OP, READ, actions_of, is_delete, is_replace
-from orchestrator.planfile.drift import AttributeChange, DriftFinding, classify_drift
+from orchestrator.planfile.drift import GUARDED_ATTRIBUTES, AttributeChange, DriftFinding, classify_drift
 
-__all__ = ["AttributeChange", "DriftFinding", "PlanSummary", "state_outputs", "summarize"]
+__all__ = ["GUARDED_ATTRIBUTES", "AttributeChange", "DriftFinding", "PlanSummary", "state_outputs", "summarize"]
 
 
 class PlanSummary(BaseModel):
@@ -38,8 +38,9 @@ class PlanSummary(BaseModel):
     notes: list[DriftFinding] = Field(default_factory=list)
     #: Names of root outputs whose value changes.
     output_changes: list[str] = Field(default_factory=list)
-    #: Whether the prior state had any root outputs (Terragrunt mocks dependencies without them).
-    prior_outputs: bool = False
+    #: Addresses of the resources with guarded attributes (GUARDED_ATTRIBUTES) the state holds once
+    #: the plan is applied: what a refresh after the apply must record (orchestrator.runs.refresh).
+    guarded: list[str] = Field(default_factory=list)
 
     @property
     def resource_changes(self) -> int:
@@ -67,6 +68,8 @@ def summarize(plan: dict[str, Any]) -> PlanSummary:
             continue
         actions = actions_of(rc)
         address = rc.get("address", "?")
+        if rc.get("type") in GUARDED_ATTRIBUTES and actions not in (("delete",), ("forget",)):
+            summary.guarded.append(address)
         if not actions or actions in (NO_OP, READ):
             continue
         if is_replace(actions):
@@ -81,14 +84,13 @@ def summarize(plan: dict[str, Any]) -> PlanSummary:
             summary.change += 1
         else:  # forget / unknown future actions: count as a change so nothing is hidden
             summary.change += 1
+    summary.guarded.sort()
     summary.drift_details, summary.notes = classify_drift(plan)
     summary.drift = sorted({finding.address for finding in summary.drift_details})
     for name, oc in sorted((plan.get("output_changes") or {}).items()):
         actions = tuple((oc or {}).get("actions") or ())
         if actions and actions != NO_OP:
             summary.output_changes.append(name)
-    prior = ((plan.get("prior_state") or {}).get("values") or {}).get("outputs") or {}
-    summary.prior_outputs = bool(prior)
     return summary
 
 

@@ -81,6 +81,10 @@ class RunContext:
             detailed_exitcode=opts.detailed_exitcode,
         )
         self._old_handler: Callable[[int, FrameType | None], Any] | int | None = None
+        #: Whether a plan with changes also gets its plan JSON (`show -json`, plan.json): plans a
+        #: person reviews do; an auto-approved apply's plans and drift's are summarised from the
+        #: engine's stream (plans with drift always get their JSON: drift is read from it).
+        self.plan_json_for_changes = command in ("plan", "destroy")
         # Delegated runs: the engine call Terragrunt made for each unit (its directory, its env).
         self.requests: dict[str, Request] = {}
         self.delegation: Delegation | None = None

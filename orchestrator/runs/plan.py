@@ -34,6 +34,8 @@ def plan(
     # The fingerprint of the files as they were when planning started, computed alongside.
     with ThreadPoolExecutor(max_workers=1) as side, RunContext(ws, "plan", opts, ws.selected, run_id=run_id) as ctx:
         hashes = side.submit(ws.file_hashes)
+        # Nobody reviews the plans of an auto-approved apply before they are applied.
+        ctx.plan_json_for_changes = not defer_dependents
         results = ctx.schedule(work, waits_for, delegate="plan")
         ctx.report.fingerprint = runs.fingerprint_of(hashes.result())
         # Which files a later apply must find unchanged (so a refusal can name the one that changed).

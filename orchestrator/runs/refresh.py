@@ -23,12 +23,15 @@ class StateRecorder:
 
     An apply saves each object as it was when the engine created or updated it; other
     resources then fill in its computed attributes (rules into a security group, policies into
-    a role, members into an Aurora cluster, an EIP's association), and dependents do so for
-    objects their dependencies own (a rule in 20-security's group made by 30-eks-cluster).
-    Without this step the next refreshed plan reports all of that as "changed outside", and
-    the guarded attributes of orchestrator.planfile would call rules the configuration made
-    drift. So every applied unit and everything it depends on gets a refresh-only apply
-    (`REFRESH_ONLY`: writes what the cloud holds into the state, changes no cloud object).
+    a role, routes into a route table), and dependents may do so for objects their
+    dependencies own. Without this step the next refreshed plan reports all of that as
+    "changed outside", and the guarded attributes of orchestrator.planfile.drift would call
+    rules the configuration made drift. So every applied unit and everything it depends on gets
+    a refresh-only apply (`REFRESH_ONLY`: writes what the cloud holds into the state, changes no
+    cloud object) of the resources with guarded attributes, the only ones whose stale values
+    are read as drift (any other difference is a note). The unit's last plan in this run names
+    them (PlanSummary.guarded): a unit with none is not refreshed; a unit not planned in this run
+    (a dependency outside the selection) is refreshed whole.
 
     A unit is refreshed as soon as no unit of this run that depends on it, directly or not,
     is still to finish, so refreshes overlap with the rest of the apply instead of adding a
@@ -48,12 +51,17 @@ class StateRecorder:
         self._wanted: set[str] = set()
         self._submitted: set[str] = set()
         self._errors: dict[str, str] = {}
+        #: Per unit planned in this run: the resources with guarded attributes its state holds.
+        self._guarded: dict[str, list[str]] = {}
+        self._nothing_to_record: set[str] = set()
         self._pool = ThreadPoolExecutor(max_workers=ctx.opts.parallelism, thread_name_prefix="refresh")
 
     def finished(self, path: str, result: UnitResult) -> UnitResult:
         """Called as each unit of the apply finishes (any result); starts the refreshes now due."""
         with self._lock:
             self._done.add(path)
+            if result.summary is not None:
+                self._guarded[path] = list(result.summary.guarded)
             if result.result == Result.APPLIED:
                 self._wanted |= self._dependencies.get(path, {path})
             due = [
@@ -67,11 +75,18 @@ class StateRecorder:
         return result
 
     def _refresh(self, path: str) -> None:
+        with self._lock:
+            guarded = self._guarded.get(path)
+        if guarded == []:
+            with self._lock:
+                self._nothing_to_record.add(path)
+            return
+        targets = [f"-target={address}" for address in guarded or ()]
         if self.ctx.tg.cancelled.is_set():
             error: str | None = "interrupted"
         else:
             try:
-                call = engine_call(self.ctx, path, REFRESH_ONLY)
+                call = engine_call(self.ctx, path, [*REFRESH_ONLY, *targets])
                 error = None if call.ok else error_text(self.ctx, path, call)
             except Interrupted:
                 error = "interrupted"
@@ -92,7 +107,8 @@ class StateRecorder:
                 self._pool.submit(self._refresh, unit)
         self._pool.shutdown(wait=True)
         report = self.ctx.report
-        report.refreshed = [p for p in self._order if p in self._submitted and p not in self._errors]
+        skipped = set(self._errors) | self._nothing_to_record
+        report.refreshed = [p for p in self._order if p in self._submitted and p not in skipped]
         missed = sorted((self._wanted - self._submitted) | set(self._errors))
         if missed:
             why = "; ".join(f"{p}: {self._errors[p]}" for p in missed if p in self._errors)

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from orchestrator import provider_locks
 from orchestrator.aws.cluster_access import access_entry_hint
-from orchestrator.planfile import summarize
+from orchestrator.planfile import PlanSummary, summarize
+from orchestrator.planfile.stream import StreamedPlan, read_stream
 from orchestrator.redact import redact
 from orchestrator.runs import store as runs
 from orchestrator.runs.engine_server import Request
@@ -156,26 +157,59 @@ def workdir(ctx: RunContext, path: str) -> Path:
 
 
 def plan_unit(ctx: RunContext, path: str, *, name: str = "tfplan", extra: list[str] | None = None) -> UnitResult:
-    """`terragrunt plan -out`, then `show -json`; returns CHANGES/NO_CHANGES/FAILED with summary."""
+    """`plan -out` (and, when needed, `show -json`); returns CHANGES/NO_CHANGES/FAILED with summary.
+
+    With OpenTofu's UI stream (`-json-into`), a plan without drift is summarised from the stream
+    and `show -json` (a second engine process that loads every provider) runs only when the plan
+    has drift to classify, or changes a person reviews (RunContext.plan_json_for_changes).
+    """
     started = now()
     out = ctx.out_dir(path)
     out.mkdir(parents=True, exist_ok=True)
     planfile = out / name
+    stream = out / f"{name}.ui.jsonl" if ctx.ws.engine_streams else None
     result = UnitResult(path=path, started_at=started, log=ctx.rel(ctx.log(path)))
     log_before = ctx.log(path).stat().st_size if ctx.log(path).exists() else 0
     if path in ctx.requests:
         # Delegated: Terragrunt logged its evaluation of this unit (mock outputs) before
         # handing the engine step over; those records are already in the log.
         log_before = 0
-    call = engine_call(ctx, path, ["plan", "-input=false", f"-out={planfile}", *(extra or [])])
-    with ctx.log(path).open(errors="replace") as handle:
-        handle.seek(log_before)
-        result.used_mocks = MOCK_MARKER in handle.read()
-    if not call.ok:
-        result.result = Result.INTERRUPTED if call.interrupted else Result.FAILED
-        result.error = error_text(ctx, path, call)
-        return result
+    args = ["plan", "-input=false", f"-out={planfile}", *(extra or [])]
+    try:
+        call = engine_call(ctx, path, [*args, f"-json-into={stream}"] if stream else args)
+        with ctx.log(path).open(errors="replace") as handle:
+            handle.seek(log_before)
+            result.used_mocks = MOCK_MARKER in handle.read()
+        if not call.ok:
+            result.result = Result.INTERRUPTED if call.interrupted else Result.FAILED
+            result.error = error_text(ctx, path, call)
+            return result
+        streamed = _streamed_plan(stream)
+    finally:
+        if stream is not None:
+            stream.unlink(missing_ok=True)
+    shown = streamed is None or streamed.drifted or (streamed.summary.has_changes and ctx.plan_json_for_changes)
+    if streamed is not None and not shown:
+        return _plan_result(ctx, planfile, result, streamed.summary)
     return _read_plan(ctx, path, planfile, result)
+
+
+def _streamed_plan(stream: Path | None) -> StreamedPlan | None:
+    if stream is None:
+        return None
+    try:
+        with stream.open(errors="replace") as lines:
+            return read_stream(lines)
+    except OSError:
+        return None
+
+
+def _plan_result(ctx: RunContext, planfile: Path, result: UnitResult, summary: PlanSummary) -> UnitResult:
+    result.summary = summary
+    result.plan_file = ctx.rel(planfile)
+    result.plan_sha256 = runs.file_sha256(planfile)
+    result.result = Result.CHANGES if summary.has_changes else Result.NO_CHANGES
+    return result
 
 
 def _read_plan(ctx: RunContext, path: str, planfile: Path, result: UnitResult) -> UnitResult:
@@ -202,12 +236,8 @@ def _read_plan(ctx: RunContext, path: str, planfile: Path, result: UnitResult) -
         return result
     json_path = planfile.parent / (f"{planfile.name}.json" if planfile.name != "tfplan" else "plan.json")
     json_path.write_text(redact(json.dumps(plan_json, indent=1), ctx.tg.secrets))
-    result.summary = summarize(plan_json)
-    result.plan_file = ctx.rel(planfile)
-    result.plan_sha256 = runs.file_sha256(planfile)
     result.plan_json = ctx.rel(json_path)
-    result.result = Result.CHANGES if result.summary.has_changes else Result.NO_CHANGES
-    return result
+    return _plan_result(ctx, planfile, result, summarize(plan_json))
 
 
 def apply_saved_plan(ctx: RunContext, path: str, planfile: Path) -> CallResult:

@@ -21,6 +21,9 @@ from orchestrator.settings import REPO_ROOT
 from orchestrator.sources import unit_sources
 from orchestrator.tools import engine_env, find_tool, require_engine, require_tool
 
+#: The first OpenTofu release whose plan takes `-json-into=FILE` (its CHANGELOG, 1.12.0).
+JSON_INTO_SINCE = (1, 12, 0)
+
 
 class Workspace(BaseModel):
     """A stack directory, its graph, the selected units and where runs are kept."""
@@ -36,6 +39,8 @@ class Workspace(BaseModel):
     session: RunSession = Field(default_factory=RunSession)
     terragrunt: str
     env: dict[str, str] = Field(default_factory=dict, repr=False)
+    #: The engine writes its UI stream to a file while planning (`-json-into`: OpenTofu >= 1.12).
+    engine_streams: bool = False
     _sources: dict[str, list[Path]] | None = None
 
     @property
@@ -137,7 +142,8 @@ def open_workspace(
     """Discover the units, apply the selection and prepare the engine environment."""
     directory = resolve_stack_dir(stack_dir, env_name, repo_root)
     terragrunt = require_tool("terragrunt").path
-    require_engine(engine)  # --engine, else ORCH_ENGINE / TG_TF_PATH, else tofu; at a supported version
+    # --engine, else ORCH_ENGINE / TG_TF_PATH, else tofu; at a supported version
+    engine_info = require_engine(engine)
     # Discovery and selection first (cheap, offline): a wrong --layer fails before any AWS call.
     discovery_env = build_env(session or RunSession(), engine)
     selection = selection or Selection(all=True)
@@ -150,6 +156,7 @@ def open_workspace(
         runs_root=runs_root or runs.default_runs_root(directory, env_name, repo_root),
         terragrunt=terragrunt,
         env=discovery_env,
+        engine_streams=engine_info.name == "tofu" and engine_info.version_tuple >= JSON_INTO_SINCE,
     )
     ws.selected = _selected_units(ws) if select else ws.graph.paths
     if session is None:

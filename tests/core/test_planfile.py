@@ -28,7 +28,7 @@ def test_counts_and_addresses() -> None:
     assert s.destructive and s.has_changes
 
 
-def test_no_changes_and_prior_outputs() -> None:
+def test_no_changes() -> None:
     s = summarize(
         {
             "resource_changes": [rc("a.same", "no-op")],
@@ -36,7 +36,6 @@ def test_no_changes_and_prior_outputs() -> None:
         }
     )
     assert not s.has_changes and not s.destructive
-    assert s.prior_outputs
 
 
 def test_output_only_changes_count_as_changes() -> None:

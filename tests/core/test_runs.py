@@ -16,6 +16,7 @@ import pytest
 
 from orchestrator import runs
 from orchestrator.errors import OrchError
+from orchestrator.planfile import GUARDED_ATTRIBUTES
 from orchestrator.runs import RefusedError, RunOptions, options, steps
 from orchestrator.runs.results import Result, RunReport
 from orchestrator.selection import Selection
@@ -69,7 +70,7 @@ def test_plan_artifacts_order_and_overlap(dag_stack: Path) -> None:
     assert detailed.exit_code == 2
 
 
-def test_apply_runs_the_saved_plans_and_never_mock_outputs(dag_stack: Path) -> None:
+def test_apply_runs_the_saved_plans_and_never_mock_outputs(dag_stack: Path, guarded_terraform_data: None) -> None:
     workspace = ws(dag_stack, layers=["10-a", "20-c"])
     planned = runs.plan(workspace, OPTS)
     assert planned.unit("20-c").used_mocks
@@ -161,17 +162,38 @@ def test_a_saved_plan_is_applied_exactly_or_refused_never_replanned(dag_stack: P
     assert f"{planned.run_id}/10-b/tfplan" in log and "-out=" not in log  # the saved plan was tried; no new plan
 
 
-def test_apply_refreshes_the_dependencies_of_what_it_applied(dag_stack: Path) -> None:
+@pytest.fixture
+def guarded_terraform_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    """terraform_data counts as a type with guarded attributes (like a security group's rules), so the
+    dag stack's units get the refresh after an apply that records them (runs in this process)."""
+    monkeypatch.setitem(GUARDED_ATTRIBUTES, "terraform_data", frozenset({"input"}))
+
+
+def test_apply_refreshes_the_dependencies_of_what_it_applied(dag_stack: Path, guarded_terraform_data: None) -> None:
     """A dependent fills in attributes of its dependencies' objects, so their state is recorded too,
-    even when they were not selected; units neither applied nor depended on are left alone."""
+    even when they were not selected; units neither applied nor depended on are left alone. A unit
+    planned in the run gets a refresh of its guarded resources only; one outside it is refreshed whole."""
     assert runs.apply(ws(dag_stack, layers=["10-a", "20-c", "10-b"]), OPTS, auto_approve=True).exit_code == 0
     (dag_stack / "20-c" / "value.txt").write_text("v2\n")
     applied = runs.apply(ws(dag_stack, layers=["20-c"]), OPTS, auto_approve=True)
     assert applied.exit_code == 0 and applied.unit("20-c").result == Result.APPLIED
     assert applied.refreshed == ["10-a", "20-c"]
     run_dir = dag_stack / ".orch" / "runs" / applied.run_id
-    assert "apply -refresh-only -auto-approve" in (run_dir / "10-a" / "terragrunt.log").read_text()
+    outside = (run_dir / "10-a" / "terragrunt.log").read_text()
+    assert "apply -refresh-only -auto-approve" in outside and "-target=" not in outside
+    assert (
+        "-refresh-only -auto-approve -input=false -target=terraform_data.this"
+        in (run_dir / "20-c" / "terragrunt.log").read_text()
+    )
     assert not (run_dir / "10-b").exists()
+
+
+def test_units_without_guarded_resources_are_not_refreshed_after_an_apply(dag_stack: Path) -> None:
+    """Stale values of other attributes are notes, never drift: a refresh would record nothing that matters."""
+    applied = runs.apply(ws(dag_stack, layers=["10-a", "20-c"]), OPTS, auto_approve=True)
+    assert applied.exit_code == 0 and applied.refreshed == [] and not applied.warnings
+    logs = (dag_stack / ".orch" / "runs" / applied.run_id).rglob("terragrunt.log")
+    assert not any("-refresh-only" in log.read_text() for log in logs)
 
 
 def test_apply_reuses_latest_unchanged_plan_run_else_plans(dag_stack: Path) -> None:
@@ -368,7 +390,7 @@ def test_delegated_plan_retries_transient_engine_errors(
     assert log.count("$ tofu plan") == 2 and "i/o timeout" in log
 
 
-def test_delegated_steps_keep_terragrunt_extra_arguments(dag_stack: Path) -> None:
+def test_delegated_steps_keep_terragrunt_extra_arguments(dag_stack: Path, guarded_terraform_data: None) -> None:
     """extra_arguments of the configuration reach the engine steps orch runs (a var file for plan,
     re-plan and refresh), and the apply of a saved plan gets no variables (the engine refuses them)."""
     root = dag_stack / "root.hcl"

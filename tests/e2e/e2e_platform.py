@@ -9,7 +9,6 @@ OpenTofu, the AWS provider and a moto server over HTTPS.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -23,6 +22,21 @@ from tests.helpers import REPO, clean_env, emulator_client, run_orch
 
 ENV_NAME = "eks-prod"
 ENV_DIR = REPO / "environments" / "LIVE" / ENV_NAME
+#: The units of every environment, in dependency order.
+LAYERS = [
+    "00-foundation",
+    "10-networking",
+    "20-security",
+    "30-eks-cluster",
+    "40-nodegroups",
+    "50-addons",
+    "60-database",
+    "70-cache",
+    "80-storage",
+    "85-backup",
+    "90-monitoring",
+    "95-cost",
+]
 #: An apply of every layer waits on the provider's polls for Aurora, ElastiCache and EFS.
 APPLY_TIMEOUT = 3000
 
@@ -49,39 +63,19 @@ class Platform:
         return emulator_client(service, self.endpoint, self.ca_bundle)
 
 
-_ENVIRON = threading.Lock()
-
-
-def _unit_outputs(env: dict[str, str], env_name: str = ENV_NAME) -> dict[str, dict[str, Any]]:
-    """Every unit's outputs, read with Terragrunt in the environment orch gives its engines."""
-    from orchestrator.aws.session import open_session
+def _unit_outputs(platform: Platform) -> dict[str, dict[str, Any]]:
+    """Every unit's root outputs, read from its state object in the emulator's state bucket (the
+    outputs Terragrunt hands dependents; `terragrunt output` per unit took a Terragrunt and an engine
+    process each, and in parallel they race on a shared working directory)."""
     from orchestrator.config import load_env
-    from orchestrator.runs import build_env
 
-    # The library reads its emulator from os.environ: one environment at a time (the fixtures of
-    # test_environments_local.py run in threads).
-    with _ENVIRON:
-        saved = dict(os.environ)
-        os.environ.update({k: env[k] for k in ("ORCH_STATE_DIR", "ORCH_RUNS_DIR")})
-        try:
-            session = open_session(load_env(env_name), local=True, profile=None, guard=True)
-            engine_env = build_env(session)
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
+    prefix = load_env(platform.env_name).state.key_prefix.strip("/")
+    s3 = platform.client("s3")
     outputs: dict[str, dict[str, Any]] = {}
-    for unit in sorted(p.parent for p in (ENV_DIR.parent / env_name).glob("*/terragrunt.hcl")):
-        proc = subprocess.run(
-            [str(REPO / ".venv/bin/terragrunt"), "output", "-json", "--non-interactive"],
-            cwd=unit,
-            env=engine_env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        assert proc.returncode == 0, f"{unit.name}: terragrunt output failed:\n{proc.stderr[-3000:]}"
-        outputs[unit.name] = {k: v["value"] for k, v in json.loads(proc.stdout or "{}").items()}
+    for unit in sorted(p.parent.name for p in (ENV_DIR.parent / platform.env_name).glob("*/terragrunt.hcl")):
+        key = "/".join(filter(None, [prefix, unit, "terraform.tfstate"]))
+        state = json.loads(s3.get_object(Bucket=platform.bootstrap["bucket"], Key=key)["Body"].read())
+        outputs[unit] = {name: output["value"] for name, output in (state.get("outputs") or {}).items()}
     return outputs
 
 
@@ -144,7 +138,7 @@ def bring_up(root: Path, env_name: str, *, account_id: str | None = None, drift:
             procs.append(drifted)
         platform.terminal = "\n".join(p.stdout + p.stderr for p in procs)
         if applied.returncode == 0:
-            platform.outputs = _unit_outputs(env, env_name)
+            platform.outputs = _unit_outputs(platform)
     except BaseException:
         tear_down(platform)
         raise
