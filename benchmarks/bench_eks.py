@@ -8,9 +8,9 @@ account gets: `orch bootstrap`, the IAM baseline, and a whole-platform `orch app
 --auto-approve` (timed, one sample). Then, alternating orch and Terragrunt, `--rounds` times, on
 the applied platform (nothing left to change):
 
-- plan:  `orch --local plan --env eks-prod --all`        vs `terragrunt run --all -- plan`
 - apply: `orch --local apply --env eks-prod --all --auto-approve`
                                                           vs `terragrunt run --all -- apply -auto-approve`
+- plan:  `orch --local plan --env eks-prod --all`        vs `terragrunt run --all -- plan`
 
 Terragrunt runs in environments/LIVE/eks-prod with the environment orch gives its own engines
 (the emulator's endpoints, the assumed execution role's credentials, the same provider mirror
@@ -110,14 +110,17 @@ def main() -> None:
             print(f"  first whole-platform apply (orch, one sample): {first:.1f}s", flush=True)
             tg_env = terragrunt_env(env)
             p = ["--parallelism", str(args.parallelism)]
+            # Apply first: `orch apply` reuses the newest unapplied plan run of an unchanged stack
+            # (it applies exactly what was planned and shown), so after `orch plan` it would plan
+            # nothing; here each apply plans every unit afresh, as Terragrunt's does.
             commands = {
-                "plan": (
-                    [*ORCH, "plan", "--env", ENV_NAME, "--all", *p],
-                    [tg, "run", "--all", "--non-interactive", *p, "--", "plan", "-input=false"],
-                ),
                 "apply": (
                     [*ORCH, "apply", "--env", ENV_NAME, "--all", "--auto-approve", *p],
                     [tg, "run", "--all", "--non-interactive", *p, "--", "apply", "-auto-approve", "-input=false"],
+                ),
+                "plan": (
+                    [*ORCH, "plan", "--env", ENV_NAME, "--all", *p],
+                    [tg, "run", "--all", "--non-interactive", *p, "--", "plan", "-input=false"],
                 ),
             }
             for what, (orch_argv, tg_argv) in commands.items():

@@ -26,12 +26,12 @@ class StateRecorder:
     a role, routes into a route table), and dependents may do so for objects their
     dependencies own. Without this step the next refreshed plan reports all of that as
     "changed outside", and the guarded attributes of orchestrator.planfile.drift would call
-    rules the configuration made drift. So every applied unit and everything it depends on gets
-    a refresh-only apply (`REFRESH_ONLY`: writes what the cloud holds into the state, changes no
-    cloud object) of the resources with guarded attributes, the only ones whose stale values
-    are read as drift (any other difference is a note). The unit's last plan in this run names
-    them (PlanSummary.guarded): a unit with none is not refreshed; a unit not planned in this run
-    (a dependency outside the selection) is refreshed whole.
+    rules the configuration made drift. So every applied unit and everything it depends on gets a
+    refresh-only apply (`REFRESH_ONLY`: writes what the cloud holds into the state, changes no cloud
+    object) if it holds a resource with guarded attributes, the only ones whose stale values are read
+    as drift (PlanSummary.guarded, from the unit's last plan in this run; a unit not planned in this
+    run, such as a dependency outside the selection, is refreshed). A unit with none is not
+    refreshed: a stale value there is at most a note (orchestrator.planfile.drift).
 
     A unit is refreshed as soon as no unit of this run that depends on it, directly or not,
     is still to finish, so refreshes overlap with the rest of the apply instead of adding a
@@ -81,12 +81,11 @@ class StateRecorder:
             with self._lock:
                 self._nothing_to_record.add(path)
             return
-        targets = [f"-target={address}" for address in guarded or ()]
         if self.ctx.tg.cancelled.is_set():
             error: str | None = "interrupted"
         else:
             try:
-                call = engine_call(self.ctx, path, [*REFRESH_ONLY, *targets])
+                call = engine_call(self.ctx, path, REFRESH_ONLY)
                 error = None if call.ok else error_text(self.ctx, path, call)
             except Interrupted:
                 error = "interrupted"

@@ -16,7 +16,7 @@ from orchestrator.settings import REPO_ROOT
 def plan_run_for_apply(ws: Workspace, run_id: str | None) -> RunReport | None:
     """The plan run whose saved plans apply would use: --run-id, or the latest unchanged one."""
     if run_id is None:
-        return runs.latest_plan_run(ws.runs_root, ws.selected, ws.fingerprint(), ws.stack_dir)
+        return runs.latest_plan_run(ws.runs_root, ws.selected, ws.fingerprint, ws.stack_dir)
     report = runs.load_report(ws.runs_root, run_id)
     if report.command != "plan":
         raise OrchError(f"run {run_id} is a {report.command} run, not a plan run")

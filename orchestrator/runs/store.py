@@ -13,6 +13,7 @@ import os
 import secrets
 import shutil
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -211,28 +212,33 @@ def _killed_applies_sources(runs_root: Path) -> set[str]:
     return found
 
 
-def latest_plan_run(runs_root: Path, units: list[str], fp: str, stack_dir: Path) -> RunReport | None:
-    """The newest complete plan run of exactly these units with the same fingerprint, not yet applied."""
-    reports = []
-    for run_id in list_runs(runs_root):
+def latest_plan_run(
+    runs_root: Path, units: list[str], fingerprint: Callable[[], str], stack_dir: Path
+) -> RunReport | None:
+    """The newest complete plan run of exactly these units with the same fingerprint, not yet applied.
+
+    Reads the runs newest first and stops at the first plan run of this stack and selection (an
+    apply of it is newer than it, so already read); `fingerprint()` (hashing every file of the
+    stack and its modules) is computed only when there is such a run. A runs directory that keeps
+    months of nightly drift runs costs only the reports newer than that plan run.
+    """
+    applied = _killed_applies_sources(runs_root)
+    for run_id in reversed(list_runs(runs_root)):
         try:
-            reports.append(load_report(runs_root, run_id))
+            report = load_report(runs_root, run_id)
         except (OrchError, ValueError):
             continue
-    applied = {r.from_run for r in reports if r.command == "apply" and r.from_run}
-    applied |= _killed_applies_sources(runs_root)
-    for report in reversed(reports):
-        if report.command != "plan":
-            continue
-        if report.stack_dir != str(stack_dir.resolve()):
+        if report.command == "apply" and report.from_run:
+            applied.add(report.from_run)
+        if report.command != "plan" or report.stack_dir != str(stack_dir.resolve()):
             continue
         if [u.path for u in report.units] != units:
             continue
         if (
             report.run_id in applied
-            or report.fingerprint != fp
             or report.interrupted
             or any(u.failed for u in report.units)
+            or report.fingerprint != fingerprint()
         ):
             return None  # the newest plan of this selection is stale or broken: plan again
         return report

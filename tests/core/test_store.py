@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from orchestrator.runs import store as runs
+from orchestrator.runs.results import Result, RunReport, UnitResult, now
 
 
 def test_run_ids_sort_by_time() -> None:
@@ -45,3 +47,40 @@ def test_engine_choice_reaches_terragrunt(monkeypatch) -> None:
     assert env["TG_TF_PATH"] == "/opt/tf/terraform"
     assert env["AWS_REGION"] == "eu-west-1"  # the session's variables reach every engine call
     assert env["TG_NON_INTERACTIVE"] == "true"
+
+
+def _write_run(runs_root: Path, report: RunReport) -> None:
+    (runs_root / report.run_id).mkdir(parents=True)
+    (runs_root / report.run_id / "report.json").write_text(json.dumps(report.to_json()))
+
+
+def test_latest_plan_run_hashes_the_stack_only_when_a_plan_run_could_be_reused(tmp_path: Path) -> None:
+    """Pure logic on report files: no plan run of this selection, no fingerprint; the newest plan run is
+    reused only when unapplied and unchanged; an apply of it (newer) spends it."""
+    stack, root = tmp_path / "stack", tmp_path / "runs"
+    stack.mkdir()
+
+    def never() -> str:
+        raise AssertionError("fingerprint computed with no plan run to compare")
+
+    def run(command: str, *, from_run: str | None = None, units: tuple[str, ...] = ("a",)) -> RunReport:
+        report = RunReport(
+            run_id=runs.new_run_id(), command=command, stack_dir=str(stack), from_run=from_run, started_at=now()
+        )
+        report.units = [UnitResult(path=u, result=Result.NO_CHANGES) for u in units]
+        report.fingerprint = "fp1"
+        _write_run(root, report)
+        return report
+
+    assert runs.latest_plan_run(root, ["a"], never, stack) is None
+    run("drift")
+    other = run("plan", units=("b",))
+    assert runs.latest_plan_run(root, ["a"], never, stack) is None and other.run_id
+    plan = run("plan")
+    for _ in range(3):
+        run("drift")
+    found = runs.latest_plan_run(root, ["a"], lambda: "fp1", stack)
+    assert found is not None and found.run_id == plan.run_id
+    assert runs.latest_plan_run(root, ["a"], lambda: "fp2", stack) is None  # a file changed since
+    run("apply", from_run=plan.run_id)
+    assert runs.latest_plan_run(root, ["a"], lambda: "fp1", stack) is None  # already applied
