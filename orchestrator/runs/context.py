@@ -137,17 +137,22 @@ class RunContext:
         order: list[str] | None = None,
         skip_below_failures: bool = True,
         delegate: str | None = None,
+        in_any_order: bool = False,
     ) -> dict[str, UnitResult]:
         """Run `work` per unit in dependency order: per unit, or inside one `terragrunt run --all`.
 
         `delegate` names the Terragrunt command whose engine steps `work` serves (plan, apply);
         without it, or with delegation off, each unit gets its own Terragrunt processes. Either
         way each unit's start and finish go to the journal, and its --timeout clock starts
-        when it starts (`begin`).
+        when it starts (`begin`). `in_any_order`: units start without waiting for their
+        dependencies (plans only, with dependency outputs read from the state objects).
         """
         units = self.units if order is None else order
+        if in_any_order:
+            waits_for = {}
         if delegate is not None and self.opts.delegating():
-            return run_delegated(self, work, waits_for, units, delegate, skip_below_failures)
+            extra = ["--queue-ignore-dag-order"] if in_any_order else []
+            return run_delegated(self, work, waits_for, units, delegate, skip_below_failures, extra)
         self.forget_stale_locks(units)
 
         def journaled(path: str) -> UnitResult:

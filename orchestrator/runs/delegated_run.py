@@ -29,6 +29,7 @@ def run_delegated(
     order: list[str],
     command: str,
     skip_below_failures: bool = True,
+    extra_args: list[str] | None = None,
 ) -> dict[str, UnitResult]:
     """One `terragrunt run --all -- COMMAND` over `order`; orch serves each unit's engine steps."""
     ctx.forget_stale_locks(order)
@@ -42,6 +43,7 @@ def run_delegated(
         parallelism=ctx.opts.parallelism,
         fail_fast=ctx.opts.fail_fast,
         ignore_errors=not skip_below_failures,
+        extra_args=extra_args,
     )
     first_failure: str | None = None
     for unit in order:

@@ -13,9 +13,16 @@ def drift(ws: Workspace, opts: RunOptions | None = None) -> RunReport:
     """Plan with refresh; per unit in-sync / drifted / pending-changes / failed from the plan JSON."""
     opts = opts or RunOptions()
     with RunContext(ws, "drift", opts, ws.selected) as ctx:
-        # Dependencies first (Terragrunt reads their outputs from their working directories),
-        # but every unit is checked even when one below it fails.
-        results = ctx.schedule(_check_unit, ws.waits_for(), skip_below_failures=False, delegate="plan")
+        # A plan changes no state, so units need not wait for their dependencies, as long as those
+        # outputs come from the state objects: `tofu output` in a dependency's working directory
+        # could meet that dependency's own run there. Otherwise dependencies first. Either way every
+        # unit is checked, even when one below it fails.
+        from_state = ws.state_objects_exist(ws.selected)
+        if from_state:
+            ctx.tg.env = {**ctx.tg.env, "TG_DEPENDENCY_FETCH_OUTPUT_FROM_STATE": "true"}
+        results = ctx.schedule(
+            _check_unit, ws.waits_for(), skip_below_failures=False, delegate="plan", in_any_order=from_state
+        )
         return ctx.finish(results, resume=ws.command_line("drift"))
 
 

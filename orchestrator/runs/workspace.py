@@ -13,7 +13,7 @@ from orchestrator.aws.session import RunSession, open_session
 from orchestrator.config import EnvConfig, available_envs, env_dir, load_env
 from orchestrator.discovery import Discovered, discover
 from orchestrator.errors import OrchError
-from orchestrator.graph import Graph
+from orchestrator.graph import Graph, dependencies_closure
 from orchestrator.runs import store as runs
 from orchestrator.runs.runlock import LOCK_KEY, FileLockStore, RunLock, S3LockStore
 from orchestrator.selection import Selection, changed_files, select_units, units_for_files
@@ -86,6 +86,32 @@ class Workspace(BaseModel):
     def command_line(self, command: str) -> str:
         """The `orch COMMAND` that repeats this run on the same stack and selection."""
         return f"orch {command} {self.where} {self.selection.describe()}".strip()
+
+    def state_objects_exist(self, units: list[str]) -> bool:
+        """Whether each of `units` (and every unit it depends on) has its state object in the environment's
+        state bucket, where environments/LIVE/settings.hcl keeps it: `<key_prefix>/<unit>/terraform.tfstate`.
+
+        Then Terragrunt can read dependency outputs from the state objects themselves
+        (`--dependency-fetch-output-from-state`) instead of running `tofu output` in each dependency's
+        working directory, which a unit planned at the same moment may be regenerating; a missing
+        object would fail there instead of falling back to the dependency's mock outputs. False for a
+        `--dir` stack, without AWS, or when any object is missing or cannot be read.
+        """
+        if not self.env_name or not self.session.has_aws():
+            return False
+        state = load_env(self.env_name).state
+        wanted = dependencies_closure(self.graph, set(units))
+        from botocore.exceptions import BotoCoreError, ClientError  # only for runs on an environment
+
+        client = self.session.client("s3")
+        prefix = state.key_prefix.strip("/")
+        for unit in sorted(wanted):
+            key = "/".join(filter(None, [prefix, Path(unit).name, "terraform.tfstate"]))
+            try:
+                client.head_object(Bucket=state.bucket, Key=key)
+            except (BotoCoreError, ClientError):  # missing, forbidden, unreachable: the ordered run reads them
+                return False
+        return True
 
     def run_lock(self) -> RunLock:
         """The orch run lock of this environment (state bucket) or stack directory (a file)."""

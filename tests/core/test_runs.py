@@ -238,6 +238,13 @@ def test_drift_exit_codes_and_reports(dag_stack: Path, monkeypatch: pytest.Monke
     assert runs.apply(ws(dag_stack), OPTS, auto_approve=True).exit_code == 0
     in_sync = runs.drift(ws(dag_stack), OPTS)
     assert in_sync.exit_code == 0 and {u.result for u in in_sync.units} == {Result.IN_SYNC}
+    # Local state (no state objects to read outputs from): dependencies are checked first, since
+    # `tofu output` runs in their working directories.
+    times = {u.path: u for u in in_sync.units}
+    for unit in ws(dag_stack).graph.units:
+        for dep in unit.dependencies:
+            assert times[dep].finished_at <= times[unit.path].started_at, (dep, unit.path)
+    assert "--queue-ignore-dag-order" not in (run_dir(dag_stack, in_sync) / "terragrunt.log").read_text()
 
     (dag_stack / "20-c" / "value.txt").write_text("edited\n")
     report = runs.drift(ws(dag_stack), OPTS)

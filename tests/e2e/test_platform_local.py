@@ -132,6 +132,17 @@ def test_drift_right_after_the_apply_is_clean(platform: Platform) -> None:
     assert platform.drift_rc == 0, failed_units(report)
     assert {u["path"]: u["result"] for u in report["units"]} == dict.fromkeys(LAYERS, "in-sync")
     assert all(not u["summary"]["drift"] for u in report["units"])
+    # Every unit's state object exists, so dependency outputs came from them and no unit waited for
+    # its dependencies' plans: some unit started before one of its dependencies finished.
+    log = (platform.runs_dir / report["run_id"] / "terragrunt.log").read_text()
+    assert "--queue-ignore-dag-order" in log
+    times = {u["path"]: u for u in report["units"]}
+    graph = graph_json(platform)
+    assert any(
+        times[unit["path"]]["started_at"] < times[dep]["finished_at"]
+        for unit in graph["units"]
+        for dep in unit["dependencies"]
+    )
 
 
 def _drift_json(platform: Platform, *layers: str) -> tuple[int, dict]:
