@@ -39,8 +39,9 @@ class PlanSummary(BaseModel):
     #: Names of root outputs whose value changes.
     output_changes: list[str] = Field(default_factory=list)
     #: Addresses of the resources with guarded attributes (GUARDED_ATTRIBUTES) the state holds once
-    #: the plan is applied: what a refresh after the apply must record (orchestrator.runs.refresh).
-    guarded: list[str] = Field(default_factory=list)
+    #: the plan is applied: whether a refresh after the apply must record (orchestrator.runs.refresh).
+    #: None: not known (a report written before orch recorded it), so the unit is refreshed.
+    guarded: list[str] | None = None
 
     @property
     def resource_changes(self) -> int:
@@ -62,6 +63,7 @@ class PlanSummary(BaseModel):
 def summarize(plan: dict[str, Any]) -> PlanSummary:
     """Counts and addresses from a plan's JSON representation."""
     summary = PlanSummary()
+    guarded: list[str] = []
     for rc in plan.get("resource_changes") or []:
         # Data sources are read, not changed; they never count as changes.
         if rc.get("mode") == "data":
@@ -69,7 +71,7 @@ def summarize(plan: dict[str, Any]) -> PlanSummary:
         actions = actions_of(rc)
         address = rc.get("address", "?")
         if rc.get("type") in GUARDED_ATTRIBUTES and actions not in (("delete",), ("forget",)):
-            summary.guarded.append(address)
+            guarded.append(address)
         if not actions or actions in (NO_OP, READ):
             continue
         if is_replace(actions):
@@ -84,7 +86,7 @@ def summarize(plan: dict[str, Any]) -> PlanSummary:
             summary.change += 1
         else:  # forget / unknown future actions: count as a change so nothing is hidden
             summary.change += 1
-    summary.guarded.sort()
+    summary.guarded = sorted(guarded)
     summary.drift_details, summary.notes = classify_drift(plan)
     summary.drift = sorted({finding.address for finding in summary.drift_details})
     for name, oc in sorted((plan.get("output_changes") or {}).items()):

@@ -60,7 +60,7 @@ class StateRecorder:
         """Called as each unit of the apply finishes (any result); starts the refreshes now due."""
         with self._lock:
             self._done.add(path)
-            if result.summary is not None:
+            if result.summary is not None and result.summary.guarded is not None:
                 self._guarded[path] = list(result.summary.guarded)
             if result.result == Result.APPLIED:
                 self._wanted |= self._dependencies.get(path, {path})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orchestrator.planfile import summarize
+from orchestrator.planfile import PlanSummary, summarize
 
 
 def rc(address: str, *actions: str, mode: str = "managed") -> dict:
@@ -26,6 +26,23 @@ def test_counts_and_addresses() -> None:
     assert s.deletes == ["a.gone"]
     assert s.replaces == ["a.cbd", "a.dbc"]
     assert s.destructive and s.has_changes
+
+
+def test_resources_with_guarded_attributes_are_listed_or_unknown() -> None:
+    """What the refresh after an apply needs: the guarded resources the state holds once the plan is
+    applied (a deleted one no longer); a summary read from a report written before orch recorded
+    them says "unknown" (None), so that unit is refreshed."""
+    s = summarize(
+        {
+            "resource_changes": [
+                {**rc("aws_security_group.web", "no-op"), "type": "aws_security_group"},
+                {**rc("aws_iam_role.gone", "delete"), "type": "aws_iam_role"},
+                {**rc("aws_s3_bucket.logs", "create"), "type": "aws_s3_bucket"},
+            ]
+        }
+    )
+    assert s.guarded == ["aws_security_group.web"]
+    assert summarize({}).guarded == [] and PlanSummary.model_validate({"add": 1}).guarded is None
 
 
 def test_no_changes() -> None:
