@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import tempfile
 from pathlib import Path
@@ -34,7 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from bench_runs import CPU_LOG, median, processes, run  # noqa: E402
+from bench_runs import CPU_LOG, machine_line, median, processes, run  # noqa: E402
 
 from orchestrator.tools import require_tool  # noqa: E402
 
@@ -96,12 +95,7 @@ def main() -> None:
     args = parser.parse_args()
     tg = require_tool("terragrunt").path
     units = len(list(STACK.glob("*/terragrunt.hcl")))
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start; "
-        f"terragrunt {require_tool('terragrunt').version}, tofu {require_tool('tofu').version}; {ENV_NAME}: "
-        f"{units} units against the embedded emulator, parallelism {args.parallelism}",
-        flush=True,
-    )
+    print(machine_line(f"{ENV_NAME}: {units} units against the embedded emulator, parallelism {args.parallelism}"))
     with tempfile.TemporaryDirectory(prefix="orch-bench-eks-") as name:
         root = Path(name)
         env = orch_env(root)

@@ -94,6 +94,14 @@ def set_values(stack: Path, units: list[str], value: str) -> None:
         (stack / unit / "value.txt").write_text(value + "\n")
 
 
+def machine_line(what: str) -> str:
+    """The first line of a benchmark's output: the machine, its load, the tool versions, then `what`."""
+    return (
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start; "
+        f"terragrunt {require_tool('terragrunt').version}, tofu {require_tool('tofu').version}; {what}"
+    )
+
+
 def median(xs: list[float]) -> float:
     return statistics.median(xs) if xs else float("nan")
 
@@ -212,12 +220,7 @@ def main() -> None:
     env = engine_env()
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(args.orch_src.resolve()), env.get("PYTHONPATH", "")]))
     env.pop("ORCH_RUN_MODE", None)
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start; "
-        f"{Path(tg).name} {require_tool('terragrunt').version}, {Path(env.get('TG_TF_PATH', 'tofu')).name} "
-        f"{require_tool('tofu').version}; orch from {args.orch_src.resolve()}",
-        flush=True,
-    )
+    print(machine_line(f"orch from {args.orch_src.resolve()}"), flush=True)
     with tempfile.TemporaryDirectory(prefix="orch-bench-") as name:
         tmp = Path(name)
         for size in args.units:
