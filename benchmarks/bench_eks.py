@@ -134,7 +134,10 @@ def main() -> None:
                     trace = root / "trace"
                     o_n, t_n = processes(orch_argv, root, env, trace), processes(tg_argv, STACK, tg_env, trace)
                     if o_n is not None and t_n is not None:
-                        line += f" | processes/unit orch {o_n / units:.1f} terragrunt {t_n / units:.1f}"
+                        line += (
+                            f" | processes/unit orch {o_n[0] / units:.1f} (engine {o_n[1] / units:.1f}) "
+                            f"terragrunt {t_n[0] / units:.1f} (engine {t_n[1] / units:.1f})"
+                        )
                 print(line, flush=True)
                 print(
                     f"         (wall runs: orch {', '.join(f'{x:.1f}' for x in times['orch'])}; "

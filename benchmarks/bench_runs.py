@@ -16,8 +16,9 @@ is printed too, one sample). Then, alternating orch and Terragrunt, `--rounds` t
 
 Medians of wall time and of CPU time (the command and every process below it: less sensitive than
 wall time to other jobs on a shared machine), the ratios orch/terragrunt, and processes spawned
-per unit (one more run of each under `strace -f -e execve`, not timed; skipped without strace or
-with --no-count).
+per unit, of which "engine" ran OpenTofu itself (the rest: orch's `sh` wrapper answering a call
+itself, its shim, hooks; one more run of each under `strace -f -e execve`, not timed; skipped
+without strace or with --no-count).
 orch does more than Terragrunt in each: it keeps a plan file, the plan JSON and a log per
 unit; apply plans first (the plan it shows and checks), applies exactly those plans,
 re-plans dependents whose inputs changed, and records the refreshed state afterwards.
@@ -79,14 +80,17 @@ def run(argv: list[str], cwd: Path, env: dict[str, str], prefix: list[str] | Non
     return elapsed
 
 
-def processes(argv: list[str], cwd: Path, env: dict[str, str], trace: Path) -> int | None:
+def processes(argv: list[str], cwd: Path, env: dict[str, str], trace: Path) -> tuple[int, int] | None:
     """Processes started by one run: the processes that ran a program (an `exec` in the same
-    process, like the engine wrapper's, counts once), the command itself excluded."""
+    process, like the engine wrapper's, counts once), the command itself excluded; and how many of
+    them ran the engine (OpenTofu) itself, not only orch's `sh` wrapper or shim."""
     if shutil.which("strace") is None:
         return None
     run(argv, cwd, env, prefix=["strace", "-f", "-qq", "-e", "trace=execve", "-e", "signal=none", "-o", str(trace)])
-    pids = {ln.split()[0] for ln in trace.read_text().splitlines() if "execve(" in ln and ln.rstrip().endswith("= 0")}
-    return max(0, len(pids) - 1)
+    done = [ln for ln in trace.read_text().splitlines() if "execve(" in ln and ln.rstrip().endswith("= 0")]
+    engine = os.path.realpath(require_tool("tofu").path)
+    ran_engine = {ln.split()[0] for ln in done if os.path.realpath(ln.split('"')[1]) == engine}
+    return max(0, len({ln.split()[0] for ln in done}) - 1), len(ran_engine)
 
 
 def set_values(stack: Path, units: list[str], value: str) -> None:
@@ -136,7 +140,7 @@ def bench_stack(size: int, args: argparse.Namespace, tmp: Path, env: dict[str, s
         set_values(tg_dir, units, f"round{i}")
         timed(applies, "orch", orch_apply, orch_dir)
         timed(applies, "tg", tg_apply, tg_dir)
-    counts: dict[str, int | None] = {}
+    counts: dict[str, tuple[int, int] | None] = {}
     if not args.no_count:
         trace = tmp / "trace"
         counts["orch plan"] = processes(orch_plan, orch_dir, env, trace)
@@ -148,7 +152,7 @@ def bench_stack(size: int, args: argparse.Namespace, tmp: Path, env: dict[str, s
 
     def per_unit(key: str) -> str:
         value = counts.get(key)
-        return "   n/a" if value is None else f"{value / size:6.1f}"
+        return "   n/a" if value is None else f"{value[0] / size:4.1f} (engine {value[1] / size:.1f})"
 
     lines = [f"stack: {size} units in 5 layers (genstack), parallelism {args.parallelism}, rounds {args.rounds}"]
     for name, data, tg_name in (("plan", plans, "plan"), ("apply", applies, "apply (every unit changed)")):

@@ -112,6 +112,8 @@ def _apply_source(
         ctx.journal.run("apply", from_run=source.run_id)
         ctx.report.fingerprint = source.fingerprint
         with StateRecorder(ctx, ws.graph, units) as recorder:
+            # A unit applied here writes its state object before its dependents start and read it.
+            ctx.outputs_from_state()
             if ctx.opts.delegating():
                 results = _apply_delegated(ctx, job, recorder, engine_units(source, job.waits_for), units)
             else:

@@ -89,6 +89,14 @@ class RunContext:
         self.requests: dict[str, Request] = {}
         self.delegation: Delegation | None = None
 
+    def outputs_from_state(self) -> bool:
+        """Have Terragrunt read dependency outputs from the state objects when every unit of the run
+        and every unit it depends on has one (Workspace.state_objects_exist); whether it will."""
+        if not self.ws.state_objects_exist(self.units):
+            return False
+        self.tg.env = {**self.tg.env, "TG_DEPENDENCY_FETCH_OUTPUT_FROM_STATE": "true"}
+        return True
+
     # paths
     def unit_dir(self, path: str) -> Path:
         return self.ws.stack_dir / path

@@ -7,7 +7,9 @@ outputs once. So plan, drift and apply start one `terragrunt run --all` for the 
 need the engine, and keep per-unit control by being the engine Terragrunt runs:
 
 - `--tf-path` is a tiny `sh` wrapper. `version`, `init`, `output` and everything else go
-  straight to OpenTofu; the unit's main command (`plan`, `apply`) runs
+  straight to OpenTofu (except an `init` Terragrunt repeats needlessly and the outputs of a unit
+  orch just ran with local state, which the wrapper answers itself: engine_shortcuts.py); the
+  unit's main command (`plan`, `apply`) runs
   orchestrator/runs/engine_shim.py, which hands the working directory Terragrunt prepared (source
   copy, generated files, init done) and the environment it computed (inputs as TF_VAR_*,
   dependency outputs already read) to this process over a unix socket (engine_server.py);
@@ -47,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestrator.runs.engine_server import CREDENTIALS, SHIM, EngineServer, Request, wrapper_script
+from orchestrator.runs.engine_shortcuts import answers_dir
 from orchestrator.runs.log_routing import LogRouter
 from orchestrator.runs.unit_processes import PreparationTimeout, can_watch_units, unit_processes
 
@@ -106,6 +109,10 @@ class Delegation:
         self.on_begin = on_begin
         self._dirs, self._by_rel = _index_dirs(stack_dir, unit_dirs, copies_dir)
         self._root_pid: int | None = None
+        #: This run's token (in the markers of skipped inits) and the outputs the wrapper answers
+        #: (engine_shortcuts.py); set when the run starts.
+        self.token: str | None = None
+        self.answers: Path | None = None
         self.served: set[str] = set()
         #: Units of this run Terragrunt began (a record of theirs, a process working for them, or
         #: their engine step), with when orch learned it (time.monotonic()).
@@ -233,7 +240,8 @@ class Delegation:
         try:
             server.start()
             wrapper = tmp / Path(self.engine).name
-            wrapper.write_text(wrapper_script(self.engine))
+            self.token, self.answers = tmp.name, answers_dir()
+            wrapper.write_text(wrapper_script(self.engine, token=self.token, answers=self.answers))
             wrapper.chmod(0o700)
             report_file = tmp / "report.json"
             argv = self._argv(wrapper, report_file, units, parallelism, fail_fast, ignore_errors)

@@ -17,9 +17,7 @@ def drift(ws: Workspace, opts: RunOptions | None = None) -> RunReport:
         # outputs come from the state objects: `tofu output` in a dependency's working directory
         # could meet that dependency's own run there. Otherwise dependencies first. Either way every
         # unit is checked, even when one below it fails.
-        from_state = ws.state_objects_exist(ws.selected)
-        if from_state:
-            ctx.tg.env = {**ctx.tg.env, "TG_DEPENDENCY_FETCH_OUTPUT_FROM_STATE": "true"}
+        from_state = ctx.outputs_from_state()
         results = ctx.schedule(
             _check_unit, ws.waits_for(), skip_below_failures=False, delegate="plan", in_any_order=from_state
         )

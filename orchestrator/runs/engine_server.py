@@ -1,7 +1,8 @@
 """The unix socket a delegated run's engine shims talk to, and the wrapper Terragrunt runs as its engine.
 
 Terragrunt runs the wrapper (`--tf-path`) for every engine call of every unit: `version`, `init`,
-`output` and the rest go straight to the engine; a unit's main command (`plan`, `apply`) and
+`output` and the rest go straight to the engine (but for the `init` and `output` calls it answers
+itself: engine_shortcuts.py); a unit's main command (`plan`, `apply`) and
 Terragrunt's credentials request run orchestrator/runs/engine_shim.py, which sends one JSON
 request (working directory, arguments, environment) over the socket and exits with the code
 of the answer. Each request is answered in a thread of its own, as a unit's engine steps take
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from orchestrator.runs.engine_shortcuts import wrapper_cases
+
 SHIM = Path(__file__).resolve().parent / "engine_shim.py"
 #: Engine subcommands the shim hands to orch; anything else goes to the engine directly.
 SERVED = ("plan", "apply", "destroy")
@@ -36,13 +39,18 @@ class Request:
     env: dict[str, str]
 
 
-def wrapper_script(engine: str, python: str = sys.executable) -> str:
+def wrapper_script(
+    engine: str, python: str = sys.executable, *, token: str | None = None, answers: Path | None = None
+) -> str:
+    """The `--tf-path` of one run. With `token` and `answers`, it also answers the `init` and `output`
+    calls engine_shortcuts.py describes, without starting a process."""
     q = shlex.quote
     served = "|".join((*SERVED, CREDENTIALS))
+    shortcuts = wrapper_cases(token, answers) if token is not None and answers is not None else ""
     return (
         "#!/bin/sh\n"
         "# Written by orch for one `terragrunt run --all` (orchestrator/runs/delegate.py).\n"
-        f'case "$1" in\n  {served}) exec {q(python)} -S -E {q(str(SHIM))} "$@" ;;\nesac\n'
+        f'case "$1" in\n  {served}) exec {q(python)} -S -E {q(str(SHIM))} "$@" ;;\n{shortcuts}esac\n'
         f'exec {q(engine)} "$@"\n'
     )
 

@@ -11,7 +11,7 @@ from orchestrator.runs import store as runs
 from orchestrator.runs.context import RunContext
 from orchestrator.runs.options import RunOptions
 from orchestrator.runs.results import Result, RunReport, UnitResult, finished, now
-from orchestrator.runs.steps import plan_unit
+from orchestrator.runs.steps import plan_unit, publish_prepared_outputs
 from orchestrator.runs.workspace import Workspace
 
 #: In a plan run's directory: sha256 of every file the plans were made from (Workspace.file_hashes).
@@ -36,7 +36,10 @@ def plan(
         hashes = side.submit(ws.file_hashes)
         # Nobody reviews the plans of an auto-approved apply before they are applied.
         ctx.plan_json_for_changes = not defer_dependents
-        results = ctx.schedule(work, waits_for, delegate="plan")
+        # With every output in a state object, a plan (it changes no state) need not wait for the
+        # units it depends on; a deferring plan does, as it learns whose outputs change.
+        in_any_order = ctx.outputs_from_state() and not defer_dependents
+        results = ctx.schedule(work, waits_for, delegate="plan", in_any_order=in_any_order)
         ctx.report.fingerprint = runs.fingerprint_of(hashes.result())
         # Which files a later apply must find unchanged (so a refusal can name the one that changed).
         (ctx.run_dir / PLANNED_FILES).write_text(json.dumps(hashes.result(), indent=0, sort_keys=True))
@@ -69,6 +72,8 @@ def _plan_one(deferral: _Deferral, ctx: RunContext, path: str) -> UnitResult:
     changing = deferral.changing(path)
     if changing:
         deferral.moves(path)
+        # Its dependents are deferred too, but Terragrunt still reads its outputs for them.
+        publish_prepared_outputs(ctx, path)
         return UnitResult(
             path=path,
             result=Result.CHANGES,

@@ -20,6 +20,7 @@ from orchestrator.planfile.stream import StreamedPlan, read_stream
 from orchestrator.redact import redact
 from orchestrator.runs import store as runs
 from orchestrator.runs.engine_server import Request
+from orchestrator.runs.engine_shortcuts import publish_outputs, take_skipped_init
 from orchestrator.runs.results import Result, UnitResult, now
 from orchestrator.terragrunt import CallResult
 from orchestrator.workdir import latest_initialised_dir
@@ -88,6 +89,43 @@ def engine_call(ctx: RunContext, path: str, args: list[str], *, capture: bool = 
 
 
 def _served_call(ctx: RunContext, path: str, args: list[str], request: Request, capture: bool) -> CallResult:
+    call = _served_attempts(ctx, path, args, request, capture)
+    delegation = ctx.delegation
+    if delegation is None or delegation.token is None or delegation.answers is None:
+        return call
+    failed = not call.ok and not (call.interrupted or call.timed_out)
+    if failed and take_skipped_init(request.cwd, delegation.token) and _init_after_all(ctx, path, request).ok:
+        call = _served_attempts(ctx, path, args, request, capture)
+    if call.ok and args[0] in ("plan", "apply"):
+        # Dependents read this unit's outputs next: from its local state file, without `tofu output`.
+        publish_outputs(delegation.answers, request.cwd, request.env)
+    return call
+
+
+def publish_prepared_outputs(ctx: RunContext, path: str) -> None:
+    """In a delegated run, let the wrapper answer `output -json` for a unit served without an engine
+    step (engine_shortcuts.py); its state is what Terragrunt's `tofu output` would read."""
+    delegation, request = ctx.delegation, ctx.requests.get(path)
+    if delegation is not None and delegation.answers is not None and request is not None:
+        publish_outputs(delegation.answers, request.cwd, request.env)
+
+
+def _init_after_all(ctx: RunContext, path: str, request: Request) -> CallResult:
+    """The `init` the wrapper skipped (engine_shortcuts.py), run because the unit's step then failed."""
+    log = ctx.log(path)
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write("orch: the step failed after its init was skipped; running init, then the step once more\n")
+    return ctx.tg.run_engine(
+        request.cwd,
+        ["init", "-input=false", *(["-no-color"] if ctx.tg.env.get("TG_NO_COLOR") else [])],
+        log,
+        label=path,
+        env={**request.env, **ctx.ws.session.env},
+        timeout=ctx.time_left(path),
+    )
+
+
+def _served_attempts(ctx: RunContext, path: str, args: list[str], request: Request, capture: bool) -> CallResult:
     engine_args = [args[0], *(["-no-color"] if ctx.tg.env.get("TG_NO_COLOR") else []), *args[1:]]
     # The arguments Terragrunt gave the engine for this unit (extra_arguments: -var-file,
     # -lock-timeout, ...) go to every plan/apply step; a saved plan takes no variables.

@@ -503,6 +503,10 @@ def test_a_role_without_access_entry_cannot_plan_the_kubernetes_layer(platform: 
         proc = run_orch(*plan, env=platform.env, timeout=APPLY_TIMEOUT)
         assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-3000:]
         report = json.loads(proc.stdout)
+        # Every state object exists: the plan read 50-addons' dependency outputs from them and did
+        # not wait for its dependencies (orch plan, like drift, on an applied environment).
+        log = (platform.runs_dir / report["run_id"] / "terragrunt.log").read_text()
+        assert "--queue-ignore-dag-order" in log
         (unit,) = [u for u in report["units"] if u["path"] == "50-addons"]
         error = unit["error"]
         assert "\n" not in error and execution in error and "has no access entry on EKS cluster" in error, error
