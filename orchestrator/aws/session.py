@@ -136,10 +136,9 @@ def map_account(arn: str, account_id: str) -> str:
 def open_session(
     env: EnvConfig | None, *, local: bool, profile: str | None, guard: bool, session_name: str | None = None
 ) -> RunSession:
-    from orchestrator.aws import credentials
-
     if env is None and not local:
-        return RunSession()
+        return RunSession()  # a --dir stack without the emulator: no AWS, and no boto3 to import
+    from orchestrator.aws import credentials
 
     region = (
         env.region
