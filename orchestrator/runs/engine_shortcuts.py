@@ -9,8 +9,8 @@ so it starts no process for them:
   decides from a provider lock file that such a module never gets (and after each fresh copy of
   the source). The wrapper skips that init when the working directory is already initialised,
   has no lock file and Terragrunt gave no init arguments of its own, and it leaves a marker.
-  If the unit's engine step then fails, orch runs the init and the step once more
-  (`rerun_skipped_init`). OpenTofu refuses to plan or apply in a directory that needs an
+  If the unit's plan (or refresh-only step) then fails, orch runs the init and the step once more
+  (steps.py). OpenTofu refuses to plan or apply in a directory that needs an
   init (a changed backend, a missing module or provider), so a skipped init that was
   needed shows up there.
 - `output -json` in the working directory of a unit orch has just planned or applied in this

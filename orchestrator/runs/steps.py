@@ -76,16 +76,31 @@ def engine_call(ctx: RunContext, path: str, args: list[str], *, capture: bool = 
     """`terragrunt ARGS` in the unit; in a delegated run, the engine itself where Terragrunt prepared it."""
     ctx.refresh_credentials()
     request = ctx.requests.get(path)
-    if request is None:
-        return ctx.tg.run(
-            ctx.unit_dir(path),
-            args,
-            ctx.log(path),
-            label=path,
-            capture_stdout=capture,
-            timeout=ctx.time_left(path),
+    if request is not None:
+        return _served_call(ctx, path, args, request, capture)
+    log = ctx.log(path)
+    for attempt in (1, 2):
+        log_before = log.stat().st_size if log.exists() else 0
+        call = ctx.tg.run(
+            ctx.unit_dir(path), args, log, label=path, capture_stdout=capture, timeout=ctx.time_left(path)
         )
-    return _served_call(ctx, path, args, request, capture)
+        if call.ok or call.interrupted or call.timed_out or attempt == 2 or not _lost_cache_race(log, log_before):
+            return call
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write("orch: the provider cache was being filled by another unit at that moment; once more\n")
+    return call
+
+
+#: OpenTofu 1.12 with Terragrunt's shared provider cache: when units install the same provider at the
+#: same moment, one of them can fail (gruntwork-io/terragrunt#6230). The provider is then in the cache,
+#: so a second try (Terragrunt's init failed before any plan or apply) succeeds.
+PROVIDER_CACHE_RACE = re.compile(r"Failed to install provider.*is still not detected in", re.S)
+
+
+def _lost_cache_race(log: Path, since: int) -> bool:
+    with log.open(errors="replace") as handle:
+        handle.seek(since)
+        return PROVIDER_CACHE_RACE.search(handle.read()) is not None
 
 
 def _served_call(ctx: RunContext, path: str, args: list[str], request: Request, capture: bool) -> CallResult:
@@ -93,7 +108,10 @@ def _served_call(ctx: RunContext, path: str, args: list[str], request: Request, 
     delegation = ctx.delegation
     if delegation is None or delegation.token is None or delegation.answers is None:
         return call
-    failed = not call.ok and not (call.interrupted or call.timed_out)
+    # Only a step that changes nothing is tried again (an apply of a saved plan follows a plan in the
+    # same directory, which did any init it needed).
+    changes_nothing = args[0] == "plan" or "-refresh-only" in args
+    failed = changes_nothing and not call.ok and not (call.interrupted or call.timed_out)
     if failed and take_skipped_init(request.cwd, delegation.token) and _init_after_all(ctx, path, request).ok:
         call = _served_attempts(ctx, path, args, request, capture)
     if call.ok and args[0] in ("plan", "apply"):

@@ -105,13 +105,18 @@ class Workspace(BaseModel):
 
         client = self.session.client("s3")
         prefix = state.key_prefix.strip("/")
-        for unit in sorted(wanted):
-            key = "/".join(filter(None, [prefix, Path(unit).name, "terraform.tfstate"]))
-            try:
-                client.head_object(Bucket=state.bucket, Key=key)
-            except (BotoCoreError, ClientError):  # missing, forbidden, unreachable: the ordered run reads them
-                return False
-        return True
+        keys = {"/".join(filter(None, [prefix, Path(unit).name, "terraform.tfstate"])) for unit in wanted}
+        found: set[str] = set()
+        try:
+            # One listing (the S3 backend needs s3:ListBucket anyway), not a request per unit.
+            pages = client.get_paginator("list_objects_v2").paginate(
+                Bucket=state.bucket, Prefix=f"{prefix}/" if prefix else ""
+            )
+            for page in pages:
+                found.update(str(o["Key"]) for o in page.get("Contents", []))
+        except (BotoCoreError, ClientError):  # forbidden, unreachable: the ordered run reads them
+            return False
+        return keys <= found
 
     def run_lock(self) -> RunLock:
         """The orch run lock of this environment (state bucket) or stack directory (a file)."""
