@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 import json
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from orchestrator.runs import store as runs
 from orchestrator.runs.context import RunContext
 from orchestrator.runs.options import RunOptions
 from orchestrator.runs.results import Result, RunReport, UnitResult, finished, now
+from orchestrator.runs.scheduler import run_unit
 from orchestrator.runs.steps import plan_unit, publish_prepared_outputs
 from orchestrator.runs.workspace import Workspace
 
@@ -30,16 +32,18 @@ def plan(
     """
     opts = opts or RunOptions()
     waits_for = ws.waits_for()
-    work = functools.partial(_plan_one, _Deferral(waits_for)) if defer_dependents else _plan_one_now
     # The fingerprint of the files as they were when planning started, computed alongside.
     with ThreadPoolExecutor(max_workers=1) as side, RunContext(ws, "plan", opts, ws.selected, run_id=run_id) as ctx:
         hashes = side.submit(ws.file_hashes)
         # Nobody reviews the plans of an auto-approved apply before they are applied.
         ctx.plan_json_for_changes = not defer_dependents
-        # With every output in a state object, a plan (it changes no state) need not wait for the
-        # units it depends on; a deferring plan does, as it learns whose outputs change.
-        in_any_order = ctx.outputs_from_state() and not defer_dependents
-        results = ctx.schedule(work, waits_for, delegate="plan", in_any_order=in_any_order)
+        from_state = ctx.outputs_from_state()
+        if defer_dependents:
+            results = _plan_in_stages(ctx, waits_for)
+        else:
+            # With every output in a state object, a plan (it changes no state) need not wait for
+            # the units it depends on.
+            results = ctx.schedule(_plan_one_now, waits_for, delegate="plan", in_any_order=from_state)
         ctx.report.fingerprint = runs.fingerprint_of(hashes.result())
         # Which files a later apply must find unchanged (so a refusal can name the one that changed).
         (ctx.run_dir / PLANNED_FILES).write_text(json.dumps(hashes.result(), indent=0, sort_keys=True))
@@ -61,6 +65,59 @@ class _Deferral:
     def moves(self, path: str) -> None:
         with self.lock:
             self.moving.add(path)
+
+
+def _plan_in_stages(ctx: RunContext, waits_for: dict[str, set[str]]) -> dict[str, UnitResult]:
+    """The deferring plan, without Terragrunt preparing units whose plan is deferred anyway.
+
+    First the units that depend on no other selected unit. Every unit below one whose outputs change
+    is then deferred right here, with no engine (on a new environment, or when every root changes:
+    all the rest). The units left, below roots whose outputs stay, are planned in one more run that
+    defers as it goes. The same units are planned up front as in a single run over all of them.
+    """
+    deferral = _Deferral(waits_for)
+    work = functools.partial(_plan_one, deferral)
+    selected = set(ctx.units)
+    roots = [u for u in ctx.units if not (waits_for.get(u, set()) & selected)]
+    results = ctx.schedule(work, waits_for, order=roots, delegate="plan")
+    left: list[str] = []
+    for path in ctx.units:  # dependency order
+        if path in results:
+            continue
+        settled = _settled_without_engine(ctx, deferral, work, waits_for, results, path)
+        if settled is None:
+            left.append(path)
+        else:
+            results[path] = finished(settled)
+            ctx.progress.event(path, "finish", settled)
+    if left:
+        results.update(ctx.schedule(work, waits_for, order=left, delegate="plan"))
+    return {p: results[p] for p in ctx.units if p in results}
+
+
+def _settled_without_engine(
+    ctx: RunContext,
+    deferral: _Deferral,
+    work: Callable[[RunContext, str], UnitResult],
+    waits_for: dict[str, set[str]],
+    results: dict[str, UnitResult],
+    path: str,
+) -> UnitResult | None:
+    """A unit's result known without planning it (deferred, below a failure, or the run stopped), else None."""
+    bad = sorted(d for d in waits_for.get(path, ()) if d in results and not results[d].ok)
+    failed = [u for u in results.values() if u.failed]
+    if ctx.tg.cancelled.is_set():
+        return UnitResult(path=path, result=Result.NOT_RUN, reason="interrupted before it started")
+    if bad:
+        return UnitResult(path=path, result=Result.SKIPPED, reason=f"{bad[0]} {results[bad[0]].result.value}")
+    if ctx.opts.fail_fast and failed:
+        return UnitResult(
+            path=path, result=Result.NOT_RUN, reason=f"--fail-fast: stopped after {failed[0].path} failed"
+        )
+    if not deferral.changing(path):
+        return None
+    ctx.begin(path, progress=True)
+    return ctx.end(path, run_unit(functools.partial(work, ctx), path))
 
 
 def _plan_one_now(ctx: RunContext, path: str) -> UnitResult:

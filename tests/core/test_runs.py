@@ -134,6 +134,44 @@ def test_auto_approved_apply_plans_each_unit_once_with_real_outputs(dag_stack: P
     assert confirmed.exit_code == 0 and not any(u.deferred for u in shown[0].units)
 
 
+def test_an_auto_approved_apply_never_prepares_the_units_it_defers(
+    dag_stack: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only 10-b changes: the units below it are deferred without Terragrunt ever preparing them, the
+    units below 10-a (whose outputs stay) are still planned up front, in a second run. A root that
+    fails skips the units below it and applies nothing."""
+    assert runs.apply(ws(dag_stack), OPTS, auto_approve=True).exit_code == 0
+    (dag_stack / "10-b" / "value.txt").write_text("v2\n")
+    applied = runs.apply(ws(dag_stack), OPTS, auto_approve=True)
+    assert applied.exit_code == 0, applied.to_json()
+    planned = runs_report(dag_stack, applied.from_run)
+    below_b = {"20-e", "30-g", "40-i", "50-j"}
+    assert {u.path for u in planned.units if u.deferred} == below_b
+    assert {u.path for u in planned.units if u.result == Result.NO_CHANGES} == {"10-a", "20-c", "20-d", "30-f", "40-h"}
+    plan_dir = run_dir(dag_stack, planned)
+    assert (plan_dir / "terragrunt.log").read_text().count("$ terragrunt run --all") == 2  # roots, then the rest
+    for unit in below_b:
+        assert not (plan_dir / unit / "terragrunt.log").exists(), f"Terragrunt prepared deferred {unit}"
+    assert {u.path for u in applied.units if u.result == Result.APPLIED} == {"10-b", *below_b}
+
+    (dag_stack / "10-b" / "value.txt").write_text("v3\n")
+    monkeypatch.setenv("ORCH_FIXTURE_FAIL", "10-a")
+    refused = runs.apply(ws(dag_stack), OPTS, auto_approve=True)
+    results = {u.path: u.result for u in refused.units}
+    assert refused.command == "plan" and results["10-a"] == Result.FAILED and results["10-b"] == Result.CHANGES
+    assert {p for p, r in results.items() if r == Result.SKIPPED} == {
+        "20-c",
+        "20-d",
+        "30-f",
+        "30-g",
+        "40-h",
+        "40-i",
+        "50-j",
+    }
+    assert results["20-e"] == Result.CHANGES and refused.unit("20-e").deferred
+    assert state_outputs(dag_stack / "10-b") == {"value": "v2"}, "nothing applied"
+
+
 def runs_report(stack: Path, run_id: str | None) -> RunReport:
     assert run_id is not None
     return RunReport.model_validate_json((stack / ".orch" / "runs" / run_id / "report.json").read_text())
