@@ -13,8 +13,8 @@ so it starts no process for them:
   (steps.py). OpenTofu refuses to plan or apply in a directory that needs an
   init (a changed backend, a missing module or provider), so a skipped init that was
   needed shows up there.
-- `output -json` in the working directory of a unit orch has just planned or applied in this
-  run, when that unit keeps its state in a local file (`publish_outputs`). That answer is the
+- `output -json` in the working directory of a unit orch planned, applied or deferred earlier in
+  the same command, when that unit keeps its state in a local file (`publish_outputs`). That answer is the
   state file's outputs in the form `tofu output -json` prints. It is used only while the
   state file is not newer than the answer. With an S3 backend, Terragrunt reads the state
   object itself instead (`--dependency-fetch-output-from-state`, see Workspace.state_objects_exist).
@@ -45,7 +45,7 @@ def wrapper_cases(token: str, answers: Path) -> str:
     return (
         "  init)\n"
         "    # A module that locks no provider is re-initialised by Terragrunt on every run: skip that\n"
-        "    # when nothing changed the directory's setup (orch inits and retries if a step then fails).\n"
+        "    # in an initialised directory (orch inits and plans again if the plan then fails).\n"
         '    if [ -z "$TF_DATA_DIR" ] && [ -f .terraform/terraform.tfstate ] && ! [ -e .terraform.lock.hcl ] \\\n'
         f"       && {{ {plain}; }} \\\n"
         f"       && printf '%s\\n' {shlex.quote(token)} > .terraform/{SKIPPED_INIT}; then\n"
@@ -53,7 +53,7 @@ def wrapper_cases(token: str, answers: Path) -> str:
         "      exit 0\n"
         "    fi ;;\n"
         "  output)\n"
-        "    # Outputs orch read from this unit's local state file after its step in this run.\n"
+        "    # Outputs orch read from this unit's local state file after its step in this command.\n"
         '    if [ "$*" = "output -json" ] && cd -P . 2>/dev/null; then\n'
         f'      a={shlex.quote(str(answers))}"$PWD/outputs.json"\n'
         '      if [ -f "$a" ] && read -r s < "$a.state" && [ -f "$s" ] && ! [ "$s" -nt "$a" ]; then\n'
