@@ -34,6 +34,7 @@ from pydantic import BaseModel
 from orchestrator import settings
 from orchestrator.errors import OrchError
 from orchestrator.redact import redact
+from orchestrator.waits import join_thread, wait_process
 
 
 class Interrupted(OrchError):
@@ -142,11 +143,21 @@ class Terragrunt:
 
     def track(self, started: subprocess.Popen[bytes] | None, finished: subprocess.Popen[bytes] | None) -> None:
         """Count a process orch started elsewhere (a `terragrunt run --all`) for interrupt()."""
-        with self._lock:
-            if started is not None:
-                self._procs[started.pid] = started
-            if finished is not None:
+        if started is not None:
+            self._register(started)
+        if finished is not None:
+            with self._lock:
                 self._procs.pop(finished.pid, None)
+
+    def _register(self, proc: subprocess.Popen[bytes], allow_when_cancelled: bool = False) -> None:
+        """Count a process just started for interrupt(); if a Ctrl-C came while it was being
+        started (after the cancelled check, before this), give it the SIGINT the others got.
+        interrupt() sets `cancelled` under the same lock, so each process gets exactly one."""
+        with self._lock:
+            self._procs[proc.pid] = proc
+            missed = self.cancelled.is_set() and self._signals_sent == 1 and not allow_when_cancelled
+        if missed:
+            self._killpg(proc, signal.SIGINT)
 
     def _exec(
         self,
@@ -178,12 +189,11 @@ class Terragrunt:
                 stderr=subprocess.PIPE,
                 start_new_session=True,
             )
-            with self._lock:
-                self._procs[proc.pid] = proc
+            self._register(proc, allow_when_cancelled)
             readers, out_chunks = self._pump_output(proc, handle, label, capture_stdout)
             returncode, stop = self._wait(proc, handle, timeout)
             for reader in readers:
-                reader.join()
+                join_thread(reader)
             duration = time.monotonic() - started
             handle.write(f"# exit {returncode} after {duration:.1f}s\n\n")
         interrupted = self.cancelled.is_set() and returncode != 0 and stop is None
@@ -232,7 +242,7 @@ class Terragrunt:
         """The exit code, and the signal that stopped the process when it outlived `timeout`."""
         stop = None
         try:
-            returncode = proc.wait(timeout=timeout)
+            returncode = wait_process(proc, timeout)
         except subprocess.TimeoutExpired:
             handle.write(f"# orch: timed out after {timeout:.0f}s: stopping (SIGINT)\n")
             returncode, stop = self._stop(proc)
@@ -247,11 +257,11 @@ class Terragrunt:
         for sig, wait in ((signal.SIGINT, settings.stop_grace()), (signal.SIGTERM, TERM_GRACE)):
             self._killpg(proc, sig)
             try:
-                return proc.wait(timeout=wait), signal.Signals(sig).name
+                return wait_process(proc, wait), signal.Signals(sig).name
             except subprocess.TimeoutExpired:
                 continue
         self._killpg(proc, signal.SIGKILL)
-        return proc.wait(), "SIGKILL"
+        return wait_process(proc), "SIGKILL"
 
     # ------------------------------------------------------------ interruption
 
@@ -265,19 +275,20 @@ class Terragrunt:
         with self._lock:
             return len(self._procs)
 
-    def interrupt(self) -> None:
-        """First Ctrl-C: no new engine calls, one SIGINT per process group; then SIGTERM, then SIGKILL."""
-        self.cancelled.set()
-        self._signals_sent += 1
+    def interrupt(self) -> int:
+        """First Ctrl-C: no new engine calls, one SIGINT per process group; then SIGTERM, then SIGKILL.
+
+        Returns how many times the run has been interrupted, this one included.
+        """
         with self._lock:
+            self.cancelled.set()
+            self._signals_sent += 1
+            sent = self._signals_sent
             procs = list(self._procs.values())
+        sig = {1: signal.SIGINT, 2: signal.SIGTERM}.get(sent, signal.SIGKILL)
         for proc in procs:
-            if self._signals_sent == 1:
-                self._killpg(proc, signal.SIGINT)
-            elif self._signals_sent == 2:
-                self._killpg(proc, signal.SIGTERM)
-            else:
-                self._killpg(proc, signal.SIGKILL)
+            self._killpg(proc, sig)
+        return sent
 
     escalate = interrupt
 

@@ -112,9 +112,13 @@ class RunContext:
 
     # interruption
     def _on_sigint(self, signum: int, frame: FrameType | None) -> None:
-        first = not self.tg.cancelled.is_set()
-        self.tg.interrupt()
-        if first:
+        # The handler runs in the main thread between two of its bytecodes, perhaps while that thread
+        # holds the runner's or the progress display's lock: the work, which takes both, goes to a
+        # thread of its own rather than deadlocking on them.
+        threading.Thread(target=self._interrupt, name="orch-interrupt", daemon=True).start()
+
+    def _interrupt(self) -> None:
+        if self.tg.interrupt() == 1:
             self.progress.message(
                 f"interrupted: no new units start; waiting for {self.tg.running} running engine "
                 "process(es) to stop gracefully (Ctrl-C again to force)"

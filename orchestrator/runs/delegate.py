@@ -52,6 +52,7 @@ from orchestrator.runs.engine_server import CREDENTIALS, SHIM, EngineServer, Req
 from orchestrator.runs.engine_shortcuts import answers_dir
 from orchestrator.runs.log_routing import LogRouter
 from orchestrator.runs.unit_processes import PreparationTimeout, can_watch_units, unit_processes
+from orchestrator.waits import join_thread, wait_process
 
 Register = Callable[[subprocess.Popen[bytes] | None, subprocess.Popen[bytes] | None], None]
 
@@ -316,12 +317,12 @@ class Delegation:
         if self._timeout is not None:
             threading.Thread(target=self._timeout.watch, args=(proc.pid,), daemon=True, name="orch-watch").start()
         try:
-            returncode = proc.wait()
+            returncode = wait_process(proc)
         finally:
             self._done.set()
             self.register(None, proc)
         for reader in readers:
-            reader.join()
+            join_thread(reader)
         return returncode
 
     def _read_report(self, report_file: Path) -> None:

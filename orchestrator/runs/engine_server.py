@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestrator.runs.engine_shortcuts import wrapper_cases
+from orchestrator.waits import join_thread
 
 SHIM = Path(__file__).resolve().parent / "engine_shim.py"
 #: Engine subcommands the shim hands to orch; anything else goes to the engine directly.
@@ -82,7 +83,7 @@ class EngineServer:
             if not pending:
                 return
             for thread in pending:
-                thread.join()
+                join_thread(thread)
 
     def _accept(self) -> None:
         while True:
