@@ -25,7 +25,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -57,6 +57,9 @@ class CallResult(BaseModel):
     timed_out: bool = False
     timeout: float | None = None
     stop: str | None = None
+    #: For a call run with `approve`: what orch answered at the engine's approval prompt; None
+    #: when the engine never asked (it failed first, or had nothing to change).
+    approved: bool | None = None
 
     @property
     def ok(self) -> bool:
@@ -123,12 +126,15 @@ class Terragrunt:
         timeout: float | None = None,
         env: dict[str, str] | None = None,
         allow_when_cancelled: bool = False,
+        approve: Callable[[], bool] | None = None,
     ) -> CallResult:
         """Run OpenTofu/Terraform itself (e.g. `show -json PLAN`) in a Terragrunt working directory.
 
         `env` replaces the runner's environment (a delegated run passes the one Terragrunt
         computed for the unit, with the session's current credentials on top); `timeout` stops
-        the call gracefully as `_stop` does.
+        the call gracefully as `_stop` does. `approve`: for an `apply` without a plan file or
+        -auto-approve, called when the engine asks "Do you want to perform these actions?"
+        (its plan is complete then); its answer is typed at the prompt.
         """
         return self._exec(
             [self.engine, *args],
@@ -139,6 +145,7 @@ class Terragrunt:
             timeout=timeout,
             env=env,
             allow_when_cancelled=allow_when_cancelled,
+            approve=approve,
         )
 
     def track(self, started: subprocess.Popen[bytes] | None, finished: subprocess.Popen[bytes] | None) -> None:
@@ -170,6 +177,7 @@ class Terragrunt:
         timeout: float | None = None,
         allow_when_cancelled: bool = False,
         env: dict[str, str] | None = None,
+        approve: Callable[[], bool] | None = None,
     ) -> CallResult:
         if self.cancelled.is_set() and not allow_when_cancelled:
             raise Interrupted("interrupted before start")
@@ -184,13 +192,19 @@ class Terragrunt:
                 argv,
                 cwd=unit_dir,
                 env=self.env if env is None else env,
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL if approve is None else subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 start_new_session=True,
             )
             self._register(proc, allow_when_cancelled)
-            readers, out_chunks = self._pump_output(proc, handle, label, capture_stdout)
+            prompted = threading.Event()
+            readers, out_chunks = self._pump_output(
+                proc, handle, label, capture_stdout, prompted=None if approve is None else prompted
+            )
+            answers: list[bool] = []
+            if approve is not None:
+                readers.append(self._answer_prompt(proc, prompted, approve, answers))
             returncode, stop = self._wait(proc, handle, timeout)
             for reader in readers:
                 join_thread(reader)
@@ -206,20 +220,59 @@ class Terragrunt:
             timed_out=stop is not None,
             timeout=timeout,
             stop=stop,
+            approved=answers[0] if answers else None,
         )
 
+    def _answer_prompt(
+        self, proc: subprocess.Popen[bytes], prompted: threading.Event, approve: Callable[[], bool], answers: list[bool]
+    ) -> threading.Thread:
+        """Type `approve()`'s answer at the engine's approval prompt: "yes", or "no" (nothing is applied).
+
+        Never "yes" once the run is interrupted. If orch goes away, the engine reads end-of-file
+        at its prompt and applies nothing.
+        """
+        assert proc.stdin is not None  # stdin=PIPE
+
+        def answer() -> None:
+            stdin = proc.stdin
+            assert stdin is not None
+            try:
+                while not prompted.wait(0.02):
+                    if proc.poll() is not None:
+                        return
+                approved = not self.cancelled.is_set() and approve() and not self.cancelled.is_set()
+                answers.append(approved)
+                with contextlib.suppress(OSError):
+                    stdin.write(b"yes\n" if approved else b"no\n")
+                    stdin.flush()
+            finally:
+                with contextlib.suppress(OSError):
+                    stdin.close()
+
+        thread = threading.Thread(target=answer, daemon=True, name="orch-approve")
+        thread.start()
+        return thread
+
     def _pump_output(
-        self, proc: subprocess.Popen[bytes], handle: IO[str], label: str, capture_stdout: bool
+        self,
+        proc: subprocess.Popen[bytes],
+        handle: IO[str],
+        label: str,
+        capture_stdout: bool,
+        prompted: threading.Event | None = None,
     ) -> tuple[list[threading.Thread], list[str]]:
         """Start the threads copying the process's output, redacted, to the log (and to `verbose`).
 
         With capture_stdout, stdout goes to the returned list instead, complete once the threads end.
+        With `prompted`, it is set when stdout ends in the engine's approval prompt (a line the
+        engine does not finish until it is answered).
         """
         out_chunks: list[str] = []
         write_lock = threading.Lock()
 
-        def pump(stream: IO[bytes], to_log: bool) -> None:
-            for raw in iter(stream.readline, b""):
+        def pump(stream: IO[bytes], to_log: bool, prompted: threading.Event | None = None) -> None:
+            lines = iter(stream.readline, b"") if prompted is None else _lines_watching_prompt(stream, prompted)
+            for raw in lines:
                 line = redact(raw.decode("utf-8", "replace"), self.secrets)
                 if not to_log:
                     out_chunks.append(line)
@@ -231,7 +284,7 @@ class Terragrunt:
             stream.close()
 
         readers = [
-            threading.Thread(target=pump, args=(proc.stdout, not capture_stdout), daemon=True),
+            threading.Thread(target=pump, args=(proc.stdout, not capture_stdout, prompted), daemon=True),
             threading.Thread(target=pump, args=(proc.stderr, True), daemon=True),
         ]
         for reader in readers:
@@ -296,3 +349,24 @@ class Terragrunt:
     def _killpg(proc: subprocess.Popen[bytes], sig: int) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, sig)
+
+
+#: How OpenTofu and Terraform ask for the approval of an apply (with or without -no-color).
+APPROVAL_PROMPT = b"Enter a value:"
+
+
+def _lines_watching_prompt(stream: IO[bytes], prompted: threading.Event) -> Iterator[bytes]:
+    """The stream's lines, as readline() gives them; sets `prompted` when what follows the last
+    newline is the approval prompt, which stays unfinished while the engine waits for the answer."""
+    pending = b""
+    while True:
+        chunk = stream.read1(65536)  # type: ignore[attr-defined]  # a BufferedReader: what is there
+        if not chunk:
+            break
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        yield from (line + b"\n" for line in lines)
+        if APPROVAL_PROMPT in pending:
+            prompted.set()
+    if pending:
+        yield pending

@@ -23,7 +23,7 @@ from orchestrator.runs.results import Result, RunReport, UnitResult, finished, n
 from orchestrator.runs.runlock import holder_info
 from orchestrator.runs.saved_plans import check_plan_files, plan_run_for_apply
 from orchestrator.runs.scheduler import run_unit
-from orchestrator.runs.steps import apply_saved_plan, error_text, plan_unit
+from orchestrator.runs.steps import apply_saved_plan, error_text, plan_and_apply_unit, plan_unit
 from orchestrator.runs.workspace import Workspace
 
 
@@ -182,10 +182,19 @@ class _ApplyJob:
         deps_changed = [d for d in self.waits_for.get(path, ()) if d in self.changed_outputs]
         if planned_unit.used_mocks or planned_unit.deferred or deps_changed:
             # Mock (or outdated) dependency outputs, or not planned yet: plan now that the
-            # dependencies applied.
+            # dependencies applied; where orch runs OpenTofu itself, in the process that applies.
+            if ctx.ws.engine_streams and path in ctx.requests:
+                done = plan_and_apply_unit(ctx, path, functools.partial(_usable, allow_destroy=self.allow_destroy))
+                if done is not None:
+                    done.started_at, done.replanned = started, True
+                    done.reason = _replan_reason(planned_unit, deps_changed)
+                    if done.result == Result.APPLIED and done.summary is not None and done.summary.output_changes:
+                        with self.lock:
+                            self.changed_outputs.add(path)
+                    return finished(done)
             current = _replan(ctx, path, planned_unit, deps_changed)
             current.started_at = started
-            if not _usable(current, self.allow_destroy):
+            if not _usable(current, allow_destroy=self.allow_destroy):
                 return finished(current)
             planfile = ctx.out_dir(path) / "replan.tfplan"
         else:
@@ -212,16 +221,19 @@ class _ApplyJob:
 def _replan(ctx: RunContext, path: str, planned_unit: UnitResult, deps_changed: list[str]) -> UnitResult:
     fresh = plan_unit(ctx, path, name="replan.tfplan")
     fresh.replanned = True
-    if planned_unit.deferred:
-        fresh.reason = "planned right before its apply, once its dependencies had applied"
-    elif planned_unit.used_mocks:
-        fresh.reason = "re-planned: the saved plan used mock dependency outputs"
-    else:
-        fresh.reason = f"re-planned: outputs of {', '.join(sorted(deps_changed))} changed"
+    fresh.reason = _replan_reason(planned_unit, deps_changed)
     return fresh
 
 
-def _usable(fresh: UnitResult, allow_destroy: bool) -> bool:
+def _replan_reason(planned_unit: UnitResult, deps_changed: list[str]) -> str:
+    if planned_unit.deferred:
+        return "planned right before its apply, once its dependencies had applied"
+    if planned_unit.used_mocks:
+        return "re-planned: the saved plan used mock dependency outputs"
+    return f"re-planned: outputs of {', '.join(sorted(deps_changed))} changed"
+
+
+def _usable(fresh: UnitResult, *, allow_destroy: bool) -> bool:
     """Whether a fresh plan may be applied; if not, `fresh` says why (failed, or refused)."""
     if fresh.result not in (Result.CHANGES, Result.NO_CHANGES):
         return False

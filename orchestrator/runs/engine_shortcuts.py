@@ -129,12 +129,16 @@ def publish_outputs(answers: Path, cwd: Path, env: dict[str, str]) -> bool:
     return True
 
 
-def take_skipped_init(cwd: Path, token: str) -> bool:
-    """Whether the wrapper skipped `init` in `cwd` during this run (the marker is removed)."""
-    marker = cwd / ".terraform" / SKIPPED_INIT
+def skipped_init(cwd: Path, token: str) -> bool:
+    """Whether the wrapper skipped `init` in `cwd` during this run (the marker stays)."""
     try:
-        skipped = marker.read_text().strip() == token
+        return (cwd / ".terraform" / SKIPPED_INIT).read_text().strip() == token
     except OSError:
         return False
-    marker.unlink(missing_ok=True)
+
+
+def take_skipped_init(cwd: Path, token: str) -> bool:
+    """Whether the wrapper skipped `init` in `cwd` during this run (the marker is removed)."""
+    skipped = skipped_init(cwd, token)
+    (cwd / ".terraform" / SKIPPED_INIT).unlink(missing_ok=True)
     return skipped

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,7 @@ from orchestrator.planfile.stream import StreamedPlan, read_stream
 from orchestrator.redact import redact
 from orchestrator.runs import store as runs
 from orchestrator.runs.engine_server import Request
-from orchestrator.runs.engine_shortcuts import publish_outputs, take_skipped_init
+from orchestrator.runs.engine_shortcuts import publish_outputs, skipped_init, take_skipped_init
 from orchestrator.runs.results import Result, UnitResult, now
 from orchestrator.terragrunt import CallResult
 from orchestrator.workdir import latest_initialised_dir
@@ -72,12 +73,18 @@ RETRY_ATTEMPTS = 3
 RETRY_SLEEP = 5.0
 
 
-def engine_call(ctx: RunContext, path: str, args: list[str], *, capture: bool = False) -> CallResult:
-    """`terragrunt ARGS` in the unit; in a delegated run, the engine itself where Terragrunt prepared it."""
+def engine_call(
+    ctx: RunContext, path: str, args: list[str], *, capture: bool = False, approve: Callable[[], bool] | None = None
+) -> CallResult:
+    """`terragrunt ARGS` in the unit; in a delegated run, the engine itself where Terragrunt prepared it.
+
+    `approve` (delegated runs only): answers the approval prompt of an `apply` without a plan file.
+    """
     ctx.refresh_credentials()
     request = ctx.requests.get(path)
     if request is not None:
-        return _served_call(ctx, path, args, request, capture)
+        return _served_call(ctx, path, args, request, capture, approve)
+    assert approve is None, "an approval prompt is answered only where orch runs the engine itself"
     log = ctx.log(path)
     for attempt in (1, 2):
         log_before = log.stat().st_size if log.exists() else 0
@@ -103,8 +110,15 @@ def _lost_cache_race(log: Path, since: int) -> bool:
         return PROVIDER_CACHE_RACE.search(handle.read()) is not None
 
 
-def _served_call(ctx: RunContext, path: str, args: list[str], request: Request, capture: bool) -> CallResult:
-    call = _served_attempts(ctx, path, args, request, capture)
+def _served_call(
+    ctx: RunContext,
+    path: str,
+    args: list[str],
+    request: Request,
+    capture: bool,
+    approve: Callable[[], bool] | None = None,
+) -> CallResult:
+    call = _served_attempts(ctx, path, args, request, capture, approve)
     delegation = ctx.delegation
     if delegation is None or delegation.token is None or delegation.answers is None:
         return call
@@ -143,12 +157,19 @@ def _init_after_all(ctx: RunContext, path: str, request: Request) -> CallResult:
     )
 
 
-def _served_attempts(ctx: RunContext, path: str, args: list[str], request: Request, capture: bool) -> CallResult:
+def _served_attempts(
+    ctx: RunContext,
+    path: str,
+    args: list[str],
+    request: Request,
+    capture: bool,
+    approve: Callable[[], bool] | None = None,
+) -> CallResult:
     engine_args = [args[0], *(["-no-color"] if ctx.tg.env.get("TG_NO_COLOR") else []), *args[1:]]
     # The arguments Terragrunt gave the engine for this unit (extra_arguments: -var-file,
     # -lock-timeout, ...) go to every plan/apply step; a saved plan takes no variables.
     if args[0] in ("plan", "apply"):
-        saved_plan = args[0] == "apply" and "-refresh-only" not in args
+        saved_plan = args[0] == "apply" and "-refresh-only" not in args and approve is None
         engine_args[1:1] = terragrunt_extra_args(request.args, drop_vars=saved_plan)
     # Steps that change nothing (plan, refresh-only) are retried on the transient errors
     # Terragrunt itself retries (its defaults), as `terragrunt plan` did per unit.
@@ -166,6 +187,7 @@ def _served_attempts(ctx: RunContext, path: str, args: list[str], request: Reque
             capture_stdout=capture,
             env=env,
             timeout=ctx.time_left(path),
+            approve=approve,
         )
         if call.ok or call.interrupted or call.timed_out or not retriable or attempt == RETRY_ATTEMPTS:
             return call
@@ -294,6 +316,81 @@ def _read_plan(ctx: RunContext, path: str, planfile: Path, result: UnitResult) -
     json_path.write_text(redact(json.dumps(plan_json, indent=1), ctx.tg.secrets))
     result.plan_json = ctx.rel(json_path)
     return _plan_result(ctx, planfile, result, summarize(plan_json))
+
+
+def plan_and_apply_unit(ctx: RunContext, path: str, check: Callable[[UnitResult], bool]) -> UnitResult | None:
+    """Plan and apply a unit in one engine process: `apply` without a plan file, answered by orch.
+
+    For units planned during an apply (deferred, or re-planned with their dependencies' new
+    outputs), in delegated runs with OpenTofu's UI stream. OpenTofu plans, writes the plan to
+    the stream (`-json-into`) and asks "Do you want to perform these actions?". orch reads the
+    plan there, as plan_unit() reads a plan's stream, and `check` decides with the same checks a
+    saved plan passes (no mock outputs, nothing destroyed without --allow-destroy): "yes"
+    applies exactly that plan, in the same process; "no" applies nothing. This saves the second
+    engine process (configuration, state and providers loaded again) of plan -out + apply.
+
+    Returns None, with nothing applied, when the unit must go the two-process way instead: the
+    plan shows drift (classifying it needs the plan JSON) or its stream cannot be read, or the
+    engine failed before asking in a way that path recovers from (a skipped init, an error
+    Terragrunt retries).
+    """
+    out = ctx.out_dir(path)
+    out.mkdir(parents=True, exist_ok=True)
+    stream = out / "apply.ui.jsonl"
+    log = ctx.log(path)
+    result = UnitResult(path=path, started_at=now(), log=ctx.rel(log))
+    unreadable: list[bool] = []
+
+    def approve() -> bool:
+        streamed = _streamed_plan(stream)
+        if streamed is None or streamed.drifted:
+            unreadable.append(True)
+            return False
+        # Delegated: Terragrunt logged its evaluation of this unit (mock outputs) before handing over.
+        result.used_mocks = MOCK_MARKER in log.read_text(errors="replace")
+        result.summary = streamed.summary
+        result.result = Result.CHANGES if streamed.summary.has_changes else Result.NO_CHANGES
+        return check(result)
+
+    log_before = log.stat().st_size if log.exists() else 0
+    try:
+        call = engine_call(ctx, path, ["apply", "-input=false", f"-json-into={stream}"], approve=approve)
+        streamed = _streamed_plan(stream) if call.approved is None else None
+    finally:
+        stream.unlink(missing_ok=True)
+    if call.interrupted:
+        result.result = Result.INTERRUPTED
+    elif call.approved:
+        result.result = Result.APPLIED if call.ok else Result.FAILED
+    elif call.approved is False:
+        if unreadable:
+            return None
+        # Refused: `check` said why; the engine answered "Apply cancelled." and changed nothing.
+    elif call.ok:  # the engine had nothing to ask about
+        result.summary = streamed.summary if streamed is not None else PlanSummary()
+        result.result = Result.NO_CHANGES
+    elif call.timed_out:
+        result.result = Result.FAILED
+    elif _recoverable(ctx, path, log, log_before):
+        return None
+    else:
+        result.result = Result.FAILED
+    if result.result in (Result.FAILED, Result.INTERRUPTED):
+        result.error = error_text(ctx, path, call)
+    return result
+
+
+def _recoverable(ctx: RunContext, path: str, log: Path, since: int) -> bool:
+    """Whether plan_unit() (then the apply of its plan) may succeed where a combined call failed
+    before asking: its init was skipped, or the error is one the plan step retries."""
+    delegation, request = ctx.delegation, ctx.requests.get(path)
+    token = None if delegation is None else delegation.token
+    if token is not None and request is not None and skipped_init(request.cwd, token):
+        return True
+    with log.open(errors="replace") as handle:
+        handle.seek(since)
+        text = handle.read()
+    return PROVIDER_CACHE_RACE.search(text) is not None or any(p.search(text) for p in RETRYABLE)
 
 
 def apply_saved_plan(ctx: RunContext, path: str, planfile: Path) -> CallResult:

@@ -122,8 +122,17 @@ def test_auto_approved_apply_plans_each_unit_once_with_real_outputs(dag_stack: P
         if unit.path not in roots:
             assert unit.reason == "planned right before its apply, once its dependencies had applied"
             log = (run_dir(dag_stack, applied) / unit.log).read_text()
-            plans = [line for line in log.splitlines() if line.startswith("$ ") and " plan " in line and "-out" in line]
-            assert len(plans) == 1, log  # planned once, in this run
+            calls = [line for line in log.splitlines() if line.startswith("$ ")]
+            plans = [line for line in calls if " plan " in line and "-out" in line]
+            if delegate:
+                # Planned and applied by one OpenTofu process, approved at its prompt once orch had
+                # read and checked the plan; no plan file, no second process.
+                applies = [line for line in calls if line.startswith("$ tofu apply")]
+                assert not plans and len(applies) == 1 and "-json-into=" in applies[0], log
+                assert "Do you want to perform these actions?" in log and "Apply complete!" in log
+                assert unit.summary is not None and unit.summary.add == 1 and unit.plan_file is None
+            else:
+                assert len(plans) == 1, log  # planned once, in this run
     assert state_outputs(dag_stack / "50-j")["value"].startswith("v1,")
     for state in dag_stack.rglob("terraform.tfstate"):
         assert '"mock' not in state.read_text()
@@ -254,6 +263,33 @@ def test_delete_refused_without_allow_destroy(dag_stack: Path) -> None:
     done = runs.apply(ws(dag_stack, layers=["10-a"]), OPTS, auto_approve=True, allow_destroy=True)
     assert done.unit("10-a").result == Result.APPLIED and done.unit("10-a").summary.destroy == 1
     assert '"name": "extra"' not in (dag_stack / "10-a" / "terraform.tfstate").read_text()
+
+
+@pytest.mark.parametrize("delegate", [True, False], ids=["run-all", "per-unit"])
+def test_a_unit_planned_during_the_apply_that_deletes_is_refused_before_anything_of_it_applies(
+    dag_stack: Path, delegate: bool
+) -> None:
+    """20-c is planned only once 10-a has applied (auto-approved apply); its plan deletes. Run-all
+    plans and applies it in one OpenTofu process: orch answers "no" at the prompt, and neither the
+    delete nor the input change of that same plan is applied."""
+    opts = RunOptions(quiet=True, parallelism=4, delegate=delegate)
+    (dag_stack / "20-c" / "extra.txt").write_text("")
+    assert runs.apply(ws(dag_stack, layers=["10-a", "20-c"]), opts, auto_approve=True).exit_code == 0
+    before = (dag_stack / "20-c" / "terraform.tfstate").read_text()
+    (dag_stack / "10-a" / "value.txt").write_text("v2\n")
+    (dag_stack / "20-c" / "extra.txt").unlink()
+    report = runs.apply(ws(dag_stack, layers=["10-a", "20-c"]), opts, auto_approve=True)
+    assert report.exit_code == 1
+    a, c = report.unit("10-a"), report.unit("20-c")
+    assert a.result == Result.APPLIED and c.result == Result.REFUSED and c.replanned
+    assert "20-c: delete terraform_data.extra[0]" in c.error
+    assert json.loads((dag_stack / "20-c" / "terraform.tfstate").read_text())["serial"] == json.loads(before)["serial"]
+    if delegate:
+        log = (run_dir(dag_stack, report) / c.log).read_text()
+        assert "Apply cancelled." in log and "-json-into=" in log
+    done = runs.apply(ws(dag_stack, layers=["10-a", "20-c"]), opts, auto_approve=True, allow_destroy=True)
+    assert done.unit("20-c").result == Result.APPLIED and done.unit("20-c").summary.destroy == 1
+    assert state_outputs(dag_stack / "20-c")["value"] == "v1,a=v2"
 
 
 def test_failure_skips_only_its_dependents(dag_stack: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -432,7 +468,7 @@ def test_delegated_plan_retries_transient_engine_errors(
 
 def test_delegated_steps_keep_terragrunt_extra_arguments(dag_stack: Path, guarded_terraform_data: None) -> None:
     """extra_arguments of the configuration reach the engine steps orch runs (a var file for plan,
-    re-plan and refresh), and the apply of a saved plan gets no variables (the engine refuses them)."""
+    plan-and-apply and refresh), and the apply of a saved plan gets no variables (the engine refuses them)."""
     root = dag_stack / "root.hcl"
     root.write_text(
         root.read_text().replace(
@@ -459,7 +495,10 @@ def test_delegated_steps_keep_terragrunt_extra_arguments(dag_stack: Path, guarde
         assert state_outputs(dag_stack / unit)["from_var_file"] == "yes"
     log = (dag_stack / ".orch" / "runs" / report.run_id / "20-c" / "terragrunt.log").read_text()
     assert "-lock-timeout=5m -var-file=" in log and "-refresh-only" in log
-    saved = [ln for ln in log.splitlines() if ln.startswith("$ tofu apply") and "replan.tfplan" in ln]
+    combined = [ln for ln in log.splitlines() if ln.startswith("$ tofu apply") and "-json-into=" in ln]
+    assert combined and all("-lock-timeout=5m -var-file=" in ln for ln in combined)
+    log = (dag_stack / ".orch" / "runs" / report.run_id / "10-a" / "terragrunt.log").read_text()
+    saved = [ln for ln in log.splitlines() if ln.startswith("$ tofu apply") and "/10-a/tfplan " in ln]
     assert saved and all("-lock-timeout=5m" in ln and "-var" not in ln for ln in saved)
 
 

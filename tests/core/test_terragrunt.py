@@ -50,3 +50,49 @@ def test_first_interrupt_sigint_then_escalates(tmp_path: Path) -> None:
     assert box["r"].interrupted and box["r"].returncode != 0
     with pytest.raises(Interrupted):
         tg.run(tmp_path, ["-c", "true"], log)
+
+
+#: Asks as OpenTofu's apply does: the plan, then a prompt with no newline, then the answer decides.
+ASKING_ENGINE = (
+    "echo 'Plan: 1 to add, 0 to change, 0 to destroy.'; printf '  Enter a value: '; "
+    'read answer; echo "answered $answer"; [ "$answer" = yes ]'
+)
+
+
+@pytest.mark.parametrize("answer", [True, False])
+def test_the_approval_prompt_is_answered_once_the_plan_is_out(tmp_path: Path, answer: bool) -> None:
+    tg = Terragrunt("/bin/sh", {"PATH": "/usr/bin:/bin"}, engine="/bin/sh")
+    log = tmp_path / "log"
+    seen: list[str] = []
+
+    def approve() -> bool:
+        seen.append(log.read_text())
+        return answer
+
+    result = tg.run_engine(tmp_path, ["-c", ASKING_ENGINE], log, approve=approve)
+    assert len(seen) == 1 and "Plan: 1 to add" in seen[0]  # asked once, after the plan was logged
+    assert result.approved is answer and result.ok is answer
+    assert f"answered {'yes' if answer else 'no'}" in log.read_text()
+
+
+def test_an_engine_that_never_asks_is_not_answered(tmp_path: Path) -> None:
+    tg = Terragrunt("/bin/sh", {"PATH": "/usr/bin:/bin"}, engine="/bin/sh")
+    asked: list[bool] = []
+    result = tg.run_engine(
+        tmp_path, ["-c", "echo 'No changes.'"], tmp_path / "log", approve=lambda: asked.append(True) or True
+    )
+    assert result.ok and result.approved is None and not asked
+
+
+def test_no_yes_once_the_run_is_interrupted(tmp_path: Path) -> None:
+    """A Ctrl-C while orch checks the plan: the engine (here ignoring SIGINT) is told "no"."""
+    tg = Terragrunt("/bin/sh", {"PATH": "/usr/bin:/bin"}, engine="/bin/sh")
+    log = tmp_path / "log"
+
+    def approve() -> bool:
+        tg.interrupt()
+        return True
+
+    result = tg.run_engine(tmp_path, ["-c", f"trap '' INT; {ASKING_ENGINE}"], log, approve=approve)
+    assert result.approved is False and result.interrupted
+    assert "answered no" in log.read_text()
