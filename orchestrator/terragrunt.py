@@ -199,10 +199,10 @@ class Terragrunt:
             )
             self._register(proc, allow_when_cancelled)
             prompted = threading.Event()
-            readers, out_chunks = self._pump_output(
-                proc, handle, label, capture_stdout, prompted=None if approve is None else prompted
-            )
             answers: list[bool] = []
+            readers, out_chunks = self._pump_output(
+                proc, handle, label, capture_stdout, prompted=None if approve is None else prompted, answers=answers
+            )
             if approve is not None:
                 readers.append(self._answer_prompt(proc, prompted, approve, answers))
             returncode, stop = self._wait(proc, handle, timeout)
@@ -260,18 +260,22 @@ class Terragrunt:
         label: str,
         capture_stdout: bool,
         prompted: threading.Event | None = None,
+        answers: list[bool] | None = None,
     ) -> tuple[list[threading.Thread], list[str]]:
         """Start the threads copying the process's output, redacted, to the log (and to `verbose`).
 
         With capture_stdout, stdout goes to the returned list instead, complete once the threads end.
         With `prompted`, it is set when stdout ends in the engine's approval prompt (a line the
-        engine does not finish until it is answered).
+        engine does not finish until it is answered); the log shows the prompt with `answers`' answer.
         """
         out_chunks: list[str] = []
         write_lock = threading.Lock()
 
         def pump(stream: IO[bytes], to_log: bool, prompted: threading.Event | None = None) -> None:
-            lines = iter(stream.readline, b"") if prompted is None else _lines_watching_prompt(stream, prompted)
+            if prompted is None:
+                lines: Iterator[bytes] = iter(stream.readline, b"")
+            else:
+                lines = _lines_watching_prompt(stream, prompted, answers if answers is not None else [])
             for raw in lines:
                 line = redact(raw.decode("utf-8", "replace"), self.secrets)
                 if not to_log:
@@ -355,9 +359,10 @@ class Terragrunt:
 APPROVAL_PROMPT = b"Enter a value:"
 
 
-def _lines_watching_prompt(stream: IO[bytes], prompted: threading.Event) -> Iterator[bytes]:
+def _lines_watching_prompt(stream: IO[bytes], prompted: threading.Event, answers: list[bool]) -> Iterator[bytes]:
     """The stream's lines, as readline() gives them; sets `prompted` when what follows the last
-    newline is the approval prompt, which stays unfinished while the engine waits for the answer."""
+    newline is the approval prompt, which stays unfinished while the engine waits for the answer.
+    The prompt's line, finished once answered, shows the answer typed (the engine echoes nothing)."""
     pending = b""
     while True:
         chunk = stream.read1(65536)  # type: ignore[attr-defined]  # a BufferedReader: what is there
@@ -365,7 +370,10 @@ def _lines_watching_prompt(stream: IO[bytes], prompted: threading.Event) -> Iter
             break
         pending += chunk
         *lines, pending = pending.split(b"\n")
-        yield from (line + b"\n" for line in lines)
+        for line in lines:
+            if APPROVAL_PROMPT in line and answers:
+                line = line.rstrip() + (b" yes (typed by orch)" if answers[0] else b" no (typed by orch)")
+            yield line + b"\n"
         if APPROVAL_PROMPT in pending:
             prompted.set()
     if pending:

@@ -364,20 +364,28 @@ def plan_and_apply_unit(ctx: RunContext, path: str, check: Callable[[UnitResult]
         result.result = Result.APPLIED if call.ok else Result.FAILED
     elif call.approved is False:
         if unreadable:
+            _note(log, "orch: the plan shows drift, or its stream could not be read: planning to a file instead")
             return None
         # Refused: `check` said why; the engine answered "Apply cancelled." and changed nothing.
+        _note(log, f"orch: refused: {result.error}")
     elif call.ok:  # the engine had nothing to ask about
         result.summary = streamed.summary if streamed is not None else PlanSummary()
         result.result = Result.NO_CHANGES
     elif call.timed_out:
         result.result = Result.FAILED
     elif _recoverable(ctx, path, log, log_before):
+        _note(log, "orch: failed before asking for approval; planning to a file, then applying that plan")
         return None
     else:
         result.result = Result.FAILED
     if result.result in (Result.FAILED, Result.INTERRUPTED):
         result.error = error_text(ctx, path, call)
     return result
+
+
+def _note(log: Path, text: str) -> None:
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(text + "\n")
 
 
 def _recoverable(ctx: RunContext, path: str, log: Path, since: int) -> bool:

@@ -157,6 +157,7 @@ def test_a_unit_planned_during_the_apply_with_drift_is_planned_to_a_file_first(
     log = (stack / ".orch" / "runs" / report.run_id / unit.log).read_text()
     combined, planned = log.index("-json-into="), log.index("$ tofu plan")
     assert combined < log.index("Apply cancelled.") < planned < log.index("$ tofu show -json")
+    assert "orch: the plan shows drift, or its stream could not be read: planning to a file instead" in log
     stored = ssm.get_parameter(Name="/orch/drift-fixture")["Parameter"]
     assert stored["Value"] == "managed-by-terraform"
     described = ssm.describe_parameters(ParameterFilters=[{"Key": "Name", "Values": ["/orch/drift-fixture"]}])

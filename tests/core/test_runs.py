@@ -129,7 +129,7 @@ def test_auto_approved_apply_plans_each_unit_once_with_real_outputs(dag_stack: P
                 # read and checked the plan; no plan file, no second process.
                 applies = [line for line in calls if line.startswith("$ tofu apply")]
                 assert not plans and len(applies) == 1 and "-json-into=" in applies[0], log
-                assert "Do you want to perform these actions?" in log and "Apply complete!" in log
+                assert "Enter a value: yes (typed by orch)" in log and "Apply complete!" in log
                 assert unit.summary is not None and unit.summary.add == 1 and unit.plan_file is None
             else:
                 assert len(plans) == 1, log  # planned once, in this run
@@ -286,7 +286,8 @@ def test_a_unit_planned_during_the_apply_that_deletes_is_refused_before_anything
     assert json.loads((dag_stack / "20-c" / "terraform.tfstate").read_text())["serial"] == json.loads(before)["serial"]
     if delegate:
         log = (run_dir(dag_stack, report) / c.log).read_text()
-        assert "Apply cancelled." in log and "-json-into=" in log
+        assert "Enter a value: no (typed by orch)" in log and "Apply cancelled." in log and "-json-into=" in log
+        assert "orch: refused: plans delete or replace resources" in log
     done = runs.apply(ws(dag_stack, layers=["10-a", "20-c"]), opts, auto_approve=True, allow_destroy=True)
     assert done.unit("20-c").result == Result.APPLIED and done.unit("20-c").summary.destroy == 1
     assert state_outputs(dag_stack / "20-c")["value"] == "v1,a=v2"

@@ -55,7 +55,7 @@ def test_first_interrupt_sigint_then_escalates(tmp_path: Path) -> None:
 #: Asks as OpenTofu's apply does: the plan, then a prompt with no newline, then the answer decides.
 ASKING_ENGINE = (
     "echo 'Plan: 1 to add, 0 to change, 0 to destroy.'; printf '  Enter a value: '; "
-    'read answer; echo "answered $answer"; [ "$answer" = yes ]'
+    'read answer; echo; echo "answered $answer"; [ "$answer" = yes ]'
 )
 
 
@@ -72,7 +72,9 @@ def test_the_approval_prompt_is_answered_once_the_plan_is_out(tmp_path: Path, an
     result = tg.run_engine(tmp_path, ["-c", ASKING_ENGINE], log, approve=approve)
     assert len(seen) == 1 and "Plan: 1 to add" in seen[0]  # asked once, after the plan was logged
     assert result.approved is answer and result.ok is answer
-    assert f"answered {'yes' if answer else 'no'}" in log.read_text()
+    typed = "yes" if answer else "no"
+    assert f"answered {typed}" in log.read_text()
+    assert f"  Enter a value: {typed} (typed by orch)\n" in log.read_text()  # the log shows what was typed
 
 
 def test_an_engine_that_never_asks_is_not_answered(tmp_path: Path) -> None:
