@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import copy_stack
+from tests.helpers import copy_stack, emulator_client
 
 pytestmark = pytest.mark.engines
 
@@ -20,8 +20,6 @@ def test_drift_detects_changes_made_outside_terraform(
     tmp_path: Path, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A real `resource_drift`: the SSM parameter is edited in the emulator behind Terraform's back."""
-    import boto3
-
     from orchestrator import runs
     from orchestrator.selection import Selection
 
@@ -33,13 +31,7 @@ def test_drift_detects_changes_made_outside_terraform(
         return runs.open_workspace(stack_dir=stack, selection=Selection(layers=["param"]))
 
     assert runs.apply(workspace(), opts, auto_approve=True).exit_code == 0
-    ssm = boto3.client(
-        "ssm",
-        endpoint_url=moto_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    ssm = emulator_client("ssm", moto_endpoint, region="us-east-1")
     ssm.put_parameter(Name="/orch/drift-fixture", Value="edited-by-hand", Type="String", Overwrite=True)
     report = runs.drift(workspace(), opts)
     assert report.exit_code == 2
@@ -54,8 +46,6 @@ def test_rules_the_configuration_made_are_not_drift_but_a_rule_added_by_hand_is(
 ) -> None:
     """Right after apply: in sync (apply recorded the refreshed state). Then a hand-made opening and a
     hand-edited tag are drift naming the attribute paths; the SG's own rules never are."""
-    import boto3
-
     from orchestrator import runs
     from orchestrator.selection import Selection
 
@@ -73,13 +63,7 @@ def test_rules_the_configuration_made_are_not_drift_but_a_rule_added_by_hand_is(
     assert clean.unit("network").result.value == "in-sync"
 
     outputs = json.loads((stack / "network" / "terraform.tfstate").read_text())["outputs"]
-    ec2 = boto3.client(
-        "ec2",
-        endpoint_url=moto_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    ec2 = emulator_client("ec2", moto_endpoint, region="us-east-1")
     ec2.authorize_security_group_ingress(
         GroupId=outputs["security_group_id"]["value"],
         IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
@@ -105,8 +89,6 @@ def test_a_unit_planned_during_the_apply_with_drift_is_planned_to_a_file_first(
     """`param` is planned only once `seed` has applied, and the parameter was edited by hand meanwhile.
     Classifying that drift needs the plan JSON, which a plan answered at OpenTofu's prompt has none
     of: orch answers "no" there (nothing applied), then plans to a file, shows and applies it."""
-    import boto3
-
     from orchestrator import runs
     from orchestrator.selection import Selection
 
@@ -140,13 +122,7 @@ def test_a_unit_planned_during_the_apply_with_drift_is_planned_to_a_file_first(
         return runs.open_workspace(stack_dir=stack, selection=Selection(layers=["seed", "param"]))
 
     assert runs.apply(workspace(), opts, auto_approve=True).exit_code == 0
-    ssm = boto3.client(
-        "ssm",
-        endpoint_url=moto_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    ssm = emulator_client("ssm", moto_endpoint, region="us-east-1")
     ssm.put_parameter(Name="/orch/drift-fixture", Value="edited-by-hand", Type="String", Overwrite=True)
     (seed / "value.txt").write_text("two\n")
     report = runs.apply(workspace(), opts, auto_approve=True)
