@@ -11,7 +11,7 @@ from orchestrator.runs.delegate import Delegation
 from orchestrator.runs.engine_server import Request
 from orchestrator.runs.results import Result, UnitResult, finished
 from orchestrator.runs.scheduler import run_unit
-from orchestrator.runs.steps import first_engine_error
+from orchestrator.runs.steps import first_engine_error, one_line_cause
 from orchestrator.terragrunt import CallResult
 from orchestrator.workdir import terragrunt_copies_dir
 
@@ -151,10 +151,10 @@ def _failed_in_terragrunt(ctx: RunContext, unit: str, entry: dict[str, object], 
         # Terragrunt logs a unit's own failure (a missing module source, an HCL error)
         # without naming the unit; its report does, with the cause.
         reason = redact(str(entry.get("Reason") or "failed"), ctx.tg.secrets)
-        result.error = f"terragrunt {reason}: {cause}"
+        result.error = f"terragrunt {reason}: {one_line_cause(cause)}"
         ctx.log(unit).parent.mkdir(parents=True, exist_ok=True)
         with ctx.log(unit).open("a", encoding="utf-8") as handle:
-            handle.write(f"ERROR {result.error}\n")
+            handle.write(f"ERROR terragrunt {reason}:\n{cause}\n")
     else:
         call = CallResult(args=["terragrunt"], returncode=rc or 1)
         result.error = first_engine_error(log, call, unit, ctx.opts.unit_timeout)

@@ -8,6 +8,7 @@ engine there itself, with the arguments Terragrunt would have added and its retr
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -428,8 +429,13 @@ def first_engine_error(log: Path, result: CallResult, path: str, unit_timeout: f
         text = text[text.rindex("\n$ ") :]
     lines = [_strip_log_prefix(ln) for ln in text.splitlines()]
     start = next((i for i, ln in enumerate(lines) if ln.startswith(("Error:", "ERROR"))), None)
-    if start is None:
-        picked = [ln for ln in lines if ln.strip()][-6:]
+    header = next((i for i in range(len(lines) - 1, -1, -1) if _MULTI_ERROR_HEADER.fullmatch(lines[i].strip())), None)
+    if start is None and header is not None:
+        # No engine error, but Terragrunt's closing error text (a hook, a source, a dependency).
+        block = itertools.takewhile(lambda ln: not ln.startswith("# exit "), lines[header + 1 :])
+        picked = [one_line_cause("\n".join(block))]
+    elif start is None:
+        picked = [ln for ln in lines if ln.strip() and not ln.startswith(("TIP", "# exit "))][-6:]
     else:
         picked = []
         for line in lines[start:]:
@@ -443,6 +449,22 @@ def first_engine_error(log: Path, result: CallResult, path: str, unit_timeout: f
     error = f"{result.args[0]} exited {result.returncode}: " + " | ".join(picked)
     hint = provider_locks.checksum_hint(text, path) or access_entry_hint(text)
     return f"{error} (hint: {hint})" if hint else error
+
+
+#: The header of Terragrunt's multi-error text (internal/multierror: "error occurred:", "2 errors occurred:").
+_MULTI_ERROR_HEADER = re.compile(r"(?:\d+ errors|error) occurred:")
+
+
+def one_line_cause(cause: str) -> str:
+    """Terragrunt's error text on one line: without its multi-error header, bullets and the
+    engine's box drawing, from the engine's first `Error:` line when there is one (8 lines at most)."""
+    lines = []
+    for raw in cause.splitlines():
+        line = raw.strip().lstrip("*│╷╵ ").strip()
+        if line and not _MULTI_ERROR_HEADER.fullmatch(line):
+            lines.append(line)
+    start = next((i for i, line in enumerate(lines) if line.startswith("Error:")), 0)
+    return " | ".join(lines[start : start + 8]) or "no cause given"
 
 
 _LOG_PREFIX = re.compile(r"^\d\d:\d\d:\d\d\.\d+\s+(?:(?:STDOUT|STDERR)\s+\S+:\s?|(?:ERROR|WARN|INFO)\s+)?")

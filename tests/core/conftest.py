@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
-import socket
+import re
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 
-from tests.helpers import copy_stack, wait_until
+from tests.helpers import copy_stack
 
 
 @pytest.fixture
@@ -51,30 +53,32 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
-def moto_endpoint():
-    port = _free_port()
+def moto_endpoint() -> Iterator[str]:
+    """A plain moto server of the test's own, on the port it binds itself (`-p 0`, read from its
+    "Running on" line): a port picked free first could be taken by another process in between,
+    and the test would then talk to someone else's server."""
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "moto_server"), "-p", str(port)],
+        [str(Path(sys.executable).parent / "moto_server"), "-p", "0"],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    endpoint = f"http://127.0.0.1:{port}"
-
-    def listening() -> bool:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-        except OSError:
-            return False
-        return True
-
-    wait_until(listening, timeout=10, interval=0.1)
+    assert server.stderr is not None
+    endpoint = None
+    for line in server.stderr:
+        if found := re.search(r"Running on (http://127\.0\.0\.1:\d+)", line):
+            endpoint = found.group(1)
+            break
+    if endpoint is None:
+        pytest.fail(f"moto_server exited before it listened (exit code {server.wait(timeout=10)})")
+    # Werkzeug logs each request to stderr: keep reading it so that moto never blocks on a full pipe.
+    threading.Thread(target=_drain, args=(server.stderr,), daemon=True).start()
     yield endpoint
     server.terminate()
     server.wait(timeout=10)
+
+
+def _drain(stream: IO[str]) -> None:
+    for _line in stream:
+        pass

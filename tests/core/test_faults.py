@@ -170,7 +170,8 @@ def test_a_unit_that_hangs_is_stopped_by_its_timeout_and_its_lock_released(s3_st
     the unit fails naming the timeout, the run lock is released, the next apply works."""
     stack, env, s3 = s3_stack
     runs = stack / ".orch" / "runs"
-    assert orch("apply", "--dir", str(stack), "--all", "--auto-approve", env=env).returncode == 0
+    first = orch("apply", "--dir", str(stack), "--all", "--auto-approve", env=env)
+    assert first.returncode == 0, first.stderr
 
     started = time.monotonic()
     hung = orch(

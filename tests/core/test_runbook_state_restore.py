@@ -33,7 +33,8 @@ def test_the_state_restore_runbook_brings_back_an_earlier_state(tmp_path: Path, 
         ORCH_STATE_DIR=str(tmp_path / "state"), ORCH_TEST_AWS_ENDPOINT=moto_endpoint, ORCH_TEST_STATE_BUCKET=BUCKET
     )
 
-    assert run_orch("apply", "--dir", str(stack), "--layer", "a", "--auto-approve", env=env).returncode == 0
+    first = run_orch("apply", "--dir", str(stack), "--layer", "a", "--auto-approve", env=env)
+    assert first.returncode == 0, first.stderr
     (stack / "a" / "value.txt").write_text("v2\n")
     applied = run_orch("apply", "--dir", str(stack), "--layer", "a", "--auto-approve", env=env)
     assert applied.returncode == 0, applied.stderr

@@ -309,6 +309,25 @@ def test_failure_skips_only_its_dependents(dag_stack: Path, monkeypatch: pytest.
     assert failed == ["20-d"]
 
 
+@pytest.mark.parametrize("delegate", [True, False], ids=["run-all", "per-unit"])
+def test_a_unit_that_fails_in_terragrunt_before_its_engine_step_names_the_cause(
+    dag_stack: Path, delegate: bool
+) -> None:
+    """A before-hook that fails: the unit's one-line error carries what the hook said, not the
+    header of Terragrunt's multi-error text ("error occurred:"), which told CI nothing."""
+    with (dag_stack / "10-a" / "terragrunt.hcl").open("a") as unit:
+        unit.write(
+            '\nterraform {\n  before_hook "ticket" {\n    commands = ["plan"]\n'
+            '    execute  = ["sh", "-c", "echo \'the hook refused: no ticket\' >&2; exit 3"]\n  }\n}\n'
+        )
+    report = runs.plan(ws(dag_stack, layers=["10-a", "10-b"]), RunOptions(quiet=True, delegate=delegate))
+    failed = report.unit("10-a")
+    assert failed.result == Result.FAILED and report.unit("10-b").result == Result.CHANGES
+    assert "the hook refused: no ticket" in failed.error and "exit status 3" in failed.error, failed.error
+    assert "\n" not in failed.error and "error occurred" not in failed.error, failed.error
+    assert "the hook refused: no ticket" in (run_dir(dag_stack, report) / failed.log).read_text()
+
+
 def test_drift_exit_codes_and_reports(dag_stack: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert runs.apply(ws(dag_stack), OPTS, auto_approve=True).exit_code == 0
     in_sync = runs.drift(ws(dag_stack), OPTS)
