@@ -21,9 +21,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from orchestrator.config import EnvConfig
 from orchestrator.errors import ConfigError
+
+if TYPE_CHECKING:
+    # A type only: a `--dir` run reaches this module (steps.py's error hints) without env.yaml's models.
+    from orchestrator.config import EnvConfig
 
 _ASSUMED_ROLE = re.compile(r"^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role/([^/]+)/[^/]+$")
 _ROLE = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):role/(?:.*/)?([^/]+)$")

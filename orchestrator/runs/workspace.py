@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from orchestrator.aws.cluster_access import require_cluster_access, talks_to_cluster
 from orchestrator.aws.session import RunSession, open_session
-from orchestrator.config import EnvConfig, available_envs, env_dir, load_env
 from orchestrator.discovery import Discovered, discover
 from orchestrator.errors import OrchError
 from orchestrator.graph import Graph, dependencies_closure
@@ -20,6 +20,10 @@ from orchestrator.selection import Selection, changed_files, select_units, units
 from orchestrator.settings import REPO_ROOT
 from orchestrator.sources import unit_sources
 from orchestrator.tools import engine_env, find_tool, require_engine, require_tool
+
+if TYPE_CHECKING:
+    # env.yaml's models load only for `--env` runs (imported where used): a `--dir` run skips them.
+    from orchestrator.config import EnvConfig
 
 #: The first OpenTofu release whose plan takes `-json-into=FILE` (its CHANGELOG, 1.12.0).
 JSON_INTO_SINCE = (1, 12, 0)
@@ -99,6 +103,8 @@ class Workspace(BaseModel):
         """
         if not self.env_name or not self.session.has_aws():
             return False
+        from orchestrator.config import load_env
+
         state = load_env(self.env_name).state
         wanted = dependencies_closure(self.graph, set(units))
         from botocore.exceptions import BotoCoreError, ClientError  # only for runs on an environment
@@ -122,6 +128,8 @@ class Workspace(BaseModel):
         """The orch run lock of this environment (state bucket) or stack directory (a file)."""
         command = f"orch{' --local' if self.session.local else ''} unlock {self.where}"
         if self.env_name and self.session.has_aws():
+            from orchestrator.config import load_env
+
             state = load_env(self.env_name).state
             client = self.session.client("s3")
             key = f"{state.key_prefix.strip('/')}/{LOCK_KEY}" if state.key_prefix else LOCK_KEY
@@ -144,6 +152,8 @@ def resolve_stack_dir(stack_dir: Path | None, env_name: str | None, repo_root: P
     if (stack_dir is None) == (env_name is None):
         raise OrchError("give exactly one of --dir DIR or --env NAME")
     if env_name is not None:
+        from orchestrator.config import available_envs, env_dir
+
         path = env_dir(env_name, repo_root)
         if not path.is_dir():
             raise OrchError(
@@ -191,7 +201,11 @@ def open_workspace(
     )
     ws.selected = _selected_units(ws) if select else ws.graph.paths
     if session is None:
-        env_cfg = load_env(env_name) if env_name is not None else None
+        env_cfg: EnvConfig | None = None
+        if env_name is not None:
+            from orchestrator.config import load_env
+
+            env_cfg = load_env(env_name)
         session = open_session(env_cfg, local=local, profile=profile, guard=guard and env_cfg is not None)
         if env_cfg is not None and guard:
             _require_access(ws, env_cfg, session, local=local)
