@@ -6,13 +6,15 @@ import ctypes
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import REPO, start_orch
 from tests.helpers import run_orch as orch
-from tests.helpers import start_orch
 
 pytestmark = pytest.mark.engines
 
@@ -29,6 +31,27 @@ def test_non_tty_output_has_no_control_codes_and_json_on_stdout(dag_stack: Path)
     table = orch("plan", "--dir", str(dag_stack), "--layer", "10-a", "--detailed-exitcode")
     assert table.returncode == 2
     assert "\x1b" not in table.stdout and "10-a" in table.stdout and "changes" in table.stdout
+
+
+def test_a_dir_run_loads_neither_env_yaml_models_nor_the_aws_sdk(dag_stack: Path) -> None:
+    """Start-up is on every run's critical path (docs/development.md): a `--dir` plan without the
+    emulator needs no environment file (PyYAML, env.yaml's models) and no AWS SDK."""
+    script = (
+        "import sys\n"
+        "from orchestrator.cli import main\n"
+        "try:\n"
+        f"    sys.argv = ['orch', 'plan', '--dir', {str(dag_stack)!r}, '--layer', '10-a', '--json']\n"
+        "    main()\n"
+        "except SystemExit as done:\n"
+        "    code = done.code\n"
+        "heavy = ('orchestrator.config', 'yaml', 'boto3', 'botocore')\n"
+        "print(code, *sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False
+    )
+    assert proc.stderr.strip().splitlines()[-1] == "0", proc.stderr
+    assert json.loads(proc.stdout)["units"][0]["result"] == "changes"
 
 
 def test_apply_and_destroy_never_proceed_unconfirmed_in_ci(dag_stack: Path) -> None:
