@@ -42,8 +42,10 @@ def _validate_unit(ctx: RunContext, path: str) -> UnitResult:
     try:
         data = json.loads(call.stdout[call.stdout.index("{") :])
     except (ValueError, json.JSONDecodeError):
-        problem = {"severity": "error", "summary": error_text(ctx, path, call)}
-        data = {"valid": False, "diagnostics": [problem]}
+        # No diagnostics (init failed, say): the error as a failed step gives it, whole, so that
+        # its hint (a stale provider lock) is never cut off by the diagnostics' length limit.
+        result.error = error_text(ctx, path, call)
+        data = {"valid": False, "diagnostics": [{"severity": "error", "summary": result.error}]}
     result.diagnostics = data.get("diagnostics") or []
     result.result = Result.VALID if data.get("valid") and call.ok else Result.INVALID
     if result.result == Result.INVALID and not result.error:
