@@ -1,8 +1,9 @@
 """Each unit's local module directories (its terraform.source), from `terragrunt render --json`.
 
-Rendering costs a Terragrunt process per unit (it also reads dependency outputs), so the
-answers are cached in `.orch/sources.json`, keyed by the content of the files that decide
-them; only units whose configuration changed are rendered again.
+Rendering costs a Terragrunt process per unit (it also reads dependency outputs, in a download
+directory of its own: orchestrator.workdir.private_download_dir), so the answers are cached in
+`.orch/sources.json`, keyed by the content of the files that decide them; only units whose
+configuration changed are rendered again.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from orchestrator.discovery import Discovered
+from orchestrator.workdir import private_download_dir
 
 
 def unit_sources(
@@ -48,15 +50,16 @@ def unit_sources(
 
 def _rendered_source(unit_dir: Path, terragrunt: str, env: dict[str, str]) -> list[Path] | None:
     """The unit's local module directory as a list (empty: a remote source), None when render fails."""
-    proc = subprocess.run(
-        [terragrunt, "render", "--json", "--non-interactive"],
-        cwd=unit_dir,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
+    with private_download_dir() as download_args:
+        proc = subprocess.run(
+            [terragrunt, "render", "--json", "--non-interactive", *download_args],
+            cwd=unit_dir,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
     if proc.returncode != 0 or "{" not in proc.stdout:
         return None
     try:

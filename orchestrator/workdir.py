@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -41,3 +44,18 @@ def _last_used(directory: Path) -> float:
         return max(times, default=directory.stat().st_mtime)
     except OSError:  # removed meanwhile
         return 0.0
+
+
+@contextmanager
+def private_download_dir() -> Iterator[list[str]]:
+    """`--download-dir` arguments for a Terragrunt command that only reads configuration (`render`).
+
+    Rendering a unit reads its dependencies' outputs. For a dependency without a `remote_state`
+    block Terragrunt runs `init` and `output` in that dependency's own source copy, the directory a
+    run may be initialising at that moment: both take the engine's lock on
+    `.terraform/terraform.tfstate`, and the run's unit fails with "Error acquiring the state lock".
+    A download directory of the command's own keeps every source copy it makes apart from the runs'
+    and from other renders. Removed afterwards.
+    """
+    with tempfile.TemporaryDirectory(prefix="orch-render-") as directory:
+        yield ["--download-dir", directory]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from orchestrator.discovery.paths import rel_path, unit_file
 from orchestrator.discovery.problems import DiscoveryError, Problem
+from orchestrator.workdir import private_download_dir
 
 # Terragrunt 1.1.2's debug records (internal/discovery/phase_parse.go, pkg/config/stack.go).
 _DIAG = re.compile(r"^(?P<file>/.+?):(?P<line>\d+),\d+(?:-\d+(?:,\d+)?)?: (?P<text>.*)$", re.S)
@@ -133,7 +134,8 @@ def log_problems(records: list[tuple[str, str]], stack: Path) -> list[Problem]:
 def render_dependencies(binary: str, stack: Path, rel: str, env: dict[str, str]) -> list[str] | Problem:
     """Dependencies of one unit from `terragrunt render --json` (units `find` did not list)."""
     unit_dir = stack / rel
-    proc = run_terragrunt(binary, unit_dir, ["render", "--json", "--log-format", "json"], env)
+    with private_download_dir() as download_args:
+        proc = run_terragrunt(binary, unit_dir, ["render", "--json", "--log-format", "json", *download_args], env)
     if proc.returncode != 0:
         failure = engine_failure(proc)
         diag = re.search(r"(/\S+):(\d+),\d+", failure)

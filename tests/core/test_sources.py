@@ -1,0 +1,41 @@
+"""Each unit's local module directories (orchestrator/sources.py), found by `terragrunt render` while
+the plan of the same stack runs: real Terragrunt and OpenTofu against a moto S3 server.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orchestrator import runs
+from orchestrator.selection import Selection
+from tests.helpers import copy_stack, emulator_client
+
+pytestmark = [pytest.mark.engines, pytest.mark.emulator]
+
+BUCKET = "orch-test-state"
+
+
+def test_finding_module_sources_leaves_every_units_working_directory_to_the_runs(
+    tmp_path: Path, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rendering b reads a's outputs. a has a generated backend (no remote_state block), so Terragrunt
+    runs `init` and `output` in a copy of a's source; made in a's own .terragrunt-cache, that is the
+    directory a's plan initialises at the same moment, and one of the two failed with "Error
+    acquiring the state lock" on .terraform/terraform.tfstate (CI, stops 26 and 27). The copies
+    must be made elsewhere and nothing may be left behind."""
+    emulator_client("s3", moto_endpoint, region="us-east-1").create_bucket(Bucket=BUCKET)
+    stack = copy_stack("s3-locked", tmp_path)
+    monkeypatch.setenv("ORCH_TEST_AWS_ENDPOINT", moto_endpoint)
+    monkeypatch.setenv("ORCH_TEST_STATE_BUCKET", BUCKET)
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+
+    ws = runs.open_workspace(stack_dir=stack, selection=Selection(all=True))
+    found = ws.sources()
+
+    module = (stack / "modules").resolve()  # source "modules//data": Terragrunt copies all of modules/
+    assert found == {"a": [module], "b": [module]}
+    assert not list(stack.rglob(".terragrunt-cache")), sorted(stack.rglob(".terragrunt-cache"))
+    assert not list((tmp_path / "tmp").iterdir())
