@@ -39,7 +39,7 @@ from orchestrator.tools import require_tool  # noqa: E402
 
 ENV_NAME = "eks-prod"
 STACK = REPO / "environments" / "LIVE" / ENV_NAME
-ORCH = [sys.executable, "-m", "orchestrator.cli", "--local"]
+ORCH = [sys.executable, "-m", "orchestrator", "--local"]
 
 
 def orch_env(root: Path) -> dict[str, str]:

@@ -49,7 +49,7 @@ from genstack import generate  # noqa: E402
 
 from orchestrator.tools import engine_env, require_tool  # noqa: E402
 
-ORCH = [sys.executable, "-m", "orchestrator.cli"]
+ORCH = [sys.executable, "-m", "orchestrator"]
 
 
 CPU_LOG: list[float] = []
@@ -179,7 +179,7 @@ def peak_rss_mb(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float,
     code = (
         "import resource, runpy, sys\n"
         f"sys.argv = ['orch', *{argv!r}]\n"
-        "try:\n    runpy.run_module('orchestrator.cli', run_name='__main__')\n"
+        "try:\n    runpy.run_module('orchestrator', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
         "sys.stderr.write('PEAK %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
     )

@@ -1,4 +1,5 @@
-"""Where the engines live, which versions they are, and the environment every engine run gets.
+"""Where the engines live, which versions they are, and the environment every engine run gets
+(where they live and that environment come from orchestrator/toolpaths.py, which imports nothing heavy).
 
 Engines are built by scripts/install-tools.sh into a cache outside the repository and
 linked into `.venv/bin`; providers sit in a filesystem mirror named by `.venv/orch.tfrc`.
@@ -9,9 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,6 +18,16 @@ from pydantic import BaseModel
 
 from orchestrator import settings
 from orchestrator.errors import OrchError, ToolMissingError
+
+# Re-exported: where each tool is and the engines' environment.
+from orchestrator.toolpaths import ENGINES as ENGINES
+from orchestrator.toolpaths import _engine_kind
+from orchestrator.toolpaths import cli_config_file as cli_config_file
+from orchestrator.toolpaths import engine_env as engine_env
+from orchestrator.toolpaths import engine_name as engine_name
+from orchestrator.toolpaths import engine_path as engine_path
+from orchestrator.toolpaths import find_tool as find_tool
+from orchestrator.toolpaths import venv_bin as venv_bin
 
 # The oldest engine versions orch supports. The plan's tool table says OpenTofu >= 1.10, but the
 # elasticache-redis module keeps the AUTH token out of state with an ephemeral resource and a
@@ -44,64 +53,6 @@ def parse_version(text: str) -> tuple[int, int, int]:
         raise ValueError(f"no version number in {text!r}")
     major, minor, patch = (int(g) for g in match.groups())
     return major, minor, patch
-
-
-def venv_bin() -> Path:
-    """The bin directory of the venv orch runs from (or the repository's .venv)."""
-    here = Path(sys.executable).parent
-    if (here / "orch").exists() or (here / "tofu").exists():
-        return here
-    return settings.REPO_ROOT / ".venv" / "bin"
-
-
-def cli_config_file() -> Path | None:
-    """The CLI configuration (provider_installation) written by install-tools.sh, if any."""
-    explicit = settings.tf_cli_config_file()
-    if explicit:
-        return explicit
-    candidate = venv_bin().parent / "orch.tfrc"
-    return candidate if candidate.exists() else None
-
-
-ENGINES = ("tofu", "terraform")
-
-
-def _engine_kind(choice: str) -> str:
-    """`terraform` for a choice naming Terraform (`terraform`, `/opt/terraform-1.16/terraform`), else `tofu`."""
-    return "terraform" if Path(choice).name.startswith("terraform") else "tofu"
-
-
-def engine_name() -> str:
-    """`tofu` by default; `terraform` when the user chose it (`orch --engine`/ORCH_ENGINE, or TG_TF_PATH)."""
-    chosen = settings.engine() or os.environ.get("TG_TF_PATH") or "tofu"
-    return _engine_kind(chosen)
-
-
-def engine_path() -> Path | None:
-    """The binary of the chosen engine: ORCH_ENGINE as a path, else the named engine (find_tool)."""
-    chosen = settings.engine() or ""
-    if os.sep in chosen:
-        return Path(chosen) if Path(chosen).is_file() else None
-    return find_tool(engine_name())
-
-
-def find_tool(name: str) -> Path | None:
-    """The venv's linked binary first, then PATH; TG_TF_PATH may name the engine explicitly.
-
-    TG_TF_PATH counts only for the engine it names: with TG_TF_PATH=/x/tofu, `find_tool("terraform")`
-    still looks for Terraform (so `--engine terraform` is not silently served by OpenTofu).
-    """
-    if name in ENGINES and os.environ.get("TG_TF_PATH"):
-        explicit = Path(os.environ["TG_TF_PATH"])
-        if _engine_kind(str(explicit)) == name:
-            resolved = explicit if explicit.is_absolute() else shutil.which(str(explicit))
-            if resolved and Path(resolved).exists():
-                return Path(resolved)
-    candidate = venv_bin() / name
-    if candidate.exists():
-        return candidate
-    found = shutil.which(name)
-    return Path(found) if found else None
 
 
 def pinned_versions(lock: Path | None = None) -> dict[str, str]:
@@ -214,32 +165,6 @@ def require_engine(choice: str | None = None) -> ToolInfo:
             hint="run ./scripts/setup.sh to build the pinned version",
         )
     return info
-
-
-def engine_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment for every Terragrunt/OpenTofu subprocess orch starts.
-
-    Puts the venv's engines first on PATH, tells Terragrunt which engine to run and
-    points the engine at the offline provider mirror. Secrets are added by the caller.
-    """
-    env = dict(os.environ if base is None else base)
-    env["PATH"] = f"{venv_bin()}{os.pathsep}{env.get('PATH', '')}"
-    engine = engine_path()
-    if engine is not None:
-        env["TG_TF_PATH"] = str(engine)
-    # Always ours (offline mirror): an inherited TF_CLI_CONFIG_FILE may name a file that does
-    # not exist or a registry this machine cannot reach. ORCH_TF_CLI_CONFIG_FILE overrides it.
-    config = cli_config_file()
-    if config is not None:
-        env["TF_CLI_CONFIG_FILE"] = str(config)
-    env.setdefault("TF_IN_AUTOMATION", "1")
-    env.setdefault("TF_INPUT", "0")
-    env.setdefault("CHECKPOINT_DISABLE", "1")
-    # Terragrunt: no colour codes in captured logs, no update checks, no telemetry.
-    env.setdefault("TG_NO_COLOR", "true")
-    env.setdefault("TG_NON_INTERACTIVE", "true")
-    env.setdefault("TG_TELEMETRY_DISABLE", "1")
-    return env
 
 
 def mirror_providers(mirror: Path | None = None) -> dict[str, dict[str, str]]:

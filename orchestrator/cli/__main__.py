@@ -1,8 +1,9 @@
-"""`python -m orchestrator.cli`: what the `orch` command runs (tests and benchmarks start it this way)."""
+"""`python -m orchestrator.cli`: the `orch` command, like `python -m orchestrator` (which starts
+discovery's `terragrunt find` before this package is imported: orchestrator/launch.py)."""
 
 import os
 
-from orchestrator.cli import main
+from orchestrator.launch import main
 
 # Child processes (the engines) inherit it, so their output reaches the unit logs as it is written.
 os.environ.setdefault("PYTHONUNBUFFERED", "1")

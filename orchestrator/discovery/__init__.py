@@ -40,12 +40,11 @@ from pydantic import BaseModel, Field
 from orchestrator.discovery.checks import dependency_line, missing_includes, owned_problems, split_dependencies
 from orchestrator.discovery.engine import (
     engine_failure,
-    find_args,
     log_problems,
     log_records,
     parse_json,
     render_dependencies,
-    run_terragrunt,
+    run_find,
 )
 from orchestrator.discovery.paths import (
     UNIT_FILES,
@@ -116,7 +115,7 @@ def discover(stack_dir: Path, binary: str, env: dict[str, str]) -> Discovered:
 
 def _find(stack: Path, binary: str, env: dict[str, str], with_stacks: bool) -> _Found:
     """The units `terragrunt find` lists, and the problems it only logs."""
-    proc = run_terragrunt(binary, stack, find_args(with_stacks), env)
+    proc = run_find(binary, stack, with_stacks, env)
     if proc.returncode != 0:
         raise DiscoveryError(f"{shown(stack)}: terragrunt find failed: {engine_failure(proc)}")
     listed = parse_json(proc.stdout or "[]", "terragrunt find")

@@ -11,8 +11,10 @@ import re
 import subprocess
 from pathlib import Path
 
+from orchestrator import early_find
 from orchestrator.discovery.paths import rel_path, unit_file
 from orchestrator.discovery.problems import DiscoveryError, Problem
+from orchestrator.early_find import find_args, run_call, terragrunt_call
 from orchestrator.workdir import private_download_dir
 
 # Terragrunt 1.1.2's debug records (internal/discovery/phase_parse.go, pkg/config/stack.go).
@@ -24,34 +26,15 @@ _DISCOVERY_ERRORS = "Errors encountered while discovering components"
 
 
 def run_terragrunt(binary: str, cwd: Path, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    # Problems are read from `--log-format json` records: a custom format or disabled
-    # logging in the caller's environment would hide them.
-    env = {k: v for k, v in env.items() if k not in ("TG_LOG_CUSTOM_FORMAT", "TG_LOG_DISABLE")}
-    return subprocess.run(
-        [binary, *args, "--non-interactive"],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
+    argv, call_env = terragrunt_call(binary, args, env)
+    return run_call(argv, cwd, call_env)
 
 
-def find_args(with_stacks: bool) -> list[str]:
-    args = [
-        "find",
-        "--json",
-        "--dependencies",
-        "--include",
-        "--reading",
-        "--log-level",
-        "debug",
-        "--log-format",
-        "json",
-    ]
-    # .terragrunt-stack is hidden: only walk hidden directories when stacks were generated.
-    return args if with_stacks else [*args, "--no-hidden"]
+def run_find(binary: str, stack: Path, with_stacks: bool, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Discovery's `terragrunt find`: the one `orch` started early (orchestrator/early_find.py) when it
+    is this very call, else a new one."""
+    argv, call_env = terragrunt_call(binary, find_args(with_stacks), env)
+    return early_find.take(argv, stack, call_env) or run_call(argv, stack, call_env)
 
 
 def log_records(stderr: str) -> list[tuple[str, str]]:

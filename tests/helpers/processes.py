@@ -20,11 +20,11 @@ def run_orch(
 ) -> subprocess.CompletedProcess[str]:
     """`orch ARGS` as Jenkins runs it: a child process with pipes (not a TTY) and no standard input.
 
-    Started as `python -m orchestrator.cli` from the checkout so that it runs this checkout's code
+    Started as `python -m orchestrator` from the checkout so that it runs this checkout's code
     even where the venv's editable install points at another one; `env` None inherits this process's.
     """
     return subprocess.run(
-        [sys.executable, "-m", "orchestrator.cli", *args],
+        [sys.executable, "-m", "orchestrator", *args],
         cwd=REPO,
         env=None if env is None else dict(env),
         stdin=subprocess.DEVNULL,

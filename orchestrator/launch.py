@@ -1,0 +1,18 @@
+"""The `orch` command's entry point: start discovery's `terragrunt find` (orchestrator/early_find.py),
+then import the CLI, which takes most of the time that find needs."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    # Before anything starts: run records, logs and plans are this user's only (orchestrator.cli.main).
+    os.umask(os.umask(0o077) | 0o077)
+    from orchestrator import early_find
+
+    early_find.start(sys.argv[1:])
+    from orchestrator.cli import main as cli_main
+
+    cli_main()
