@@ -1,7 +1,7 @@
 """Where orch's tools are and the environment every Terragrunt and engine process gets.
 
 Standard library only (with orchestrator.settings): `orch` starts Terragrunt's discovery while
-Python is still importing the rest of orch (orchestrator/prefetch.py), with this same environment.
+Python is still importing the rest of orch (orchestrator/early_find.py), with this same environment.
 orchestrator.tools re-exports all of it.
 """
 
