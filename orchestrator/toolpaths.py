@@ -12,7 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from orchestrator import settings
+from orchestrator import engine_probe, settings
 
 __all__ = [
     "ENGINES",
@@ -86,7 +86,8 @@ def find_tool(name: str) -> Path | None:
 def engine_env(base: dict[str, str] | None = None) -> dict[str, str]:
     """The environment for every Terragrunt/OpenTofu subprocess orch starts.
 
-    Puts the venv's engines first on PATH, tells Terragrunt which engine to run and
+    Puts the venv's engines first on PATH (behind the answer to Terragrunt's start-up probe of
+    `tofu`: engine_probe.py), tells Terragrunt which engine to run and
     points the engine at the offline provider mirror. Secrets are added by the caller.
     """
     env = dict(os.environ if base is None else base)
@@ -106,4 +107,9 @@ def engine_env(base: dict[str, str] | None = None) -> dict[str, str]:
     env.setdefault("TG_NO_COLOR", "true")
     env.setdefault("TG_NON_INTERACTIVE", "true")
     env.setdefault("TG_TELEMETRY_DISABLE", "1")
+    # Terragrunt's start-up `tofu -version`, answered without starting OpenTofu (engine_probe.py).
+    env["PATH"] = engine_probe.without_probes(env["PATH"])  # an environment orch built, given back to it
+    probes = engine_probe.probe_dir(env)
+    if probes is not None:
+        env["PATH"] = f"{probes}{os.pathsep}{env['PATH']}"
     return env

@@ -13,7 +13,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from orchestrator.settings import stop_grace
@@ -51,9 +51,11 @@ def process_tree(root: int) -> list[int]:
     return found
 
 
-def unit_processes(root: int, unit_for: Callable[[str], str | None], shim: Path) -> dict[str, list[int]]:
+def unit_processes(root: int, unit_for: Callable[[str], str | None], shims: Sequence[Path]) -> dict[str, list[int]]:
     """The processes under `root` per unit (`unit_for` their working directory), the engine shims
-    left out: those wait for orch, which stops their engine steps itself."""
+    (any of `shims` in their command line) left out: those wait for orch, which stops their engine
+    steps itself."""
+    markers = [str(shim).encode() for shim in shims]
     found: dict[str, list[int]] = {}
     for pid in process_tree(root):
         try:
@@ -62,7 +64,7 @@ def unit_processes(root: int, unit_for: Callable[[str], str | None], shim: Path)
                 cmdline = handle.read()
         except OSError:
             continue
-        if str(shim).encode() in cmdline:
+        if any(marker in cmdline for marker in markers):
             continue
         unit = unit_for(cwd)
         if unit is not None:

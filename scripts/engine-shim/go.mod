@@ -1,0 +1,3 @@
+module orch.invalid/engine-shim
+
+go 1.22
