@@ -88,7 +88,7 @@ def test_both_shims_send_the_same_request_byte_for_byte(tmp_path: Path) -> None:
     linked.symlink_to(real)
     server = _RawServer(tmp_path / "s.sock", b'{"rc": 0}\n')
     env = {**TRICKY_ENV, "ORCH_ENGINE_SOCKET": str(tmp_path / "s.sock"), "PWD": str(linked)}
-    args = ("plan", "-out=x y.tfplan", "-var=q=\"1\"", "\u00e9", "caf\udce9")
+    args = ("plan", "-out=x y.tfplan", '-var=q="1"', "\u00e9", "caf\udce9")
     try:
         for shim in (_python_shim(), _go_shim()):
             proc = _run(shim, linked, env, *args)
@@ -103,9 +103,9 @@ def test_both_shims_send_the_same_request_byte_for_byte(tmp_path: Path) -> None:
     assert python_request["args"] == list(args)
     assert {k: python_request["env"][k] for k in TRICKY_ENV} == TRICKY_ENV
     # Byte for byte, once the pids are the same.
-    assert python_line.replace(b'"pid": ', b"").rstrip(b"0123456789}\n") == go_line.replace(
-        b'"pid": ', b""
-    ).rstrip(b"0123456789}\n")
+    assert python_line.replace(b'"pid": ', b"").rstrip(b"0123456789}\n") == go_line.replace(b'"pid": ', b"").rstrip(
+        b"0123456789}\n"
+    )
 
 
 @pytest.mark.parametrize("build", ["python", "go"])
