@@ -60,9 +60,12 @@ def orch_env(root: Path) -> dict[str, str]:
 
 
 def terragrunt_env(env: dict[str, str]) -> dict[str, str]:
-    """The environment orch gives its engines for this environment (orchestrator.runs.build_env)."""
+    """The environment orch gives its engines for this environment (orchestrator.runs.build_env), but
+    for orch's answers to Terragrunt's start-up probes (orchestrator/engine_probe.py): those are part
+    of what orch does, and Terragrunt runs as a user runs it."""
     from orchestrator.aws.session import open_session
     from orchestrator.config import load_env
+    from orchestrator.engine_probe import without_probes
     from orchestrator.runs import build_env
 
     saved = dict(os.environ)
@@ -70,7 +73,8 @@ def terragrunt_env(env: dict[str, str]) -> dict[str, str]:
     os.environ.update(env)
     try:
         session = open_session(load_env(ENV_NAME), local=True, profile=None, guard=True)
-        return build_env(session)
+        built = build_env(session)
+        return {**built, "PATH": without_probes(built["PATH"])}
     finally:
         os.environ.clear()
         os.environ.update(saved)

@@ -47,6 +47,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from genstack import generate  # noqa: E402
 
+from orchestrator.engine_probe import without_probes  # noqa: E402
 from orchestrator.tools import engine_env, require_tool  # noqa: E402
 
 ORCH = [sys.executable, "-m", "orchestrator"]
@@ -221,7 +222,11 @@ def main() -> None:
     args = parser.parse_args()
 
     tg = require_tool("terragrunt").path
+    # Both start from the engines' environment without orch's answers to Terragrunt's start-up probes
+    # (orchestrator/engine_probe.py): orch adds them for its own Terragrunt processes, and Terragrunt
+    # runs as a user runs it.
     env = engine_env()
+    env["PATH"] = without_probes(env["PATH"])
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(args.orch_src.resolve()), env.get("PYTHONPATH", "")]))
     env.pop("ORCH_RUN_MODE", None)
     print(machine_line(f"orch from {args.orch_src.resolve()}"), flush=True)

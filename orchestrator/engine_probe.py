@@ -6,16 +6,17 @@ engine, even when TG_TF_PATH names one (Terragrunt 1.1: pkg/options/options.go,
 for `-version` once more (internal/runner/run/version_check.go). On 2 cores each probe costs 0.05
 to 0.15 s of a start-up that orch waits for: once for discovery's `terragrunt find`, once for each
 run. The answer never changes for one build of the engine, so orch asks each build once, keeps
-what it printed in its cache (keyed by the binary's path, size and mtime) and answers from there:
+what it printed in its cache (keyed by the binary's path, size and mtime, and by the CLI configuration,
+which adds a warning when the engine cannot read it) and answers from there:
 
 - `engine_env` puts a directory first on PATH whose `tofu` is a small `sh` script (`probe_dir`);
 - the engine wrapper of a delegated run answers the same way (`sh_answer`, engine_server.py).
 
 The answer is given only where it is exactly what the engine prints: for the single argument
-`-version` in a directory that is not initialised (an initialised one adds its providers'
-versions: no `.terraform`, no TF_DATA_DIR). Every other call, a hook's `tofu plan` included, runs
-the engine itself (`exec`). Without a writable cache, or when the engine cannot answer, nothing
-changes.
+`-version`, with the CLI configuration it was made with, in a directory that is not initialised (an
+initialised one adds its providers' versions: no `.terraform`, no TF_DATA_DIR). Every other call,
+a hook's `tofu plan` included, runs the engine itself (`exec`). Without a writable cache, or when the
+engine cannot answer, nothing changes.
 
 Standard library only: orchestrator/early_find.py builds the same environment before the rest of
 orch is imported.

@@ -28,7 +28,7 @@ def _error(message: str) -> None:
 @contextmanager
 def error_handler() -> Iterator[None]:
     """Run the block; turn whatever it raises (except SystemExit) into a message and `sys.exit`."""
-    # typer (0.29) vendors click as typer._click: its parser raises these, not click's own classes.
+    # typer (>= 0.26, pyproject.toml) vendors click as typer._click: its parser raises these, not click's.
     from typer._click.exceptions import UsageError
     from typer.exceptions import Abort
 

@@ -48,7 +48,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from orchestrator.runs.engine_server import CREDENTIALS, SHIM, EngineServer, Request, go_shim, wrapper_script
+from orchestrator.runs.engine_server import CREDENTIALS, EngineServer, Request, shim_paths, wrapper_script
 from orchestrator.runs.engine_shortcuts import answers_dir
 from orchestrator.runs.log_routing import LogRouter
 from orchestrator.runs.unit_processes import PreparationTimeout, can_watch_units, unit_processes
@@ -109,11 +109,8 @@ class Delegation:
         self.credentials = credentials
         self.on_begin = on_begin
         self._dirs, self._by_rel = _index_dirs(stack_dir, unit_dirs, copies_dir)
-        # The engine shim the wrapper starts (the Go build when there is one), and what marks
-        # a shim process among Terragrunt's (unit_processes).
-        binary = go_shim()
-        self._shim = [str(binary)] if binary is not None else None
-        self._shims = [SHIM] if binary is None else [SHIM, binary]
+        # What marks a shim process among Terragrunt's (unit_processes).
+        self._shims = shim_paths()
         self._root_pid: int | None = None
         #: This run's token (in the markers of skipped inits) and the outputs the wrapper answers
         #: (engine_shortcuts.py); set when the run starts.
@@ -247,9 +244,7 @@ class Delegation:
             server.start()
             wrapper = tmp / Path(self.engine).name
             self.token, self.answers = tmp.name, answers_dir()
-            wrapper.write_text(
-                wrapper_script(self.engine, self._shim, token=self.token, answers=self.answers, env=self.env)
-            )
+            wrapper.write_text(wrapper_script(self.engine, token=self.token, answers=self.answers, env=self.env))
             wrapper.chmod(0o700)
             report_file = tmp / "report.json"
             argv = self._argv(wrapper, report_file, units, parallelism, fail_fast, ignore_errors)

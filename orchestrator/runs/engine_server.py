@@ -58,6 +58,12 @@ def go_shim() -> Path | None:
     return binary if os.access(binary, os.X_OK) else None
 
 
+def shim_paths() -> list[Path]:
+    """Every program that is an engine shim here: what marks a shim among Terragrunt's processes."""
+    binary = go_shim()
+    return [SHIM] if binary is None else [SHIM, binary]
+
+
 def shim_command(python: str = sys.executable) -> list[str]:
     """How the wrapper starts the shim: the Go build when there is one, else the Python shim."""
     binary = go_shim()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator.runs.engine_server import SHIM, EngineServer, go_shim, shim_command, wrapper_script
+from orchestrator.runs.engine_server import SHIM, EngineServer, go_shim, shim_command, shim_paths, wrapper_script
 
 #: An environment with what a JSON encoder can get wrong: quotes, backslashes, control characters,
 #: DEL, non-ASCII (one beyond the BMP), bytes that are not UTF-8 (surrogateescape), an empty value.
@@ -157,3 +157,47 @@ def test_runs_use_the_go_shim_when_it_is_built(tmp_path: Path) -> None:
     assert str(SHIM) not in script
     fallback = wrapper_script("/opt/engine/tofu", _python_shim())
     assert f"{SHIM} " in fallback and binary not in fallback
+
+
+@pytest.mark.parametrize("build", ["python", "go"])
+def test_a_waiting_shim_is_not_one_of_terragrunts_unit_processes(tmp_path: Path, build: str) -> None:
+    """--timeout stops the processes Terragrunt runs to prepare a unit (unit_processes), never the shim
+    that waits for orch's answer (orch stops that unit's engine steps itself), whichever build it is."""
+    from orchestrator.runs.unit_processes import unit_processes
+
+    shim = _python_shim() if build == "python" else _go_shim()
+    unit = tmp_path / "10-a"
+    unit.mkdir()
+    # A socket nobody accepts on: the shim connects, sends, and waits for an answer that never comes.
+    quiet = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    quiet.bind(str(tmp_path / "q.sock"))
+    quiet.listen(4)
+    env = {"LANG": "C.UTF-8", "ORCH_ENGINE_SOCKET": str(tmp_path / "q.sock")}
+    # One parent (in Terragrunt's place) with a shim and a hook-like process below it, both in the unit.
+    parent = subprocess.Popen(
+        ["sh", "-c", f"{' '.join(shim)} plan & sleep 30 & wait"], cwd=unit, env=env, start_new_session=True
+    )
+    try:
+        found: dict[str, list[int]] = {}
+        for _ in range(100):
+            found = unit_processes(parent.pid, lambda cwd: "10-a" if cwd == str(unit) else None, shim_paths())
+            # Both children started their programs (the shim waits, `sleep` sleeps) before looking.
+            started = [Path(f"/proc/{c}/cmdline").read_bytes() for c in _children(parent.pid)]
+            if len(started) < 2 or any(c.startswith(b"sh\0") for c in started):
+                found = {}
+            if found.get("10-a"):
+                break
+            threading.Event().wait(0.05)
+        cmdlines = [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in found.get("10-a", [])]
+        assert cmdlines and all(c.startswith(b"sleep") for c in cmdlines), cmdlines
+    finally:
+        os.killpg(parent.pid, 9)
+        parent.wait()
+        quiet.close()
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []

@@ -48,6 +48,18 @@ def test_doctor_names_the_aws_cli_the_kubernetes_layers_need(engine_env: dict[st
     assert any("aws eks get-token" in w and "50-addons" in w for w in report["warnings"]), report["warnings"]
 
 
+def test_doctor_says_which_engine_shim_runs_use(engine_env: dict[str, str], tmp_path: Path) -> None:
+    """The Go shim setup.sh builds, by path; without it (another cache) a warning, not a failure."""
+    proc = run_orch("doctor", "--json", env=engine_env, timeout=120)
+    report = json.loads(proc.stdout)
+    assert report["engine_shim"] is not None and Path(report["engine_shim"]).name == "orch-engine-shim"
+    elsewhere = {**engine_env, "ORCH_CACHE_DIR": str(tmp_path / "empty-cache")}
+    proc = run_orch("doctor", "--json", env=elsewhere, timeout=120)
+    report = json.loads(proc.stdout)
+    assert report["engine_shim"] is None
+    assert any("Go engine shim is not built" in w for w in report["warnings"]), report["warnings"]
+
+
 def test_tofu_init_and_validate_offline_with_the_real_aws6_provider(engine_env: dict[str, str], tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text(
         """
