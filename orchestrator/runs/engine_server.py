@@ -95,6 +95,17 @@ def wrapper_script(
     )
 
 
+def read_line(conn: socket.socket) -> bytes:
+    """One message of the shims' protocol: bytes up to a newline (without one: the peer closed first)."""
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
 class EngineServer:
     """Answers each shim's request with `answer(request)` (a dict: rc, and stdout/stderr to print)."""
 
@@ -144,12 +155,9 @@ class EngineServer:
 
     def _handle(self, conn: socket.socket) -> None:
         with conn:
-            data = b""
-            while not data.endswith(b"\n"):
-                chunk = conn.recv(65536)
-                if not chunk:
-                    return
-                data += chunk
+            data = read_line(conn)
+            if not data.endswith(b"\n"):
+                return  # the shim went away before its request was whole
             answer = self.answer(json.loads(data))
             with contextlib.suppress(OSError):
                 conn.sendall(json.dumps(answer).encode() + b"\n")

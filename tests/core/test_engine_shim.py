@@ -16,7 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator.runs.engine_server import SHIM, EngineServer, go_shim, shim_command, shim_paths, wrapper_script
+from orchestrator.runs.engine_server import (
+    SHIM,
+    EngineServer,
+    go_shim,
+    read_line,
+    shim_command,
+    shim_paths,
+    wrapper_script,
+)
 
 #: An environment with what a JSON encoder can get wrong: quotes, backslashes, control characters,
 #: DEL, non-ASCII (one beyond the BMP), bytes that are not UTF-8 (surrogateescape), an empty value.
@@ -62,13 +70,7 @@ class _RawServer:
             except OSError:
                 return
             with conn:
-                data = b""
-                while not data.endswith(b"\n"):
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        break
-                    data += chunk
-                self.requests.append(data)
+                self.requests.append(read_line(conn))
                 conn.sendall(self._answer)
 
     def close(self) -> None:
